@@ -1,0 +1,37 @@
+"""Every event type by name, and parsing raw messages into typed events."""
+
+from typing import Final
+
+from convene_contracts.envelope import Event, RawEvent
+from convene_contracts.membership import (
+    MemberErased,
+    MembershipActivated,
+    MembershipCancelled,
+    MembershipExpiringSoon,
+    MembershipLapsed,
+    MembershipRenewed,
+)
+
+EVENT_TYPES: Final[dict[str, type[Event]]] = {
+    model.model_fields["event_type"].default: model
+    for model in (
+        MembershipActivated,
+        MembershipRenewed,
+        MembershipExpiringSoon,
+        MembershipLapsed,
+        MembershipCancelled,
+        MemberErased,
+    )
+}
+
+
+class UnknownEventType(LookupError):
+    """The event type is not one this version of the contracts knows."""
+
+
+def parse_event(raw: RawEvent) -> Event:
+    """Types a raw envelope by its `event_type`; raises pydantic.ValidationError if it does not fit."""
+    model = EVENT_TYPES.get(raw.event_type)
+    if model is None:
+        raise UnknownEventType(raw.event_type)
+    return model.model_validate(raw.model_dump())

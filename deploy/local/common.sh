@@ -1,0 +1,62 @@
+# Shared settings for the local stack scripts: where state lives, pinned versions, ports.
+# Sourced, not run. MODE=dev (./convene up) or MODE=test (./convene test) keeps two stacks apart,
+# so a test run never disturbs a stack a developer left running.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+MODE=${MODE:-dev}
+CACHE="$ROOT/.local/cache"      # jars, binaries, tools: shared by both modes, reused across runs
+STATE="$ROOT/.local/$MODE"      # data, logs, pids: one folder per mode
+LOGS="$STATE/logs"
+PIDS="$STATE/pids"
+
+KAFKA_VERSION=4.1.1
+LOG4J_VERSION=2.24.3            # the log4j version kafka_2.13 4.1.1 itself depends on
+STRIPE_MOCK_VERSION=v0.197.0
+UV_VERSION=0.13.8
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+
+if [ "$MODE" = test ]; then
+  KAFKA_PORT=19092; KAFKA_CONTROLLER_PORT=19093; PG_PORT=15433; STRIPE_MOCK_PORT=12211
+else
+  KAFKA_PORT=9092; KAFKA_CONTROLLER_PORT=9093; PG_PORT=5433; STRIPE_MOCK_PORT=12111
+fi
+SMTP_PORT=1025                  # dev only: tests run their own recording SMTP server
+
+PY="$ROOT/.venv/bin/python"
+
+say() { printf '[convene] %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+# Starts a command in the background with its own log and pid file.
+spawn() { # name command...
+  local name=$1; shift
+  mkdir -p "$LOGS" "$PIDS"
+  nohup "$@" >"$LOGS/$name.log" 2>&1 &
+  echo $! >"$PIDS/$name.pid"
+}
+
+is_running() { # name
+  local f="$PIDS/$1.pid"
+  [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null
+}
+
+stop_process() { # name
+  local f="$PIDS/$1.pid" pid
+  [ -f "$f" ] || return 0
+  pid=$(cat "$f")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$f"
+}
+
+wait_for_port() { # port seconds what
+  local port=$1 seconds=$2 what=$3
+  for _ in $(seq 1 $((seconds * 10))); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  die "$what did not open port $port within ${seconds}s (see $LOGS)"
+}

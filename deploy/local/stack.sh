@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The local stack: `up` starts Kafka, PostgreSQL, stripe-mock, an SMTP mailbox and the three
+# services and leaves them running; `down` stops them; `test` runs the whole test suite against
+# a stack of its own that it starts and stops. Everything it installs stays under .local/.
+set -euo pipefail
+cmd=${1:-help}
+[ "$cmd" = test ] && export MODE=test
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$here/common.sh"
+source "$here/tools.sh"
+source "$here/kafka.sh"
+source "$here/postgres.sh"
+
+SERVICES=(membership conference notifications)
+
+start_stripe_mock() {
+  is_running stripe-mock && return 0
+  spawn stripe-mock "$CACHE/bin/stripe-mock" -http-addr "127.0.0.1:$STRIPE_MOCK_PORT" \
+    -https-addr "127.0.0.1:$((STRIPE_MOCK_PORT + 1))"
+  wait_for_port "$STRIPE_MOCK_PORT" 30 stripe-mock
+  say "stripe-mock ready on http://127.0.0.1:$STRIPE_MOCK_PORT"
+}
+
+start_mailbox() {
+  is_running mailbox && return 0
+  mkdir -p "$STATE/mail"
+  # aiosmtpd's Mailbox handler keeps every message it receives as a file in a Maildir.
+  spawn mailbox "$PY" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$STATE/mail"
+  wait_for_port "$SMTP_PORT" 30 "the SMTP mailbox"
+  say "SMTP mailbox on 127.0.0.1:$SMTP_PORT, messages kept in $STATE/mail/new"
+}
+
+start_service() { # name
+  local name=$1 port
+  port=$(sed -n 's/^HTTP_PORT=//p' "$ROOT/deploy/env/$name.env")
+  if ! is_running "$name"; then
+    # The env file is the local stack's configuration; docker-compose.yml uses the same names.
+    (set -a; source "$ROOT/deploy/env/$name.env"; set +a; spawn "$name" "$PY" -m "$name" serve)
+  fi
+  for _ in $(seq 1 600); do
+    curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+    is_running "$name" || die "$name exited during start (see $LOGS/$name.log)"
+    sleep 0.1
+  done
+  curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || die "$name not ready (see $LOGS/$name.log)"
+  say "$name ready on http://127.0.0.1:$port (API docs: http://127.0.0.1:$port/docs)"
+}
+
+up() {
+  local started=$SECONDS
+  ensure_tools
+  start_postgres
+  start_kafka
+  start_stripe_mock
+  start_mailbox
+  for s in "${SERVICES[@]}"; do start_service "$s"; done
+  say "the stack is up in $((SECONDS - started))s; logs in $LOGS; stop it with ./convene down"
+}
+
+down() {
+  for s in "${SERVICES[@]}"; do stop_process "$s"; done
+  stop_process mailbox
+  stop_process stripe-mock
+  stop_kafka
+  stop_postgres
+  say "stopped the $MODE stack"
+}
+
+run_tests() {
+  ensure_tools
+  trap down EXIT
+  # Each test run starts from an empty broker; PostgreSQL is reused and each test makes its own database.
+  stop_kafka; rm -rf "$STATE/kafka"
+  start_postgres
+  start_kafka
+  start_stripe_mock
+  export CONVENE_TEST_POSTGRES="postgresql://convene@127.0.0.1:$PG_PORT/postgres"
+  export CONVENE_TEST_KAFKA="127.0.0.1:$KAFKA_PORT"
+  export CONVENE_TEST_STRIPE="http://127.0.0.1:$STRIPE_MOCK_PORT"
+  cd "$ROOT"
+  say "ruff"; "$ROOT/.venv/bin/ruff" check . && "$ROOT/.venv/bin/ruff" format --check .
+  say "mypy (strict)"; "$ROOT/.venv/bin/mypy"
+  say "pytest"
+  local rc=0
+  "$ROOT/.venv/bin/pytest" "${@}" || rc=$?
+  # pytest's 5 means "no tests ran": never a pass.
+  [ "$rc" = 5 ] && say "pytest collected no tests"
+  return "$rc"
+}
+
+case "$cmd" in
+  up) up ;;
+  down) down ;;
+  test) shift; run_tests "$@" ;;
+  status)
+    for p in kafka stripe-mock mailbox "${SERVICES[@]}"; do
+      if is_running "$p"; then echo "$p: running"; else echo "$p: stopped"; fi
+    done ;;
+  *) echo "usage: ./convene up | down | status | test [pytest args]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,123 @@
+"""Consuming Convene events safely with FastStream.
+
+- Offsets are committed only after the handler finished (NACK_ON_ERROR; never ACK_FIRST).
+- A message that keeps failing is retried a bounded number of times with backoff and jitter,
+  then parked on `<topic>.dlq` with its origin and error in headers; the consumer goes on.
+- A message that cannot be parsed is parked at once: retrying cannot fix it.
+- When Postgres or the network is down the message is not parked: it is handed back to Kafka
+  (seek back, nothing committed) and tried again after a pause, for as long as the outage lasts.
+"""
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+
+import asyncpg
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from pydantic import ValidationError
+
+from convene_contracts import Event, RawEvent, dead_letter_topic, parse_event
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Event], Awaitable[None]]
+
+# Failures of the infrastructure, not of the message: never a reason to dead-letter it.
+OUTAGES: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+)
+SAFE_ACK_POLICIES = (AckPolicy.NACK_ON_ERROR, AckPolicy.MANUAL)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 3
+    backoff_seconds: float = 0.2
+    max_backoff_seconds: float = 10.0
+
+    def delay(self, attempt: int) -> float:
+        """Exponential backoff with full jitter, so a crowd of failures does not retry in step."""
+        ceiling = min(self.max_backoff_seconds, self.backoff_seconds * 2 ** (attempt - 1))
+        return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not secrecy
+
+
+class Subscription:
+    """One consumer group reading one topic and dispatching each event type to its handler."""
+
+    def __init__(
+        self,
+        broker: KafkaBroker,
+        *,
+        topic: str,
+        group_id: str,
+        handlers: Mapping[str, Handler],
+        retry: RetryPolicy,
+        ack_policy: AckPolicy = AckPolicy.NACK_ON_ERROR,
+    ) -> None:
+        if ack_policy not in SAFE_ACK_POLICIES:
+            raise SystemExit(f"Refusing ack policy {ack_policy.name} for {group_id}: it commits before processing")
+        self.topic = topic
+        self.group_id = group_id
+        self._broker = broker
+        self._handlers = dict(handlers)
+        self._retry = retry
+        broker.subscriber(topic, group_id=group_id, ack_policy=ack_policy, auto_offset_reset="earliest")(
+            self.on_message
+        )
+
+    async def on_message(self, message: KafkaMessage) -> None:
+        try:
+            raw = RawEvent.model_validate_json(message.body)
+        except ValidationError as error:
+            await self._dead_letter(message, error, attempts=1)
+            return
+        handler = self._handlers.get(raw.event_type)
+        if handler is None:
+            return  # an event this consumer does not act on
+        for attempt in range(1, self._retry.max_attempts + 1):
+            try:
+                await handler(parse_event(raw))
+                return
+            except ValidationError as error:
+                await self._dead_letter(message, error, attempts=attempt)
+                return
+            except OUTAGES:
+                log.warning("%s: outage while handling %s; will retry", self.group_id, raw.event_id, exc_info=True)
+                await asyncio.sleep(self._retry.delay(attempt))
+                raise  # NACK: Kafka hands the same message back; nothing is committed or parked
+            except Exception as error:
+                if attempt == self._retry.max_attempts:
+                    await self._dead_letter(message, error, attempts=attempt)
+                    return
+                log.warning("%s: attempt %d failed for %s", self.group_id, attempt, raw.event_id, exc_info=True)
+                await asyncio.sleep(self._retry.delay(attempt))
+
+    async def _dead_letter(self, message: KafkaMessage, error: BaseException, attempts: int) -> None:
+        record = message.raw_message
+        assert not isinstance(record, tuple)  # one record per call: this is not a batch subscriber
+        headers = {
+            "x-origin-topic": record.topic,
+            "x-origin-partition": str(record.partition),
+            "x-origin-offset": str(record.offset),
+            "x-consumer-group": self.group_id,
+            "x-attempts": str(attempts),
+            "x-error": f"{type(error).__name__}: {error}"[:2000],
+        }
+        log.error(
+            "%s: parking message %s:%s@%s on the dead-letter topic: %s",
+            self.group_id,
+            record.topic,
+            record.partition,
+            record.offset,
+            headers["x-error"],
+        )
+        await self._broker.publish(message.body, dead_letter_topic(record.topic), key=record.key, headers=headers)

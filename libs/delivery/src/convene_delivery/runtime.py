@@ -1,0 +1,184 @@
+"""One service process: an HTTP app and its Kafka subscribers and outbox relay, started together.
+
+Each service describes itself with a `ServiceSpec`; `create_app` wires Postgres, migrations,
+topics, the broker, subscriptions and the relay into the app's lifespan (nothing connects at
+import), and `main` is the service's command line: `serve` or `migrate`.
+"""
+
+import asyncio
+import logging
+import sys
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import uvicorn
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from faststream.kafka import KafkaBroker
+
+from convene_delivery.consumer import OUTAGES, RetryPolicy
+from convene_delivery.kafka import ensure_topics, make_broker
+from convene_delivery.migrations import migrate, sources_for
+from convene_delivery.relay import OutboxRelay
+from convene_delivery.settings import ServiceSettings, load_settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """What a running service holds; handlers reach it through `request.app.state.runtime`."""
+
+    settings: ServiceSettings
+    pool: asyncpg.Pool
+    broker: KafkaBroker
+    retry: RetryPolicy
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+Subscribe = Callable[[Runtime], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    settings_class: type[ServiceSettings]
+    migrations: Path
+    topics: Sequence[str]  # topics it publishes to or reads from: created at start if missing
+    routers: Sequence[APIRouter] = ()
+    subscribe: Subscribe | None = None  # registers subscriptions; may start background tasks
+    description: str = ""
+
+
+async def connect_pool(dsn: str, wait_seconds: float) -> asyncpg.Pool:
+    """Opens the pool, waiting for Postgres to accept connections (it may start after us)."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            pool: asyncpg.Pool = await asyncpg.create_pool(dsn, min_size=1, max_size=10, command_timeout=10)
+            return pool
+        except OUTAGES:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+
+
+def broker_publisher(broker: KafkaBroker) -> Any:
+    async def publish(topic: str, key: bytes, body: bytes, headers: dict[str, str]) -> Awaitable[Any]:
+        return await broker.publish(body, topic, key=key, headers=headers, no_confirm=True)
+
+    return publish
+
+
+def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> FastAPI:
+    settings = settings or load_settings(spec.settings_class)
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        broker = make_broker(settings, client_id=spec.name)
+        pool = await connect_pool(settings.database_url, wait_seconds=60)
+        async with pool.acquire() as conn:
+            applied = await migrate(conn, sources_for(spec.name, spec.migrations))
+        if applied:
+            log.info("applied migrations %s", applied)
+        await ensure_topics(settings.kafka_bootstrap_servers, list(spec.topics), settings.kafka_topic_partitions)
+        retry = RetryPolicy(settings.consumer_max_attempts, settings.consumer_backoff_seconds)
+        runtime = Runtime(settings=settings, pool=pool, broker=broker, retry=retry)
+        app.state.runtime = runtime
+        if spec.subscribe is not None:
+            await spec.subscribe(runtime)
+        await broker.start()
+        relay = OutboxRelay(
+            pool, settings.database_url, broker_publisher(broker), poll_seconds=settings.outbox_poll_seconds
+        )
+        relay_task = asyncio.create_task(relay.run(), name=f"{spec.name}-outbox-relay")
+        try:
+            yield
+        finally:
+            relay_task.cancel()
+            with suppress(asyncio.CancelledError):
+                await relay_task
+            for task in runtime.extras.get("tasks", []):
+                task.cancel()
+            await broker.stop()
+            await pool.close()
+
+    app = FastAPI(title=f"Convene {spec.name}", description=spec.description, lifespan=lifespan)
+    app.include_router(_health_router())
+    for router in spec.routers:
+        app.include_router(router)
+
+    @app.exception_handler(asyncpg.PostgresConnectionError)
+    @app.exception_handler(asyncpg.InterfaceError)
+    @app.exception_handler(asyncpg.CannotConnectNowError)
+    @app.exception_handler(OSError)
+    @app.exception_handler(TimeoutError)
+    async def _unavailable(request: Request, error: Exception) -> JSONResponse:
+        log.warning("answering 503: %s", error)
+        return JSONResponse(
+            {"detail": "The service's database is unavailable right now; nothing was saved. Try again shortly."},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
+
+    return app
+
+
+def _health_router() -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz", summary="The process is alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz", summary="Postgres and Kafka answer", responses={503: {"description": "Not ready"}})
+    async def readyz(request: Request) -> JSONResponse:
+        runtime: Runtime = request.app.state.runtime
+        checks = {"postgres": "ok", "kafka": "ok"}
+        try:
+            async with asyncio.timeout(2):
+                await runtime.pool.fetchval("SELECT 1")
+        except Exception as error:  # noqa: BLE001 - any failure means not ready
+            checks["postgres"] = f"unavailable: {type(error).__name__}"
+        if not await runtime.broker.ping(timeout=2):
+            checks["kafka"] = "unavailable"
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+    return router
+
+
+def main(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
+    """`python -m <service> serve` runs the service; `... migrate` applies migrations and exits."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = args[0] if args else "serve"
+    settings = load_settings(spec.settings_class)
+    if command == "migrate":
+        asyncio.run(_migrate_only(spec, settings))
+    elif command == "serve":
+        app = create_app(spec, settings)
+        uvicorn.run(
+            app,
+            host=settings.http_host,
+            port=settings.http_port,
+            log_level=settings.log_level.lower(),
+            loop="uvloop",
+            access_log=False,
+        )
+    else:
+        raise SystemExit(f"usage: python -m {spec.name} [serve|migrate]")
+
+
+async def _migrate_only(spec: ServiceSpec, settings: ServiceSettings) -> None:
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        for name in await migrate(conn, sources_for(spec.name, spec.migrations)):
+            print(f"applied {name}")
+    finally:
+        await conn.close()

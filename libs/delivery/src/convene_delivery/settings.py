@@ -1,0 +1,54 @@
+"""Configuration every service shares, read from environment variables at start.
+
+A missing or invalid variable stops the service with a message that names the variable.
+"""
+
+from typing import Literal, TypeVar
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ConfigurationError(SystemExit):
+    """Raised at start when the environment does not describe a runnable service."""
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    database_url: str = Field(description="PostgreSQL DSN of this service's own database.")
+    kafka_bootstrap_servers: str = Field(description="host:port[,host:port...] of the Kafka brokers.")
+    # Delivery safety: anything weaker than these loses or duplicates events, so start-up refuses it.
+    kafka_acks: Literal["all"] = "all"
+    kafka_enable_idempotence: Literal[True] = True
+    kafka_topic_partitions: int = Field(default=3, ge=1)
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8000, ge=1, le=65535)
+    operator_token: str = Field(min_length=16, description="Bearer token for operator endpoints.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    consumer_max_attempts: int = Field(default=3, ge=1, le=20)
+    consumer_backoff_seconds: float = Field(default=0.2, gt=0)
+    outbox_poll_seconds: float = Field(default=1.0, gt=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_dsn(cls, value: str) -> str:
+        if not value.startswith(("postgres://", "postgresql://")):
+            raise ValueError("must be a postgresql:// URL")
+        return value
+
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+def load_settings(settings_class: type[S]) -> S:
+    """Reads the settings, turning pydantic's report into one line per bad variable."""
+    try:
+        return settings_class()
+    except ValidationError as error:
+        lines = [f"Invalid configuration for {settings_class.__name__}:"]
+        for problem in error.errors():
+            variable = "_".join(str(part) for part in problem["loc"]).upper()
+            message = "is required but not set" if problem["type"] == "missing" else problem["msg"]
+            lines.append(f"  {variable}: {message}")
+        raise ConfigurationError("\n".join(lines)) from None

@@ -1,0 +1,1 @@
+"""Convene's conference service: conferences, ticket types, holds and registrations."""

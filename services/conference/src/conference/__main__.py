@@ -1,0 +1,4 @@
+from conference.bootstrap import SPEC
+from convene_delivery.runtime import main
+
+main(SPEC)

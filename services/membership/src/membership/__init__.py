@@ -1,0 +1,1 @@
+"""Convene's membership service: levels, members, memberships and dues."""

@@ -1,0 +1,1 @@
+"""Convene's notifications service: every fact becomes exactly one good email."""
