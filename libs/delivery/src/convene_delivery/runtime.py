@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 
 from convene_delivery.consumer import OUTAGES, RetryPolicy
-from convene_delivery.kafka import ensure_topics, make_broker
+from convene_delivery.kafka import ensure_topics, make_broker, require_safe_producer
 from convene_delivery.migrations import migrate, sources_for
 from convene_delivery.relay import OutboxRelay
 from convene_delivery.settings import ServiceSettings, load_settings
@@ -77,6 +77,7 @@ def broker_publisher(broker: KafkaBroker) -> Any:
 
 def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or load_settings(spec.settings_class)
+    require_safe_producer(settings.kafka_acks, settings.kafka_enable_idempotence)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     @asynccontextmanager

@@ -18,9 +18,10 @@ class ServiceSettings(BaseSettings):
 
     database_url: str = Field(description="PostgreSQL DSN of this service's own database.")
     kafka_bootstrap_servers: str = Field(description="host:port[,host:port...] of the Kafka brokers.")
-    # Delivery safety: anything weaker than these loses or duplicates events, so start-up refuses it.
-    kafka_acks: Literal["all"] = "all"
-    kafka_enable_idempotence: Literal[True] = True
+    # Delivery safety: anything weaker than these loses or duplicates events, so start-up refuses
+    # it (convene_delivery.kafka.require_safe_producer) rather than letting an operator weaken it.
+    kafka_acks: str = "all"
+    kafka_enable_idempotence: bool = True
     kafka_topic_partitions: int = Field(default=3, ge=1)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=1, le=65535)

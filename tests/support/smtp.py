@@ -1,0 +1,65 @@
+"""A real SMTP server (aiosmtpd) that records every message it accepts.
+
+It can be told to refuse the next messages with given replies (e.g. "451 try later"), to test
+how Convene retries.
+"""
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+@dataclass
+class Mailbox:
+    messages: list[EmailMessage] = field(default_factory=list)
+    refusals: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            if self.refusals:
+                return self.refusals.pop(0)
+            message = message_from_bytes(envelope.content, policy=policy.default)
+            assert isinstance(message, EmailMessage)
+            self.messages.append(message)
+        return "250 Message accepted"
+
+    def to(self, recipient: str) -> list[EmailMessage]:
+        with self.lock:
+            return [m for m in self.messages if m["To"] == recipient]
+
+    def wait_for(self, recipient: str, count: int = 1, seconds: float = 30) -> list[EmailMessage]:
+        """Waits until `recipient` has at least `count` messages; returns them all."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            found = self.to(recipient)
+            if len(found) >= count:
+                return found
+            time.sleep(0.05)
+        return self.to(recipient)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class SmtpServer:
+    def __init__(self) -> None:
+        self.mailbox = Mailbox()
+        self.port = free_port()
+        self._controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+
+    def start(self) -> None:
+        self._controller.start()
+
+    def stop(self) -> None:
+        self._controller.stop()

@@ -1,0 +1,26 @@
+"""Where the test stack started by `./convene test` listens (read from the environment)."""
+
+import os
+
+import pytest
+
+
+def stack_setting(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        pytest.fail(
+            f"{name} is not set: run the suite with ./convene test, which starts Kafka, Postgres and stripe-mock"
+        )
+    return value
+
+
+def postgres_admin_dsn() -> str:
+    return stack_setting("CONVENE_TEST_POSTGRES")
+
+
+def kafka_bootstrap() -> str:
+    return stack_setting("CONVENE_TEST_KAFKA")
+
+
+def stripe_api_base() -> str:
+    return stack_setting("CONVENE_TEST_STRIPE")
