@@ -1,0 +1,53 @@
+"""A service refuses to start on bad configuration, and says which variable is wrong."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.support.services import env_file
+
+
+def start(service: str, **changes: str | None) -> subprocess.CompletedProcess[str]:
+    env = os.environ | env_file(service) | {"HTTP_PORT": "1"}  # never reaches listening
+    for name, value in changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return subprocess.run(
+        [sys.executable, "-m", service, "serve"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("service", "changes", "says"),
+    [
+        ("membership", {"DATABASE_URL": None}, "DATABASE_URL: is required but not set"),
+        ("membership", {"DATABASE_URL": "mysql://x"}, "DATABASE_URL: Value error, must be a postgresql:// URL"),
+        ("conference", {"STRIPE_SECRET_KEY": "pk_live_123"}, "STRIPE_SECRET_KEY: String should match pattern"),
+        ("notifications", {"SMTP_PORT": "smtp"}, "SMTP_PORT: Input should be a valid integer"),
+        ("notifications", {"OPERATOR_TOKEN": "short"}, "OPERATOR_TOKEN: String should have at least 16 characters"),
+    ],
+)
+def test_a_missing_or_invalid_variable_stops_the_service_naming_it(
+    service: str, changes: dict[str, str | None], says: str
+) -> None:
+    result = start(service, **changes)
+    assert result.returncode != 0
+    assert says in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("changes", "says"),
+    [
+        ({"KAFKA_ACKS": "1"}, "KAFKA_ACKS='1'"),
+        ({"KAFKA_ENABLE_IDEMPOTENCE": "false"}, "KAFKA_ENABLE_IDEMPOTENCE=false"),
+    ],
+)
+def test_a_producer_that_could_lose_or_duplicate_events_is_refused_at_start(changes: dict[str, str], says: str) -> None:
+    result = start("membership", **changes)
+    assert result.returncode != 0
+    assert "Refusing to start an unsafe Kafka producer" in result.stderr
+    assert says in result.stderr

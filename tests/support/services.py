@@ -1,0 +1,67 @@
+"""Runs Convene's services as real processes against the test stack, as `./convene up` would."""
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from tests.support.smtp import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def env_file(service: str) -> dict[str, str]:
+    """The local stack's settings for `service`: the same file `./convene up` uses."""
+    values = {}
+    for line in (ROOT / "deploy" / "env" / f"{service}.env").read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, _, value = line.partition("=")
+            values[name.strip()] = value.strip().strip('"')
+    return values
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    env: dict[str, str]
+    log: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.env['HTTP_PORT']}"
+
+    def start(self, ready_within: float = 60) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", self.name, "serve"], env=os.environ | self.env, stdout=log, stderr=log
+            )
+        deadline = time.monotonic() + ready_within
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n{self.log.read_text()}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"{self.name} not ready within {ready_within}s:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def service_process(name: str, log_dir: Path, **overrides: str) -> ServiceProcess:
+    env = env_file(name) | {"HTTP_PORT": str(free_port())} | overrides
+    return ServiceProcess(name, env, log_dir / f"{name}.log")
