@@ -93,6 +93,7 @@ case "$cmd" in
   down) down ;;
   test) shift; run_tests "$@" ;;
   status)
+    if pg_as_owner "$PG_BIN/pg_ctl" -D "$STATE/pg/data" status >/dev/null 2>&1; then echo "postgres: running"; else echo "postgres: stopped"; fi
     for p in kafka stripe-mock mailbox "${SERVICES[@]}"; do
       if is_running "$p"; then echo "$p: running"; else echo "$p: stopped"; fi
     done ;;

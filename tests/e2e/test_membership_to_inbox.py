@@ -54,6 +54,11 @@ async def test_an_offline_payment_sends_one_welcome_email_naming_the_level(
     assert level in message["Subject"]
     await asyncio.sleep(1)  # a second email, if any, would come right behind the first
     assert len(smtp_server.mailbox.to(email)) == 1
+    conn = await asyncpg.connect(stack.databases["membership"])
+    try:
+        assert await conn.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0
+    finally:
+        await conn.close()
 
 
 async def test_conference_learns_the_new_member_from_the_event(stack: Stack, smtp_server: SmtpServer) -> None:

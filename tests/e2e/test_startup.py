@@ -3,21 +3,22 @@
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 
 import pytest
 
 from tests.support.services import env_file
 
 
-def start(service: str, **changes: str | None) -> subprocess.CompletedProcess[str]:
-    env = os.environ | env_file(service) | {"HTTP_PORT": "1"}  # never reaches listening
+def start(service: str, changes: Mapping[str, str | None], command: str = "serve") -> subprocess.CompletedProcess[str]:
+    env = os.environ | env_file(service) | {"HTTP_PORT": "1"}  # serve never gets as far as listening
     for name, value in changes.items():
         if value is None:
             env.pop(name, None)
         else:
             env[name] = value
     return subprocess.run(
-        [sys.executable, "-m", service, "serve"], env=env, capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-m", service, command], env=env, capture_output=True, text=True, timeout=60, check=False
     )
 
 
@@ -34,7 +35,7 @@ def start(service: str, **changes: str | None) -> subprocess.CompletedProcess[st
 def test_a_missing_or_invalid_variable_stops_the_service_naming_it(
     service: str, changes: dict[str, str | None], says: str
 ) -> None:
-    result = start(service, **changes)
+    result = start(service, changes)
     assert result.returncode != 0
     assert says in result.stderr
 
@@ -47,7 +48,18 @@ def test_a_missing_or_invalid_variable_stops_the_service_naming_it(
     ],
 )
 def test_a_producer_that_could_lose_or_duplicate_events_is_refused_at_start(changes: dict[str, str], says: str) -> None:
-    result = start("membership", **changes)
+    result = start("membership", changes)
     assert result.returncode != 0
     assert "Refusing to start an unsafe Kafka producer" in result.stderr
     assert says in result.stderr
+
+
+async def test_the_migrate_command_applies_each_file_once(database: str) -> None:
+    first = start("membership", {"DATABASE_URL": database}, "migrate")
+    again = start("membership", {"DATABASE_URL": database}, "migrate")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines() == [
+        "applied delivery/0001_outbox_and_inbox.sql",
+        "applied membership/0001_levels_members_memberships.sql",
+    ]
+    assert (again.returncode, again.stdout) == (0, "")
