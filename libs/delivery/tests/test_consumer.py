@@ -20,6 +20,18 @@ from tests.support.waiting import wait_until
 FAST_RETRY = RetryPolicy(max_attempts=3, backoff_seconds=0.05)
 
 
+async def record_activations(broker: KafkaBroker, topic: str) -> list[Event]:
+    """Subscribes a handler that keeps every activation it gets, and starts the broker."""
+    handled: list[Event] = []
+
+    async def handle(event: Event) -> None:
+        handled.append(event)
+
+    Subscription(broker, topic=topic, group_id="g", handlers={"membership.activated": handle}, retry=FAST_RETRY)
+    await broker.start()
+    return handled
+
+
 async def test_a_message_that_always_fails_is_retried_then_parked_and_the_next_flows(
     broker: KafkaBroker, topic: str
 ) -> None:
@@ -51,13 +63,7 @@ async def test_a_message_that_always_fails_is_retried_then_parked_and_the_next_f
 
 
 async def test_a_malformed_message_is_parked_at_once_and_the_next_is_processed(broker: KafkaBroker, topic: str) -> None:
-    handled: list[Event] = []
-
-    async def handle(event: Event) -> None:
-        handled.append(event)
-
-    Subscription(broker, topic=topic, group_id="g", handlers={"membership.activated": handle}, retry=FAST_RETRY)
-    await broker.start()
+    handled = await record_activations(broker, topic)
     good = activated()
     await produce(topic, b'{"event_type": "membership.activated", "half a', key=b"k")
     await produce(topic, good.model_dump_json().encode(), key=b"k")
@@ -71,13 +77,7 @@ async def test_a_malformed_message_is_parked_at_once_and_the_next_is_processed(b
 
 
 async def test_an_event_type_without_a_handler_is_passed_over(broker: KafkaBroker, topic: str) -> None:
-    handled: list[Event] = []
-
-    async def handle(event: Event) -> None:
-        handled.append(event)
-
-    Subscription(broker, topic=topic, group_id="g", handlers={"membership.activated": handle}, retry=FAST_RETRY)
-    await broker.start()
+    handled = await record_activations(broker, topic)
     other = activated().model_dump(mode="json") | {"event_type": "membership.something_new"}
     good = activated()
     await produce(topic, json.dumps(other).encode(), key=b"k")
