@@ -78,14 +78,21 @@ run_tests() {
   export CONVENE_TEST_KAFKA="127.0.0.1:$KAFKA_PORT"
   export CONVENE_TEST_STRIPE="http://127.0.0.1:$STRIPE_MOCK_PORT"
   cd "$ROOT"
-  say "ruff"; "$ROOT/.venv/bin/ruff" check . && "$ROOT/.venv/bin/ruff" format --check .
-  say "mypy (strict)"; "$ROOT/.venv/bin/mypy"
+  # Every gate runs, and any failure fails the command (a plain `a && b` would hide one under set -e).
+  local failed=()
+  say "ruff check"; "$ROOT/.venv/bin/ruff" check . || failed+=("ruff check")
+  say "ruff format --check"; "$ROOT/.venv/bin/ruff" format --check . || failed+=("ruff format")
+  say "mypy (strict)"; "$ROOT/.venv/bin/mypy" || failed+=("mypy")
   say "pytest"
   local rc=0
   "$ROOT/.venv/bin/pytest" "${@}" || rc=$?
   # pytest's 5 means "no tests ran": never a pass.
-  [ "$rc" = 5 ] && say "pytest collected no tests"
-  return "$rc"
+  [ "$rc" = 0 ] || failed+=("pytest (exit $rc)")
+  if [ "${#failed[@]}" -gt 0 ]; then
+    say "FAILED: ${failed[*]}"
+    return 1
+  fi
+  say "all checks passed"
 }
 
 case "$cmd" in

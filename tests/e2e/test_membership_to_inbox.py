@@ -126,7 +126,7 @@ async def test_bad_input_gets_a_4xx_naming_the_field_and_writes_nothing(stack: S
             "name": "Ada", "email": unique_email(), "level_id": str(uuid4()), "amount_minor": 5,
             "currency": "usd", "method": "cheque", "reference": "CHQ-2",
         })  # fmt: skip
-        assert unknown_level.status_code == 404
+        assert unknown_level.status_code == 422
         assert unknown_level.json()["detail"][0]["loc"] == ["body", "level_id"]
     conn = await asyncpg.connect(stack.databases["membership"])
     try:

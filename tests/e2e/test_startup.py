@@ -29,7 +29,8 @@ def start(service: str, changes: Mapping[str, str | None], command: str = "serve
         ("membership", {"DATABASE_URL": "mysql://x"}, "DATABASE_URL: Value error, must be a postgresql:// URL"),
         ("conference", {"STRIPE_SECRET_KEY": "pk_live_123"}, "STRIPE_SECRET_KEY: String should match pattern"),
         ("notifications", {"SMTP_PORT": "smtp"}, "SMTP_PORT: Input should be a valid integer"),
-        ("notifications", {"OPERATOR_TOKEN": "short"}, "OPERATOR_TOKEN: String should have at least 16 characters"),
+        ("notifications", {"OPERATOR_TOKEN_SHA256": "secret"}, "OPERATOR_TOKEN_SHA256: String should match pattern"),
+        ("membership", {"ASSOCIATION_TIMEZONE": "Mars/Olympus"}, "ASSOCIATION_TIMEZONE: Value error, unknown time"),
     ],
 )
 def test_a_missing_or_invalid_variable_stops_the_service_naming_it(
@@ -61,5 +62,6 @@ async def test_the_migrate_command_applies_each_file_once(database: str) -> None
     assert first.stdout.splitlines() == [
         "applied delivery/0001_outbox_and_inbox.sql",
         "applied membership/0001_levels_members_memberships.sql",
+        "applied membership/0002_dues_lifecycle.sql",
     ]
     assert (again.returncode, again.stdout) == (0, "")

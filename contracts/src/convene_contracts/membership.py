@@ -62,6 +62,7 @@ class MembershipRenewed(_MembershipEvent):
 class MembershipExpiringSoonPayload(MembershipFacts):
     period_end: AwareDatetime
     days_before: int = Field(ge=0, examples=[30, 7, 1])
+    auto_renew: bool = Field(default=False, description="True: Stripe will charge; no action needed.")
 
 
 class MembershipExpiringSoon(_MembershipEvent):
@@ -86,6 +87,111 @@ class MembershipCancelled(_MembershipEvent):
 
     event_type: Literal["membership.cancelled"] = "membership.cancelled"
     payload: MembershipCancelledPayload
+
+
+class MemberJoinedPayload(MembershipFacts):
+    amount_minor: int = Field(ge=0, description="Dues to pay at checkout, in minor units.")
+    currency: str = Field(min_length=3, max_length=3)
+    auto_renew: bool
+    organization_name: str | None = None
+
+
+class MemberJoined(_MembershipEvent):
+    """Someone applied for a membership; it is pending until the dues are paid."""
+
+    event_type: Literal["membership.member_joined"] = "membership.member_joined"
+    payload: MemberJoinedPayload
+
+
+class MembershipPaymentFailedPayload(MembershipFacts):
+    amount_minor: int = Field(ge=0)
+    currency: str = Field(min_length=3, max_length=3)
+    reason: str = Field(examples=["card declined", "async payment failed"])
+
+
+class MembershipPaymentFailed(_MembershipEvent):
+    """A dues payment failed; the member should update their card or pay another way."""
+
+    event_type: Literal["membership.payment_failed"] = "membership.payment_failed"
+    payload: MembershipPaymentFailedPayload
+
+
+class MembershipInGracePayload(MembershipFacts):
+    period_end: AwareDatetime
+    grace_ends_at: AwareDatetime
+
+
+class MembershipInGrace(_MembershipEvent):
+    """The period ended unpaid; member benefits continue until `grace_ends_at`."""
+
+    event_type: Literal["membership.in_grace"] = "membership.in_grace"
+    payload: MembershipInGracePayload
+
+
+class MembershipLevelChangedPayload(MembershipFacts):
+    previous_level_id: UUID
+    previous_level_name: str
+    prorated_minor: int = Field(description="Due for the rest of the period; negative is a credit.")
+    currency: str = Field(min_length=3, max_length=3)
+
+
+class MembershipLevelChanged(_MembershipEvent):
+    """The membership moved to another level for the rest of its period."""
+
+    event_type: Literal["membership.level_changed"] = "membership.level_changed"
+    payload: MembershipLevelChangedPayload
+
+
+class SeatPayload(Payload):
+    member_id: UUID = Field(description="The organization's contact, who holds the membership.")
+    membership_id: UUID
+    seat_id: UUID
+    email: EmailStr = Field(description="The seat holder's address.")
+
+
+class SeatAssignedPayload(SeatPayload):
+    name: str
+    level_id: UUID
+    level_name: str
+    organization_name: str | None = None
+
+
+class SeatAssigned(Event):
+    """A person holds one of an organizational membership's seats and counts as a member."""
+
+    event_type: Literal["membership.seat_assigned"] = "membership.seat_assigned"
+    payload: SeatAssignedPayload
+
+    def aggregate_id(self) -> str:
+        return str(self.payload.member_id)
+
+
+class SeatRemoved(Event):
+    """A seat holder no longer holds the seat."""
+
+    event_type: Literal["membership.seat_removed"] = "membership.seat_removed"
+    payload: SeatPayload
+
+    def aggregate_id(self) -> str:
+        return str(self.payload.member_id)
+
+
+class SignInRequestedPayload(Payload):
+    member_id: UUID
+    email: EmailStr
+    member_name: str
+    sign_in_url: str = Field(description="Single-use link; carries a secret, never log it.")
+    expires_at: AwareDatetime
+
+
+class SignInRequested(Event):
+    """A member asked for a sign-in link; notifications emails it."""
+
+    event_type: Literal["membership.sign_in_requested"] = "membership.sign_in_requested"
+    payload: SignInRequestedPayload
+
+    def aggregate_id(self) -> str:
+        return str(self.payload.member_id)
 
 
 class MemberErasedPayload(Payload):

@@ -5,21 +5,35 @@ from typing import Final
 from convene_contracts.envelope import Event, RawEvent
 from convene_contracts.membership import (
     MemberErased,
+    MemberJoined,
     MembershipActivated,
     MembershipCancelled,
     MembershipExpiringSoon,
+    MembershipInGrace,
     MembershipLapsed,
+    MembershipLevelChanged,
+    MembershipPaymentFailed,
     MembershipRenewed,
+    SeatAssigned,
+    SeatRemoved,
+    SignInRequested,
 )
 
 EVENT_TYPES: Final[dict[str, type[Event]]] = {
     model.model_fields["event_type"].default: model
     for model in (
+        MemberJoined,
         MembershipActivated,
         MembershipRenewed,
+        MembershipPaymentFailed,
         MembershipExpiringSoon,
+        MembershipInGrace,
         MembershipLapsed,
         MembershipCancelled,
+        MembershipLevelChanged,
+        SeatAssigned,
+        SeatRemoved,
+        SignInRequested,
         MemberErased,
     )
 }

@@ -22,7 +22,7 @@ async def deps(database: str, smtp_server: SmtpServer) -> AsyncIterator[handlers
     await migrate(conn, sources_for("notifications", SPEC.migrations))
     await conn.close()
     settings = NotificationsSettings(
-        database_url=database, kafka_bootstrap_servers="unused:9092", operator_token="x" * 16,
+        database_url=database, kafka_bootstrap_servers="unused:9092", operator_token_sha256="0" * 64,
         smtp_host="127.0.0.1", smtp_port=smtp_server.port, smtp_from="no-reply@cit.example",
         association_name="CIT International",
     )  # fmt: skip

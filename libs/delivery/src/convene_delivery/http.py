@@ -1,6 +1,10 @@
-"""HTTP helpers every service uses: operator authentication, field-level errors, the runtime."""
+"""HTTP helpers every service uses: who is calling, field-level errors, rate limits."""
 
+import hashlib
 import hmac
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import asyncpg
@@ -10,6 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from convene_delivery.runtime import Runtime
 
 _bearer = HTTPBearer(auto_error=False)
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
 def runtime_of(request: Request) -> Runtime:
@@ -21,18 +26,59 @@ def pool_of(request: Request) -> asyncpg.Pool:
     return runtime_of(request).pool
 
 
-def require_operator(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> None:
-    """Operator endpoints need the operator bearer token; anything else is 401."""
-    expected = runtime_of(request).settings.operator_token
-    if credentials is None or not hmac.compare_digest(credentials.credentials.encode(), expected.encode()):
-        raise HTTPException(401, "operator token missing or wrong", headers={"WWW-Authenticate": "Bearer"})
+def sha256(secret: str) -> bytes:
+    return hashlib.sha256(secret.encode()).digest()
+
+
+# A service that knows other kinds of callers (member sessions) says so here, so that an
+# operator endpoint can answer 403 ("you are signed in, but not as an operator") instead of 401.
+KnownCaller = Callable[[Request, str], Awaitable[bool]]
+
+
+async def require_operator(request: Request, credentials: Credentials) -> None:
+    """Operator endpoints need the operator token (compared by hash): none or unknown -> 401;
+    a member's session -> 403."""
+    if credentials is None:
+        raise HTTPException(401, "sign in as an operator", headers={"WWW-Authenticate": "Bearer"})
+    runtime = runtime_of(request)
+    expected = bytes.fromhex(runtime.settings.operator_token_sha256)
+    if hmac.compare_digest(sha256(credentials.credentials), expected):
+        return
+    is_known: KnownCaller | None = runtime.extras.get("known_caller")
+    if is_known is not None and await is_known(request, credentials.credentials):
+        raise HTTPException(403, "operators only")
+    raise HTTPException(401, "operator token missing or wrong", headers={"WWW-Authenticate": "Bearer"})
 
 
 def field_error(status: int, field: str, message: str) -> HTTPException:
     """An error shaped like FastAPI's validation errors, naming the field at fault."""
     return HTTPException(status, [{"loc": ["body", field], "msg": message, "type": "value_error"}])
+
+
+class RateLimit:
+    """At most `rate_limit_per_minute` calls per client address per minute on one endpoint.
+
+    Kept in the process: with several instances each allows its own share, which still bounds
+    what one client can cost (holds, emails, sign-in links)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._calls: dict[str, deque[float]] = {}
+
+    async def __call__(self, request: Request) -> None:
+        limit = runtime_of(request).settings.rate_limit_per_minute
+        client = request.client.host if request.client else "unknown"
+        now = time.monotonic()
+        calls = self._calls.setdefault(client, deque())
+        while calls and calls[0] <= now - 60:
+            calls.popleft()
+        if len(calls) >= limit:
+            retry_after = int(calls[0] + 60 - now) + 1
+            raise HTTPException(429, f"too many {self._name} requests; try again in {retry_after}s",
+                                headers={"Retry-After": str(retry_after)})  # fmt: skip
+        calls.append(now)
+        if len(self._calls) > 100_000:  # forget idle clients rather than grow without bound
+            self._calls = {k: v for k, v in self._calls.items() if v and v[-1] > now - 60}
 
 
 Pool = Annotated[asyncpg.Pool, Depends(pool_of)]

@@ -9,7 +9,7 @@ import asyncio
 import logging
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +41,8 @@ class Runtime:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
-Subscribe = Callable[[Runtime], Awaitable[None]]
+Start = Callable[[Runtime], Awaitable[None]]
+ExceptionHandler = Callable[[Request, Any], Awaitable[JSONResponse]]
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,10 @@ class ServiceSpec:
     migrations: Path
     topics: Sequence[str]  # topics it publishes to or reads from: created at start if missing
     routers: Sequence[APIRouter] = ()
-    subscribe: Subscribe | None = None  # registers subscriptions; may start background tasks
+    # Runs once Postgres and topics are ready, before the broker starts: registers subscriptions,
+    # builds the service's dependencies, starts background tasks (kept in runtime.extras["tasks"]).
+    start: Start | None = None
+    exception_handlers: Mapping[type[Exception], ExceptionHandler] = field(default_factory=dict)
     description: str = ""
 
 
@@ -92,8 +96,8 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
         retry = RetryPolicy(settings.consumer_max_attempts, settings.consumer_backoff_seconds)
         runtime = Runtime(settings=settings, pool=pool, broker=broker, retry=retry)
         app.state.runtime = runtime
-        if spec.subscribe is not None:
-            await spec.subscribe(runtime)
+        if spec.start is not None:
+            await spec.start(runtime)
         await broker.start()
         relay = OutboxRelay(
             pool, settings.database_url, broker_publisher(broker), poll_seconds=settings.outbox_poll_seconds
@@ -114,6 +118,8 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
     app.include_router(_health_router())
     for router in spec.routers:
         app.include_router(router)
+    for exception, handler in spec.exception_handlers.items():
+        app.add_exception_handler(exception, handler)
 
     @app.exception_handler(asyncpg.PostgresConnectionError)
     @app.exception_handler(asyncpg.InterfaceError)

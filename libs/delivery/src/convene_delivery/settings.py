@@ -25,7 +25,11 @@ class ServiceSettings(BaseSettings):
     kafka_topic_partitions: int = Field(default=3, ge=1)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=1, le=65535)
-    operator_token: str = Field(min_length=16, description="Bearer token for operator endpoints.")
+    operator_token_sha256: str = Field(
+        pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 (hex) of the operator bearer token; the token itself is never stored.",
+    )
+    rate_limit_per_minute: int = Field(default=20, ge=1, description="Per client, on public endpoints that cost.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     consumer_max_attempts: int = Field(default=3, ge=1, le=20)
     consumer_backoff_seconds: float = Field(default=0.2, gt=0)

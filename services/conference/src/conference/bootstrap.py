@@ -14,6 +14,6 @@ SPEC = ServiceSpec(
     migrations=Path(__file__).parent / "migrations",
     topics=[MEMBERSHIP, CONFERENCE],
     routers=[router],
-    subscribe=subscribe,
+    start=subscribe,
     description="Conferences, ticket types, holds and registrations. Publishes convene.conference.v1.",
 )

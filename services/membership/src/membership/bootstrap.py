@@ -1,17 +1,41 @@
-"""Wires the membership service together: settings, migrations, topics, routes."""
+"""Wires the membership service together: settings, Stripe, routes, the dues calendar."""
 
+import asyncio
 from pathlib import Path
 
+from fastapi import Request
+
 from convene_contracts import MEMBERSHIP
-from convene_delivery.runtime import ServiceSpec
+from convene_delivery.runtime import Runtime, ServiceSpec
+from membership.adapters.stripe_gateway import StripeGateway
 from membership.config import MembershipSettings
-from membership.entrypoints.http import router
+from membership.entrypoints.http import ROUTERS
+from membership.entrypoints.http.common import EXCEPTION_HANDLERS
+from membership.entrypoints.scheduler import run_scheduler
+from membership.service_layer.deps import Deps
+from membership.service_layer.sign_in import member_of_session
+
+
+async def start(runtime: Runtime) -> None:
+    settings = runtime.settings
+    assert isinstance(settings, MembershipSettings)
+    deps = Deps(runtime.pool, StripeGateway(settings), settings)
+    runtime.extras["deps"] = deps
+
+    async def is_member_session(request: Request, token: str) -> bool:
+        return await member_of_session(deps, token) is not None
+
+    runtime.extras["known_caller"] = is_member_session
+    runtime.extras.setdefault("tasks", []).append(asyncio.create_task(run_scheduler(deps), name="dues-calendar"))
+
 
 SPEC = ServiceSpec(
     name="membership",
     settings_class=MembershipSettings,
     migrations=Path(__file__).parent / "migrations",
     topics=[MEMBERSHIP],
-    routers=[router],
+    routers=ROUTERS,
+    start=start,
+    exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     description="Levels, members, memberships and dues. Publishes convene.membership.v1.",
 )

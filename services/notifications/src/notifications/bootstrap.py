@@ -12,6 +12,6 @@ SPEC = ServiceSpec(
     settings_class=NotificationsSettings,
     migrations=Path(__file__).parent / "migrations",
     topics=[MEMBERSHIP, NOTIFICATIONS],
-    subscribe=subscribe,
+    start=subscribe,
     description="Turns every fact into exactly one email. Publishes convene.notifications.v1.",
 )

@@ -1,29 +1,17 @@
 """The unit of work: one Postgres transaction holding the state change and its outbox events."""
 
+from collections.abc import Sequence
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Self
 
 import asyncpg
 
 from convene_contracts import MEMBERSHIP, Event
 from convene_delivery.outbox import add_to_outbox
-from membership.adapters.repository import Repository, SqlRepository
+from membership.adapters.repository import SqlRepository
 
 
-class UnitOfWork(Protocol):
-    @property
-    def repo(self) -> Repository: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None: ...
-
-    async def commit(self, events: list[Event]) -> None: ...
-
-
-class PostgresUnitOfWork:
+class UnitOfWork:
     """Rolls back unless `commit` was called; `commit` writes the events to the outbox first."""
 
     def __init__(self, pool: asyncpg.Pool) -> None:
@@ -33,15 +21,11 @@ class PostgresUnitOfWork:
         self._conn = await self._pool.acquire()
         self._transaction = self._conn.transaction()
         await self._transaction.start()
-        self._repo = SqlRepository(self._conn)
+        self.repo = SqlRepository(self._conn)
         self._committed = False
         return self
 
-    @property
-    def repo(self) -> SqlRepository:
-        return self._repo
-
-    async def commit(self, events: list[Event]) -> None:
+    async def commit(self, events: Sequence[Event]) -> None:
         if events:
             await add_to_outbox(self._conn, MEMBERSHIP, *events)
         await self._transaction.commit()

@@ -1,0 +1,131 @@
+"""Every call membership makes to Stripe. Each POST carries an idempotency key derived from our
+own ids, so a retried call creates one object, never two."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import stripe
+
+from membership.config import MembershipSettings
+from membership.domain.model import Level, Member, Term
+
+
+class PaymentProviderUnavailable(Exception):
+    """Stripe could not be reached or refused the request; nothing was charged."""
+
+
+@dataclass(frozen=True)
+class Checkout:
+    session_id: str
+    url: str
+
+
+_INTERVAL = {Term.ANNUAL: "year", Term.MONTHLY: "month"}
+
+
+class StripeGateway:
+    def __init__(self, settings: MembershipSettings) -> None:
+        self._settings = settings
+        self._client = stripe.StripeClient(
+            settings.stripe_secret_key,
+            base_addresses={"api": settings.stripe_api_base} if settings.stripe_api_base else None,
+            http_client=stripe.HTTPXClient(allow_sync_methods=False),
+            max_network_retries=2,
+        )
+
+    def verify_webhook(self, payload: bytes, signature: str | None) -> stripe.Event:
+        """Raises stripe.SignatureVerificationError (or ValueError for a body that is not JSON)."""
+        event: stripe.Event = stripe.Webhook.construct_event(
+            payload, signature, self._settings.stripe_webhook_secret, self._settings.stripe_webhook_tolerance_seconds
+        )
+        return event
+
+    async def checkout(
+        self,
+        *,
+        kind: str,
+        membership_id: UUID,
+        member: Member,
+        level: Level,
+        amount_minor: int,
+        auto_renew: bool,
+        expires_at: datetime,
+        customer_id: str | None,
+        extra_metadata: dict[str, str] | None = None,
+    ) -> Checkout:
+        """A Stripe-hosted Checkout Session: a subscription when the member chose auto-renew,
+        otherwise a one-time payment. No card data ever reaches Convene."""
+        metadata = {"convene_kind": kind, "membership_id": str(membership_id)} | (extra_metadata or {})
+        price: dict[str, Any] = {
+            "currency": level.currency,
+            "unit_amount": amount_minor,
+            "product_data": {"name": f"{level.name} membership"},
+        }
+        params: dict[str, Any] = {
+            "client_reference_id": str(membership_id),
+            "metadata": metadata,
+            "line_items": [{"quantity": 1, "price_data": price}],
+            "expires_at": int(expires_at.timestamp()),
+            "success_url": f"{self._settings.public_base_url}/checkout/done?session_id={{CHECKOUT_SESSION_ID}}",
+            "cancel_url": f"{self._settings.public_base_url}/checkout/cancelled",
+        }
+        if customer_id:
+            params["customer"] = customer_id
+        else:
+            params["customer_email"] = member.email
+        if auto_renew and level.term in _INTERVAL:
+            price["recurring"] = {"interval": _INTERVAL[level.term]}
+            params |= {"mode": "subscription", "subscription_data": {"metadata": metadata}}
+        else:
+            params |= {"mode": "payment", "payment_intent_data": {"metadata": metadata}}
+            if not customer_id:
+                params["customer_creation"] = "always"  # so the member can use the Customer Portal later
+        session = await self._call(
+            self._client.v1.checkout.sessions.create_async, params, f"checkout:{kind}:{membership_id}:{amount_minor}"
+        )
+        return Checkout(session.id, session.url or "")
+
+    async def stop_auto_renew(self, subscription_id: str, membership_id: UUID) -> None:
+        await self._call(
+            lambda params, options: self._client.v1.subscriptions.update_async(subscription_id, params, options),
+            {"cancel_at_period_end": True},
+            f"stop-auto-renew:{membership_id}",
+        )
+
+    async def change_subscription_price(self, subscription_id: str, level: Level, membership_id: UUID) -> None:
+        """Stripe prorates the subscription itself and bills the difference on the next invoice."""
+        subscription = await self._call(
+            lambda params, options: self._client.v1.subscriptions.retrieve_async(subscription_id, params, options),
+            {},
+            None,
+        )
+        item_id = subscription["items"]["data"][0]["id"]
+        price = {
+            "currency": level.currency,
+            "unit_amount": level.price_minor,
+            "product": f"convene-level-{level.id}",
+            "recurring": {"interval": _INTERVAL[level.term]},
+        }
+        await self._call(
+            lambda params, options: self._client.v1.subscriptions.update_async(subscription_id, params, options),
+            {"items": [{"id": item_id, "price_data": price}], "proration_behavior": "create_prorations"},
+            f"change-level:{membership_id}:{level.id}",
+        )
+
+    async def portal_url(self, customer_id: str) -> str:
+        session = await self._call(
+            self._client.v1.billing_portal.sessions.create_async,
+            {"customer": customer_id, "return_url": f"{self._settings.public_base_url}/me"},
+            None,
+        )
+        return str(session.url)
+
+    @staticmethod
+    async def _call(method: Any, params: dict[str, Any], idempotency_key: str | None) -> Any:
+        options = {"idempotency_key": idempotency_key} if idempotency_key else {}
+        try:
+            return await method(params, options)
+        except stripe.StripeError as error:
+            raise PaymentProviderUnavailable(str(error.user_message or error)) from error

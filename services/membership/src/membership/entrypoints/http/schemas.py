@@ -1,0 +1,146 @@
+"""What the API accepts and returns. Inputs forbid unknown fields, so a client cannot slip in
+`status` or `price`: it gets a 422 naming the field instead."""
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+
+from membership.domain.model import Level, LevelKind, Membership, MembershipStatus, Term
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+Currency = Field(pattern=r"^[a-z]{3}$", description="ISO 4217 code in lower case, as Stripe writes it.",
+                 examples=["usd", "cad", "eur", "gbp"])  # fmt: skip
+Name = Field(min_length=1, max_length=200)
+
+
+class LevelIn(Input):
+    name: str = Name
+    price_minor: int = Field(ge=0, le=100_000_000, description="Price in the currency's minor unit (cents).")
+    currency: str = Currency
+    term: Term
+    kind: LevelKind = LevelKind.INDIVIDUAL
+    seat_count: int | None = Field(default=None, ge=1, le=100_000, description="Organizational levels only.")
+    description: str = Field(default="", max_length=2000)
+
+
+class LevelEdit(Input):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    price_minor: int | None = Field(default=None, ge=0, le=100_000_000)
+    seat_count: int | None = Field(default=None, ge=1, le=100_000)
+    description: str | None = Field(default=None, max_length=2000)
+
+
+class LevelOut(BaseModel):
+    id: UUID
+    name: str
+    price_minor: int
+    currency: str
+    term: Term
+    kind: LevelKind
+    seat_count: int | None
+    description: str
+    retired: bool
+
+    @classmethod
+    def of(cls, level: Level) -> "LevelOut":
+        return cls(**level.__dict__)
+
+
+class JoinIn(Input):
+    name: str = Name
+    email: EmailStr
+    level_id: UUID
+    auto_renew: bool = Field(default=False, description="Renew automatically through a Stripe subscription.")
+    organization_name: str | None = Field(default=None, max_length=200, description="Organizational levels.")
+
+
+class MembershipOut(BaseModel):
+    id: UUID
+    member_id: UUID
+    level_id: UUID
+    status: MembershipStatus
+    period_start: datetime | None
+    period_end: datetime | None
+    auto_renew: bool
+    grace_ends_at: datetime | None
+    organization_name: str | None
+
+    @classmethod
+    def of(cls, m: Membership) -> "MembershipOut":
+        return cls(id=m.id, member_id=m.member_id, level_id=m.level_id, status=m.status,
+                   period_start=m.period_start, period_end=m.period_end, auto_renew=m.auto_renew,
+                   grace_ends_at=m.grace_ends_at, organization_name=m.organization_name)  # fmt: skip
+
+
+class JoinOut(BaseModel):
+    membership: MembershipOut
+    checkout_url: str | None = Field(description="Send the member here to pay; null for a free level.")
+
+
+class OfflinePaymentIn(Input):
+    name: str = Name
+    email: EmailStr
+    level_id: UUID
+    membership_id: UUID | None = Field(default=None, description="Pay for this membership instead of a new one.")
+    amount_minor: int = Field(ge=0, le=100_000_000)
+    currency: str = Currency
+    method: Literal["cheque", "bank_transfer", "cash"]
+    reference: str = Field(min_length=1, max_length=200, description="Cheque number or transfer reference.")
+    paid_at: AwareDatetime | None = Field(default=None, description="Defaults to now.")
+
+
+class SignInIn(Input):
+    email: EmailStr
+
+
+class SessionOut(BaseModel):
+    session_token: str = Field(description="Send as 'Authorization: Bearer <token>'.")
+    expires_at: datetime
+
+
+class MyMembership(MembershipOut):
+    level_name: str
+
+
+class MeOut(BaseModel):
+    id: UUID
+    name: str
+    email: str
+    memberships: list[MyMembership]
+    payments: list[dict[str, Any]]
+
+
+class LevelChangeIn(Input):
+    level_id: UUID
+
+
+class LevelChangeOut(BaseModel):
+    membership: MembershipOut
+    prorated_minor: int = Field(description="Due for the rest of the period; negative is a credit.")
+    checkout_url: str | None = Field(description="Pay here first when moving up; the change applies once paid.")
+
+
+class SeatIn(Input):
+    email: EmailStr
+    name: str = Name
+
+
+class SeatOut(BaseModel):
+    id: UUID
+    email: str
+    name: str
+    assigned_at: datetime
+
+
+class EraseIn(Input):
+    confirm: Literal["erase my data"] = Field(description="Type exactly 'erase my data': this cannot be undone.")
+
+
+class UrlOut(BaseModel):
+    url: str

@@ -1,0 +1,20 @@
+"""Runs the dues calendar every SCHEDULER_INTERVAL_SECONDS inside the service process."""
+
+import asyncio
+import logging
+
+from membership.service_layer.deps import Deps
+from membership.service_layer.lifecycle import run_lifecycle
+
+log = logging.getLogger(__name__)
+
+
+async def run_scheduler(deps: Deps) -> None:
+    while True:
+        try:
+            report = await run_lifecycle(deps, deps.clock())
+            if report.reminded or report.in_grace or report.lapsed:
+                log.info("dues calendar: %s", report)
+        except Exception:
+            log.warning("dues calendar pass failed; trying again next interval", exc_info=True)
+        await asyncio.sleep(deps.settings.scheduler_interval_seconds)

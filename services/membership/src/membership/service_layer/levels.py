@@ -1,0 +1,64 @@
+"""Levels (M1): operators create, edit and retire them; retired levels keep their members."""
+
+from typing import Any
+from uuid import UUID, uuid4
+
+from membership.adapters.repository import LevelNameTaken
+from membership.domain.model import Level, LevelKind, Term
+from membership.service_layer.deps import Deps
+from membership.service_layer.errors import Conflict, Invalid, NotFound
+from membership.service_layer.unit_of_work import UnitOfWork
+
+
+async def create_level(
+    deps: Deps,
+    *,
+    name: str,
+    price_minor: int,
+    currency: str,
+    term: Term,
+    kind: LevelKind,
+    seat_count: int | None,
+    description: str,
+) -> Level:
+    if (kind is LevelKind.ORGANIZATIONAL) != (seat_count is not None):
+        raise Invalid("seat_count", "an organizational level needs a seat count; an individual level has none")
+    level = Level(uuid4(), name, price_minor, currency, term, kind, seat_count, description)
+    async with UnitOfWork(deps.pool) as uow:
+        try:
+            await uow.repo.add_level(level)
+        except LevelNameTaken:
+            raise Conflict("a level with this name exists already", field="name") from None
+        await uow.commit([])
+    return level
+
+
+async def edit_level(deps: Deps, level_id: UUID, changes: dict[str, Any]) -> Level:
+    """Name, description, price and seats may change; existing memberships keep what they paid."""
+    async with UnitOfWork(deps.pool) as uow:
+        current = await uow.repo.get_level(level_id, include_retired=True)
+        if current is None:
+            raise NotFound("level")
+        if "seat_count" in changes and current.kind is not LevelKind.ORGANIZATIONAL:
+            raise Invalid("seat_count", "only an organizational level has seats")
+        try:
+            level = await uow.repo.update_level(level_id, changes)
+        except LevelNameTaken:
+            raise Conflict("a level with this name exists already", field="name") from None
+        await uow.commit([])
+    assert level is not None
+    return level
+
+
+async def retire_level(deps: Deps, level_id: UUID) -> Level:
+    async with UnitOfWork(deps.pool) as uow:
+        level = await uow.repo.retire_level(level_id, deps.clock())
+        if level is None:
+            raise NotFound("level")
+        await uow.commit([])
+    return level
+
+
+async def list_levels(deps: Deps, *, include_retired: bool = False) -> list[Level]:
+    async with UnitOfWork(deps.pool) as uow:
+        return await uow.repo.list_levels(include_retired=include_retired)

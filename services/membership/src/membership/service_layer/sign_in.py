@@ -1,0 +1,85 @@
+"""Passwordless sign-in (M9): an emailed, single-use, expiring link exchanged for a session.
+
+Only SHA-256 hashes of links and sessions are stored, so a database leak signs nobody in. The
+link reaches the member through `membership.sign_in_requested` and the notifications service.
+"""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from convene_contracts.membership import SignInRequested, SignInRequestedPayload
+from membership.service_layer.deps import Deps
+from membership.service_layer.events import Context
+from membership.service_layer.unit_of_work import UnitOfWork
+
+
+def _hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+async def request_link(deps: Deps, ctx: Context, email: str) -> None:
+    """Sends a link if the address belongs to a member. Says nothing either way, so the endpoint
+    cannot be used to find out who is a member."""
+    now = deps.clock()
+    async with UnitOfWork(deps.pool) as uow:
+        member = await uow.repo.member_by_email(email)
+        if member is None:
+            return
+        token = secrets.token_urlsafe(32)
+        expires_at = now + timedelta(minutes=deps.settings.sign_in_link_minutes)
+        await uow.repo.conn.execute(
+            "INSERT INTO sign_in_links (token_sha256, member_id, expires_at) VALUES ($1, $2, $3)",
+            _hash(token),
+            member.id,
+            expires_at,
+        )
+        url = f"{deps.settings.public_base_url}/sign-in/{token}"
+        await uow.commit(
+            [
+                SignInRequested(
+                    **ctx.envelope(),
+                    payload=SignInRequestedPayload(
+                        member_id=member.id,
+                        email=member.email,
+                        member_name=member.name,
+                        sign_in_url=url,
+                        expires_at=expires_at,
+                    ),
+                )
+            ]
+        )
+
+
+async def redeem_link(deps: Deps, token: str) -> tuple[str, datetime] | None:
+    """Exchanges a valid link for a session token, once; None if unknown, used or expired."""
+    now = deps.clock()
+    async with UnitOfWork(deps.pool) as uow:
+        member_id = await uow.repo.conn.fetchval(
+            """UPDATE sign_in_links SET used_at = $2
+               WHERE token_sha256 = $1 AND used_at IS NULL AND expires_at > $2 RETURNING member_id""",
+            _hash(token),
+            now,
+        )
+        if member_id is None:
+            return None
+        session = secrets.token_urlsafe(32)
+        expires_at = now + timedelta(days=deps.settings.session_days)
+        await uow.repo.conn.execute(
+            "INSERT INTO member_sessions (token_sha256, member_id, expires_at) VALUES ($1, $2, $3)",
+            _hash(session),
+            member_id,
+            expires_at,
+        )
+        await uow.commit([])
+    return session, expires_at
+
+
+async def member_of_session(deps: Deps, session: str) -> UUID | None:
+    found: UUID | None = await deps.pool.fetchval(
+        "SELECT member_id FROM member_sessions WHERE token_sha256 = $1 AND expires_at > $2",
+        _hash(session),
+        deps.clock(),
+    )
+    return found
