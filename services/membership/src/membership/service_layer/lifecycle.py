@@ -31,8 +31,9 @@ class LifecycleReport:
 async def run_lifecycle(deps: Deps, now: datetime) -> LifecycleReport:
     report = LifecycleReport()
     report.reminded = await _remind(deps, now)
-    report.in_grace = await _each_due(deps, now, _GRACE_DUE, lambda m: m.start_grace(now, _grace(deps)))
-    report.lapsed = await _each_due(deps, now, _LAPSE_DUE, lambda m: m.lapse(now))
+    settle = deps.settings.auto_renew_settle_hours
+    report.in_grace = await _each_due(deps, _GRACE_DUE, (now, settle), lambda m: m.start_grace(now, _grace(deps)))
+    report.lapsed = await _each_due(deps, _LAPSE_DUE, (now,), lambda m: m.lapse(now))
     return report
 
 
@@ -46,17 +47,17 @@ _GRACE_DUE = """
     SELECT id FROM memberships
     WHERE status IN ('active', 'past_due') AND period_end IS NOT NULL
       AND period_end + CASE WHEN auto_renew THEN make_interval(hours => $2) ELSE interval '0' END <= $1
-    ORDER BY period_end LIMIT $3 FOR UPDATE SKIP LOCKED"""
+    ORDER BY period_end LIMIT {batch} FOR UPDATE SKIP LOCKED"""
 _LAPSE_DUE = """
     SELECT id FROM memberships WHERE status = 'in_grace' AND grace_ends_at <= $1
-    ORDER BY grace_ends_at LIMIT $3 FOR UPDATE SKIP LOCKED"""
+    ORDER BY grace_ends_at LIMIT {batch} FOR UPDATE SKIP LOCKED"""
 
 
-async def _each_due(deps: Deps, now: datetime, query: str, change: Callable[[Membership], None]) -> int:
+async def _each_due(deps: Deps, query: str, args: tuple[object, ...], change: Callable[[Membership], None]) -> int:
     done = 0
     while True:
         async with UnitOfWork(deps.pool) as uow:
-            ids = await uow.repo.conn.fetch(query, now, deps.settings.auto_renew_settle_hours, BATCH)
+            ids = await uow.repo.conn.fetch(query.format(batch=BATCH), *args)
             events: list[Event] = []
             for row in ids:
                 membership = await uow.repo.lock_membership(row["id"])

@@ -1,0 +1,116 @@
+"""The membership service running in-process on the real stack (Postgres, Kafka, stripe-mock),
+with helpers to act as an operator, an applicant, a signed-in member and Stripe."""
+
+import hashlib
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID, uuid4
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from convene_contracts import MEMBERSHIP, RawEvent
+from convene_delivery.runtime import create_app
+from membership.bootstrap import SPEC
+from membership.config import MembershipSettings
+from membership.service_layer.deps import Deps
+from tests.support import stripe as stripe_shapes
+from tests.support.kafka import read_topic
+from tests.support.stack import kafka_bootstrap, stripe_api_base
+
+OPERATOR_TOKEN = "test-operator-token-0123456789"
+WEBHOOK_SECRET = "whsec_test_membership"
+OPERATOR = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
+
+
+def settings_for(database: str, **overrides: Any) -> MembershipSettings:
+    values: dict[str, Any] = {
+        "database_url": database, "kafka_bootstrap_servers": kafka_bootstrap(),
+        "operator_token_sha256": hashlib.sha256(OPERATOR_TOKEN.encode()).hexdigest(),
+        "stripe_secret_key": "sk_test_convene", "stripe_webhook_secret": WEBHOOK_SECRET,
+        "stripe_api_base": stripe_api_base(), "association_timezone": "America/Toronto",
+        "rate_limit_per_minute": 1000, "scheduler_interval_seconds": 3600, "outbox_poll_seconds": 0.2,
+        "public_base_url": "https://members.cit.example",
+    }  # fmt: skip
+    return MembershipSettings(**(values | overrides))
+
+
+@dataclass
+class Membership:
+    """The running service and ways to talk to it."""
+
+    client: httpx.AsyncClient
+    deps: Deps
+
+    async def level(self, **overrides: Any) -> dict[str, Any]:
+        body = {"name": f"Individual {uuid4().hex[:6]}", "price_minor": 7500, "currency": "usd", "term": "annual"}
+        response = await self.client.post("/levels", json=body | overrides, headers=OPERATOR)
+        assert response.status_code == 201, response.text
+        level: dict[str, Any] = response.json()
+        return level
+
+    async def join(self, level: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+        body = {"name": "Ada Lovelace", "email": f"ada-{uuid4().hex[:8]}@example.org", "level_id": level["id"]}
+        response = await self.client.post("/memberships", json=body | overrides)
+        assert response.status_code == 201, response.text
+        joined: dict[str, Any] = response.json()
+        return joined
+
+    async def stripe(self, event: dict[str, Any], secret: str = WEBHOOK_SECRET,
+                     timestamp: int | None = None) -> httpx.Response:  # fmt: skip
+        body, headers = stripe_shapes.signed(event, secret, timestamp)
+        return await self.client.post("/stripe/webhook", content=body, headers=headers)
+
+    async def pay(self, joined: dict[str, Any], amount: int = 7500) -> dict[str, Any]:
+        """Stripe confirms the Checkout Session of a one-time join."""
+        membership_id = joined["membership"]["id"]
+        session = stripe_shapes.checkout_session({"convene_kind": "join", "membership_id": membership_id},
+                                                 amount=amount)  # fmt: skip
+        response = await self.stripe(stripe_shapes.event("checkout.session.completed", session))
+        assert response.status_code == 200, response.text
+        return session
+
+    async def status(self, membership_id: str) -> str:
+        found: str = await self.deps.pool.fetchval("SELECT status FROM memberships WHERE id = $1", UUID(membership_id))
+        return found
+
+    async def sign_in(self, email: str) -> dict[str, str]:
+        """Asks for a link, reads it from the published event, redeems it; returns auth headers."""
+        assert (await self.client.post("/sign-in", json={"email": email})).status_code == 202
+        url = await sign_in_url(email)
+        redeemed = await self.client.post(f"/sign-in/{url.rsplit('/', 1)[1]}")
+        assert redeemed.status_code == 200, redeemed.text
+        return {"Authorization": f"Bearer {redeemed.json()['session_token']}"}
+
+
+async def published(event_type: str, expect: int = 1, seconds: float = 20, **payload: Any) -> list[RawEvent]:
+    """The membership events of `event_type` on Kafka whose payload has the given values, once at
+    least `expect` of them are there (or `seconds` have passed)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = []
+        for record in await read_topic(MEMBERSHIP, at_least=10**9, seconds=0.5):
+            event = RawEvent.model_validate_json(record.value)
+            if event.event_type == event_type and all(event.payload.get(k) == v for k, v in payload.items()):
+                found.append(event)
+        if len(found) >= expect or time.monotonic() > deadline:
+            return found
+
+
+async def sign_in_url(email: str) -> str:
+    [*_, latest] = await published("membership.sign_in_requested", email=email)
+    url: str = latest.payload["sign_in_url"]
+    return url
+
+
+@pytest.fixture
+async def membership(database: str) -> AsyncIterator[Membership]:
+    app = create_app(SPEC, settings_for(database))
+    async with (
+        LifespanManager(app, startup_timeout=60),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://membership") as client,
+    ):
+        yield Membership(client, app.state.runtime.extras["deps"])
