@@ -63,13 +63,15 @@ class RateLimit:
 
     def __init__(self, name: str) -> None:
         self._name = name
-        self._calls: dict[str, deque[float]] = {}
 
     async def __call__(self, request: Request) -> None:
-        limit = runtime_of(request).settings.rate_limit_per_minute
+        runtime = runtime_of(request)
+        limit = runtime.settings.rate_limit_per_minute
+        # Counts live with the running service, not the route: each app instance starts at zero.
+        counts: dict[str, deque[float]] = runtime.extras.setdefault("rate_limits", {}).setdefault(self._name, {})
         client = request.client.host if request.client else "unknown"
         now = time.monotonic()
-        calls = self._calls.setdefault(client, deque())
+        calls = counts.setdefault(client, deque())
         while calls and calls[0] <= now - 60:
             calls.popleft()
         if len(calls) >= limit:
@@ -77,8 +79,9 @@ class RateLimit:
             raise HTTPException(429, f"too many {self._name} requests; try again in {retry_after}s",
                                 headers={"Retry-After": str(retry_after)})  # fmt: skip
         calls.append(now)
-        if len(self._calls) > 100_000:  # forget idle clients rather than grow without bound
-            self._calls = {k: v for k, v in self._calls.items() if v and v[-1] > now - 60}
+        if len(counts) > 100_000:  # forget idle clients rather than grow without bound
+            for idle in [k for k, v in counts.items() if not v or v[-1] <= now - 60]:
+                del counts[idle]
 
 
 Pool = Annotated[asyncpg.Pool, Depends(pool_of)]
