@@ -23,7 +23,7 @@ start_stripe_mock() {
 
 start_mailbox() {
   is_running mailbox && return 0
-  mkdir -p "$STATE/mail"
+  mkdir -p "$STATE/mail/tmp" "$STATE/mail/new" "$STATE/mail/cur"  # a Maildir
   # aiosmtpd's Mailbox handler keeps every message it receives as a file in a Maildir.
   spawn mailbox "$PY" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$STATE/mail"
   wait_for_port "$SMTP_PORT" 30 "the SMTP mailbox"

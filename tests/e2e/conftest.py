@@ -11,7 +11,7 @@ from tests.support.services import ServiceProcess, service_process
 from tests.support.smtp import SmtpServer
 from tests.support.stack import kafka_bootstrap, stripe_api_base
 
-OPERATOR = {"Authorization": "Bearer local-operator-token-change-me"}
+OPERATOR = {"Authorization": "Bearer local-operator-token-change-me"}  # its SHA-256 is in deploy/env
 
 
 @dataclass

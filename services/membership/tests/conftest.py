@@ -4,6 +4,7 @@ with helpers to act as an operator, an applicant, a signed-in member and Stripe.
 import hashlib
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID, uuid4
@@ -106,11 +107,18 @@ async def sign_in_url(email: str) -> str:
     return url
 
 
-@pytest.fixture
-async def membership(database: str) -> AsyncIterator[Membership]:
-    app = create_app(SPEC, settings_for(database))
+@asynccontextmanager
+async def running(database: str, **overrides: Any) -> AsyncIterator[Membership]:
+    """The membership service started in-process with these settings, stopped afterwards."""
+    app = create_app(SPEC, settings_for(database, **overrides))
     async with (
-        LifespanManager(app, startup_timeout=60),
+        LifespanManager(app, startup_timeout=60, shutdown_timeout=60),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://membership") as client,
     ):
         yield Membership(client, app.state.runtime.extras["deps"])
+
+
+@pytest.fixture
+async def membership(database: str) -> AsyncIterator[Membership]:
+    async with running(database) as service:
+        yield service

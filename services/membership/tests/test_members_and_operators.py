@@ -7,14 +7,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-import httpx
-from asgi_lifespan import LifespanManager
-
-from convene_delivery.runtime import create_app
-from membership.bootstrap import SPEC
 from tests.support import stripe as shapes
 
-from .conftest import OPERATOR, Membership, published, settings_for
+from .conftest import OPERATOR, Membership, published, running
 
 
 async def active_member(membership: Membership, **join: Any) -> tuple[dict[str, Any], dict[str, str]]:
@@ -43,11 +38,8 @@ async def test_a_sign_in_link_works_once(membership: Membership) -> None:
 
 
 async def test_an_expired_sign_in_link_is_refused(database: str) -> None:
-    app = create_app(SPEC, settings_for(database, sign_in_link_minutes=1))
-    async with LifespanManager(app), httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                                         base_url="http://m") as client:  # fmt: skip
-        deps = app.state.runtime.extras["deps"]
-        m = Membership(client, deps)
+    async with running(database, sign_in_link_minutes=1) as m:
+        client, deps = m.client, m.deps
         await m.join(await m.level(), email="late@example.org")
         await client.post("/sign-in", json={"email": "late@example.org"})
         token = (await published("membership.sign_in_requested", email="late@example.org"))[0].payload["sign_in_url"]
@@ -272,11 +264,28 @@ async def test_erasure_leaves_no_personal_data_and_keeps_payments(membership: Me
 
 
 async def test_public_endpoints_that_cost_are_rate_limited_per_client(database: str) -> None:
-    app = create_app(SPEC, settings_for(database, rate_limit_per_minute=3))
-    async with LifespanManager(app), httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                                         base_url="http://m") as client:  # fmt: skip
+    async with running(database, rate_limit_per_minute=3) as m:
+        client = m.client
         answers = [(await client.post("/sign-in", json={"email": "a@example.org"})).status_code for _ in range(4)]
         assert answers == [202, 202, 202, 429]
         limited = await client.post("/sign-in", json={"email": "a@example.org"})
         assert int(limited.headers["Retry-After"]) > 0
         assert (await client.get("/levels")).status_code == 200  # free endpoints are not limited
+
+
+async def test_a_subscription_changes_level_through_stripe_at_once(membership: Membership) -> None:
+    silver = await membership.level(price_minor=10000)
+    gold = await membership.level(price_minor=20000)
+    email = f"sub-{uuid4().hex[:6]}@example.org"
+    joined = await membership.join(silver, email=email, auto_renew=True)
+    membership_id = joined["membership"]["id"]
+    metadata = {"convene_kind": "join", "membership_id": membership_id}
+    session = shapes.checkout_session(metadata, amount=10000, mode="subscription", subscription=shapes.stripe_id("sub"))
+    await membership.stripe(shapes.event("checkout.session.completed", session))
+    me = await membership.sign_in(email)
+    response = await membership.client.post(f"/me/memberships/{membership_id}/level", json={"level_id": gold["id"]},
+                                            headers=me)  # fmt: skip
+    assert response.status_code == 200, response.text
+    assert response.json()["checkout_url"] is None  # Stripe bills the proration on the next invoice
+    assert response.json()["membership"]["level_id"] == gold["id"]
+    assert len(await published("membership.level_changed", membership_id=membership_id)) == 1

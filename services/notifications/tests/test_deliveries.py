@@ -1,10 +1,13 @@
 """One delivery per fact, sent once, against real Postgres and a real SMTP server."""
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from uuid import uuid4
 
 import asyncpg
 import pytest
 
+from convene_contracts.membership import SignInRequested, SignInRequestedPayload
 from convene_delivery.migrations import migrate, sources_for
 from notifications.adapters.smtp import SmtpSender
 from notifications.adapters.templates import Renderer
@@ -63,3 +66,17 @@ async def test_an_email_the_server_refused_stays_owed_and_the_sweeper_sends_it(
     assert len(smtp_server.mailbox.to("later@example.org")) == 1
     assert await send_overdue(deps.pool, deps.sender, older_than_seconds=0) == 0
     assert len(smtp_server.mailbox.to("later@example.org")) == 1
+
+
+async def test_a_sign_in_request_emails_the_link_once(deps: handlers.Dependencies, smtp_server: SmtpServer) -> None:
+    event = SignInRequested(producer="membership", correlation_id=uuid4(), payload=SignInRequestedPayload(
+        member_id=uuid4(), email="signin@example.org", member_name="Ada", sign_in_url="https://m.example/sign-in/tok3n",
+        expires_at=datetime(2026, 11, 27, 10, 15, tzinfo=UTC)))  # fmt: skip
+    await handlers.sign_in_requested(deps, event)
+    await handlers.sign_in_requested(deps, event)
+    [message] = smtp_server.mailbox.to("signin@example.org")
+    assert message["Subject"] == "Your sign-in link for CIT International"
+    html = message.get_body(("html",))
+    assert html is not None
+    assert 'href="https://m.example/sign-in/tok3n"' in html.get_content()
+    assert "10:15 UTC on 27 November 2026" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]

@@ -10,7 +10,7 @@ import logging
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,13 +106,17 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
         try:
             yield
         finally:
-            relay_task.cancel()
-            with suppress(asyncio.CancelledError):
-                await relay_task
-            for task in runtime.extras.get("tasks", []):
+            # Background work first (it holds pool connections), then Kafka, then Postgres; each
+            # step bounded, so a stuck connection cannot keep the process from stopping.
+            tasks = [relay_task, *runtime.extras.get("tasks", [])]
+            for task in tasks:
                 task.cancel()
+            await asyncio.wait(tasks, timeout=10)
             await broker.stop()
-            await pool.close()
+            try:
+                await asyncio.wait_for(pool.close(), timeout=10)
+            except TimeoutError:
+                pool.terminate()
 
     app = FastAPI(title=f"Convene {spec.name}", description=spec.description, lifespan=lifespan)
     app.include_router(_health_router())

@@ -24,7 +24,10 @@ async def subscribe(runtime: Runtime) -> None:
         runtime.broker,
         topic=MEMBERSHIP,
         group_id="notifications",
-        handlers={"membership.activated": partial(handlers.membership_activated, deps)},
+        handlers={
+            "membership.activated": partial(handlers.membership_activated, deps),
+            "membership.sign_in_requested": partial(handlers.sign_in_requested, deps),
+        },
         retry=runtime.retry,
     )
     runtime.extras.setdefault("tasks", []).append(
