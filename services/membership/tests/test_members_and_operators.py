@@ -289,3 +289,15 @@ async def test_a_subscription_changes_level_through_stripe_at_once(membership: M
     assert response.json()["checkout_url"] is None  # Stripe bills the proration on the next invoice
     assert response.json()["membership"]["level_id"] == gold["id"]
     assert len(await published("membership.level_changed", membership_id=membership_id)) == 1
+
+
+async def test_a_member_downloads_a_receipt_for_each_payment_and_only_their_own(membership: Membership) -> None:
+    _, me = await active_member(membership, name="Rita Receipt")
+    _, other = await active_member(membership)
+    [payment] = (await membership.client.get("/me", headers=me)).json()["payments"]
+    receipt = await membership.client.get(f"/me/payments/{payment['id']}/receipt", headers=me)
+    assert receipt.status_code == 200
+    assert "Received from: Rita Receipt" in receipt.text
+    assert "Amount: USD 75.00" in receipt.text
+    assert f"ref. {payment['reference']}" in receipt.text
+    assert (await membership.client.get(f"/me/payments/{payment['id']}/receipt", headers=other)).status_code == 404

@@ -2,7 +2,7 @@
 theirs is 'not found', never 'forbidden': members cannot probe for others' ids."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -95,3 +95,46 @@ async def change_level(deps: Deps, ctx: Context, member_id: UUID, membership_id:
         await uow.repo.save_membership(membership)
         await uow.commit(announce(membership, member, new, ctx))
     return LevelChange(membership, due, None)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A dues receipt (M7): what was paid, when, how, for which membership, to whom."""
+
+    number: str
+    association: str
+    member_name: str
+    member_email: str
+    level_name: str
+    amount_minor: int
+    currency: str
+    refunded_minor: int
+    method: str
+    reference: str
+    paid_at: datetime
+
+    def as_text(self) -> str:
+        amount = f"{self.currency.upper()} {self.amount_minor / 100:,.2f}"
+        lines = [
+            f"{self.association} - receipt {self.number}",
+            f"Received from: {self.member_name} <{self.member_email}>",
+            f"For: {self.level_name} membership dues",
+            f"Amount: {amount}",
+            f"Paid on: {self.paid_at.date().isoformat()} by {self.method.replace('_', ' ')} (ref. {self.reference})",
+        ]
+        if self.refunded_minor:
+            lines.append(f"Refunded: {self.currency.upper()} {self.refunded_minor / 100:,.2f}")
+        return "\n".join(lines) + "\n"
+
+
+async def receipt(deps: Deps, member_id: UUID, payment_id: UUID) -> Receipt:
+    o = await overview(deps, member_id)
+    found = next((p for p in o.payments if p["id"] == payment_id), None)
+    if found is None:
+        raise NotFound("payment")
+    return Receipt(
+        number=str(payment_id).split("-")[0].upper(), association=deps.settings.association_name,
+        member_name=o.member.name, member_email=o.member.email, level_name=found["level_name"],
+        amount_minor=found["amount_minor"], currency=found["currency"], refunded_minor=found["refunded_minor"],
+        method=found["method"], reference=found["reference"], paid_at=found["paid_at"],
+    )  # fmt: skip

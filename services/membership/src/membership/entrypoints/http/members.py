@@ -3,6 +3,7 @@
 from uuid import UUID
 
 from fastapi import APIRouter, status
+from fastapi.responses import PlainTextResponse
 
 from membership.entrypoints.http.common import Ctx, DepsOf, MemberId
 from membership.entrypoints.http.schemas import (
@@ -27,6 +28,14 @@ async def me(member_id: MemberId, deps: DepsOf) -> MeOut:
     o = await self_service.overview(deps, member_id)
     mine = [MyMembership(**MembershipOut.of(m).model_dump(), level_name=level.name) for m, level in o.memberships]
     return MeOut(id=o.member.id, name=o.member.name, email=o.member.email, memberships=mine, payments=o.payments)
+
+
+@router.get("/payments/{payment_id}/receipt", response_class=PlainTextResponse, summary="A receipt for one payment")
+async def payment_receipt(payment_id: UUID, member_id: MemberId, deps: DepsOf) -> PlainTextResponse:
+    found = await self_service.receipt(deps, member_id, payment_id)
+    return PlainTextResponse(
+        found.as_text(), headers={"Content-Disposition": f'inline; filename="receipt-{found.number}.txt"'}
+    )
 
 
 @router.post("/memberships/{membership_id}/renewal", summary="Pay for the next period (Stripe Checkout)")
