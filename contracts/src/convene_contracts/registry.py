@@ -2,6 +2,18 @@
 
 from typing import Final
 
+from convene_contracts.conference import (
+    CertificateIssued,
+    CheckedIn,
+    HoldExpired,
+    RefundIssued,
+    RegistrationCancelled,
+    RegistrationConfirmed,
+    RegistrationHeld,
+    WaitlistJoined,
+    WaitlistOffered,
+    WaitlistOfferExpired,
+)
 from convene_contracts.envelope import Event, RawEvent
 from convene_contracts.membership import (
     MemberErased,
@@ -35,6 +47,16 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
         SeatRemoved,
         SignInRequested,
         MemberErased,
+        RegistrationHeld,
+        RegistrationConfirmed,
+        RegistrationCancelled,
+        HoldExpired,
+        RefundIssued,
+        WaitlistJoined,
+        WaitlistOffered,
+        WaitlistOfferExpired,
+        CheckedIn,
+        CertificateIssued,
     )
 }
 

@@ -1,4 +1,4 @@
-"""Conference settings: the shared ones plus Stripe's."""
+"""Conference settings: the shared ones plus Stripe's and the attendee links'."""
 
 from pydantic import Field
 
@@ -9,3 +9,7 @@ class ConferenceSettings(ServiceSettings):
     stripe_secret_key: str = Field(pattern=r"^sk_(test|live)_", description="Stripe secret API key.")
     stripe_webhook_secret: str = Field(pattern=r"^whsec_", description="Signing secret of the webhook endpoint.")
     stripe_api_base: str | None = Field(default=None, description="Override Stripe's API address (stripe-mock).")
+    stripe_webhook_tolerance_seconds: int = Field(default=300, ge=1)
+    attendee_link_secret: str = Field(min_length=32, description="Signs the links attendees get by email.")
+    public_base_url: str = Field(default="http://127.0.0.1:8002", description="Where attendees reach this service.")
+    hold_sweep_seconds: float = Field(default=5, gt=0, description="How often expired holds are released.")

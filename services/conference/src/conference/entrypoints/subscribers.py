@@ -8,11 +8,11 @@ from convene_delivery.consumer import Subscription
 from convene_delivery.runtime import Runtime
 
 
-async def subscribe(runtime: Runtime) -> None:
+def subscribe(runtime: Runtime) -> None:
     Subscription(
         runtime.broker,
         topic=MEMBERSHIP,
         group_id="conference",
-        handlers={"membership.activated": partial(members.membership_activated, runtime.pool)},
+        handlers={event_type: partial(handler, runtime.pool) for event_type, handler in members.HANDLERS.items()},
         retry=runtime.retry,
     )

@@ -1,0 +1,149 @@
+"""Events published by the conference service on `convene.conference.v1` (key: registration id).
+
+A registration is one booking: one payer, one payment, one or more attendees (a group), each
+attendee with their own ticket code. Payloads carry what notifications needs to write the email.
+"""
+
+from typing import Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, EmailStr, Field
+
+from convene_contracts.envelope import Event, Payload
+
+
+class AttendeeTicket(Payload):
+    attendee_id: UUID
+    name: str
+    email: EmailStr
+    ticket_types: list[str] = Field(description="Names of the ticket types this attendee holds.")
+    ticket_code: str | None = Field(default=None, description="Set once the registration is confirmed.")
+
+
+class RegistrationFacts(Payload):
+    registration_id: UUID
+    conference_id: UUID
+    conference_name: str
+    payer_name: str
+    payer_email: EmailStr
+    attendees: list[AttendeeTicket]
+    amount_minor: int = Field(ge=0)
+    currency: str = Field(min_length=3, max_length=3)
+
+
+class _RegistrationEvent(Event):
+    payload: RegistrationFacts
+
+    def aggregate_id(self) -> str:
+        return str(self.payload.registration_id)
+
+
+class RegistrationHeldPayload(RegistrationFacts):
+    hold_expires_at: AwareDatetime
+    checkout_url: str | None = Field(description="Where to pay; None for a free registration.")
+
+
+class RegistrationHeld(_RegistrationEvent):
+    """Seats are held while the payer pays."""
+
+    event_type: Literal["conference.registration_held"] = "conference.registration_held"
+    payload: RegistrationHeldPayload
+
+
+class RegistrationConfirmed(_RegistrationEvent):
+    """Paid (or free): the attendees have tickets."""
+
+    event_type: Literal["conference.registration_confirmed"] = "conference.registration_confirmed"
+
+
+class HoldExpired(_RegistrationEvent):
+    """Nobody paid in time; the seats went back."""
+
+    event_type: Literal["conference.hold_expired"] = "conference.hold_expired"
+
+
+class RegistrationCancelledPayload(RegistrationFacts):
+    refund_minor: int = Field(ge=0, description="What the refund policy gives back.")
+    reason: str
+
+
+class RegistrationCancelled(_RegistrationEvent):
+    event_type: Literal["conference.registration_cancelled"] = "conference.registration_cancelled"
+    payload: RegistrationCancelledPayload
+
+
+class RefundIssuedPayload(RegistrationFacts):
+    refund_minor: int = Field(ge=0)
+    reason: str = Field(examples=["cancelled by the attendee", "paid after the hold expired; sold out"])
+
+
+class RefundIssued(_RegistrationEvent):
+    event_type: Literal["conference.refund_issued"] = "conference.refund_issued"
+    payload: RefundIssuedPayload
+
+
+class WaitlistPayload(Payload):
+    entry_id: UUID
+    conference_id: UUID
+    conference_name: str
+    ticket_type_id: UUID
+    ticket_type_name: str
+    name: str
+    email: EmailStr
+
+
+class _WaitlistEvent(Event):
+    payload: WaitlistPayload
+
+    def aggregate_id(self) -> str:
+        return str(self.payload.entry_id)
+
+
+class WaitlistJoined(_WaitlistEvent):
+    event_type: Literal["conference.waitlist_joined"] = "conference.waitlist_joined"
+
+
+class WaitlistOfferedPayload(WaitlistPayload):
+    claim_url: str = Field(description="Single-use; carries a secret.")
+    offer_expires_at: AwareDatetime
+
+
+class WaitlistOffered(_WaitlistEvent):
+    """A seat freed up and is kept for this person until `offer_expires_at`."""
+
+    event_type: Literal["conference.waitlist_offered"] = "conference.waitlist_offered"
+    payload: WaitlistOfferedPayload
+
+
+class WaitlistOfferExpired(_WaitlistEvent):
+    event_type: Literal["conference.waitlist_offer_expired"] = "conference.waitlist_offer_expired"
+
+
+class AttendeePayload(Payload):
+    registration_id: UUID
+    attendee_id: UUID
+    conference_id: UUID
+    conference_name: str
+    name: str
+    email: EmailStr
+
+
+class CheckedIn(Event):
+    event_type: Literal["conference.checked_in"] = "conference.checked_in"
+    payload: AttendeePayload
+
+    def aggregate_id(self) -> str:
+        return str(self.payload.registration_id)
+
+
+class CertificateIssuedPayload(AttendeePayload):
+    hours: float = Field(ge=0)
+    certificate_url: str
+
+
+class CertificateIssued(Event):
+    event_type: Literal["conference.certificate_issued"] = "conference.certificate_issued"
+    payload: CertificateIssuedPayload
+
+    def aggregate_id(self) -> str:
+        return str(self.payload.registration_id)

@@ -1,0 +1,112 @@
+"""Operator endpoints: conferences (C1), ticket types (C2), discount codes (C6), member status."""
+
+from datetime import date
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query, status
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+from conference.entrypoints.http.common import DepsOf
+from conference.service_layer import catalog
+from conference.service_layer.members import is_member
+from convene_delivery.http import Operator
+
+router = APIRouter(tags=["operators"], dependencies=[Operator])
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Question(Input):
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,40}$")
+    label: str = Field(min_length=1, max_length=200)
+    type: Literal["text", "choice", "yes_no"]
+    required: bool = False
+    choices: list[str] = Field(default_factory=list)
+
+
+class ConferenceIn(Input):
+    name: str = Field(min_length=1, max_length=200)
+    venue: str = Field(default="", max_length=500)
+    time_zone: str = Field(examples=["America/Chicago"])
+    starts_on: date
+    ends_on: date
+    registration_opens_at: AwareDatetime
+    registration_closes_at: AwareDatetime
+    currency: str = Field(pattern=r"^[a-z]{3}$")
+    capacity: int | None = Field(default=None, ge=1, description="For the whole conference, across ticket types.")
+    hold_minutes: int = Field(default=15, ge=1, le=1440)
+    full_refund_until: AwareDatetime | None = None
+    partial_refund_until: AwareDatetime | None = None
+    partial_refund_percent: int | None = Field(default=None, ge=0, le=100)
+    certificate_hours: float = Field(default=0, ge=0, le=1000)
+    questions: list[Question] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "ConferenceIn":
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on is before starts_on")
+        if self.registration_closes_at <= self.registration_opens_at:
+            raise ValueError("registration_closes_at must come after registration_opens_at")
+        return self
+
+
+class TicketTypeIn(Input):
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["main", "addon"] = "main"
+    capacity: int = Field(ge=1, le=1_000_000)
+    member_price_minor: int = Field(ge=0)
+    non_member_price_minor: int = Field(ge=0)
+    early_member_price_minor: int | None = Field(default=None, ge=0)
+    early_non_member_price_minor: int | None = Field(default=None, ge=0)
+    early_bird_until: AwareDatetime | None = None
+
+
+class DiscountCodeIn(Input):
+    code: str = Field(pattern=r"^[A-Za-z0-9_-]{3,50}$")
+    percent_off: int | None = Field(default=None, ge=1, le=100)
+    amount_off_minor: int | None = Field(default=None, ge=1)
+    max_uses: int = Field(ge=1)
+    valid_from: AwareDatetime | None = None
+    valid_until: AwareDatetime | None = None
+    ticket_type_ids: list[UUID] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "DiscountCodeIn":
+        if (self.percent_off is None) == (self.amount_off_minor is None):
+            raise ValueError("give exactly one of percent_off and amount_off_minor")
+        return self
+
+
+class Created(BaseModel):
+    id: UUID
+
+
+@router.post("/conferences", status_code=status.HTTP_201_CREATED, summary="Create a conference, open for registration")
+async def create_conference(body: ConferenceIn, deps: DepsOf) -> Created:
+    fields = body.model_dump()
+    fields["questions"] = [q.model_dump() for q in body.questions]
+    return Created(id=await catalog.create_conference(deps, catalog.ConferenceIn(**fields)))
+
+
+@router.post("/conferences/{conference_id}/ticket-types", status_code=status.HTTP_201_CREATED)
+async def add_ticket_type(conference_id: UUID, body: TicketTypeIn, deps: DepsOf) -> Created:
+    return Created(id=await catalog.add_ticket_type(deps, conference_id, body.model_dump()))
+
+
+@router.post("/conferences/{conference_id}/discount-codes", status_code=status.HTTP_201_CREATED)
+async def add_discount_code(conference_id: UUID, body: DiscountCodeIn, deps: DepsOf) -> Created:
+    return Created(id=await catalog.add_discount_code(deps, conference_id, body.model_dump()))
+
+
+class MemberStatus(BaseModel):
+    email: EmailStr
+    member_pricing: bool
+
+
+@router.get("/member-pricing", tags=["members"])
+async def member_pricing(deps: DepsOf, email: Annotated[EmailStr, Query()]) -> MemberStatus:
+    """Whether registrations by this email get member prices, by the conference's own member table."""
+    return MemberStatus(email=email, member_pricing=await is_member(deps.pool, email))

@@ -1,0 +1,76 @@
+"""Public endpoints: the conference page, registering (rate-limited), Stripe's webhook."""
+
+import json
+from datetime import datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+import stripe
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from conference.entrypoints.http.common import DepsOf
+from conference.service_layer import catalog, registration
+from conference.service_layer.stripe_webhooks import apply_stripe_event
+from convene_delivery.http import RateLimit
+
+router = APIRouter(tags=["attendees"])
+
+
+class AttendeeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: str = Field(min_length=1, max_length=200)
+    email: EmailStr
+    ticket_type_ids: list[UUID] = Field(min_length=1, max_length=10)
+    answers: dict[str, Any] = Field(default_factory=dict)
+
+
+class RegistrationIn(BaseModel):
+    """Prices and statuses are never taken from the client: they are computed here."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    payer_name: str = Field(min_length=1, max_length=200)
+    payer_email: EmailStr
+    attendees: list[AttendeeIn] = Field(min_length=1, max_length=50, description="Several for a group (C9).")
+    discount_code: str | None = Field(default=None, max_length=50)
+
+
+class RegistrationOut(BaseModel):
+    registration_id: UUID
+    status: str
+    amount_minor: int
+    currency: str
+    hold_expires_at: datetime
+    checkout_url: str | None
+
+
+@router.get("/conferences/{conference_id}", summary="A conference, its ticket types, prices and availability")
+async def conference_page(conference_id: UUID, deps: DepsOf) -> dict[str, Any]:
+    return await catalog.conference_page(deps, conference_id)
+
+
+@router.post(
+    "/conferences/{conference_id}/registrations",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(RateLimit("hold"))],
+    summary="Hold seats and get the Stripe Checkout link",
+)
+async def register(conference_id: UUID, body: RegistrationIn, deps: DepsOf) -> RegistrationOut:
+    attendees = [registration.AttendeeIn(a.name, a.email.lower(), a.ticket_type_ids, a.answers) for a in body.attendees]
+    held = await registration.register(deps, uuid4(), conference_id, body.payer_name, body.payer_email.lower(),
+                                       attendees, body.discount_code)  # fmt: skip
+    return RegistrationOut(registration_id=held.registration_id, status=held.status, amount_minor=held.amount_minor,
+                           currency=held.currency, hold_expires_at=held.hold_expires_at,
+                           checkout_url=held.checkout_url)  # fmt: skip
+
+
+@router.post("/stripe/webhook", tags=["stripe"], summary="Stripe events for registrations (signed)")
+async def stripe_webhook(request: Request, deps: DepsOf) -> dict[str, Any]:
+    payload = await request.body()
+    try:
+        deps.stripe.verify_webhook(payload, request.headers.get("stripe-signature"))
+    except stripe.SignatureVerificationError as error:
+        raise HTTPException(400, f"Stripe-Signature rejected: {error.user_message or error}") from None
+    except ValueError:
+        raise HTTPException(400, "the body is not a Stripe event") from None
+    return {"received": True, "outcome": await apply_stripe_event(deps, json.loads(payload))}

@@ -1,0 +1,434 @@
+"""Registering (C3, C4, C5, C6, C9, C13): a hold takes capacity at once, payment confirms it,
+time releases it. Each change runs in one transaction with its outbox event."""
+
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+from conference.domain.model import (
+    DiscountCode,
+    RegistrationRefused,
+    RegistrationStatus,
+    TicketKind,
+    TicketType,
+    priced_tickets,
+)
+from conference.domain.questions import check_answers
+from conference.service_layer.deps import Deps
+from conference.service_layer.members import is_member
+from convene_contracts import CONFERENCE, Event
+from convene_contracts import conference as contract
+from convene_delivery.outbox import add_to_outbox
+from convene_delivery.postgres import Connection
+
+log = logging.getLogger(__name__)
+PRODUCER = "conference"
+STRIPE_MINIMUM_CHECKOUT = timedelta(minutes=31)  # Stripe refuses sessions that expire sooner
+
+
+class SoldOut(Exception):
+    """No capacity left for this ticket type (or the conference): the waitlist is open."""
+
+    def __init__(self, ticket_type_id: UUID, name: str) -> None:
+        super().__init__(f"{name} is sold out: join the waitlist")
+        self.ticket_type_id = ticket_type_id
+
+
+@dataclass(frozen=True)
+class AttendeeIn:
+    name: str
+    email: str
+    ticket_type_ids: list[UUID]
+    answers: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Held:
+    registration_id: UUID
+    status: RegistrationStatus
+    amount_minor: int
+    currency: str
+    hold_expires_at: datetime
+    checkout_url: str | None
+
+
+def _ticket_type(row: Any) -> TicketType:
+    return TicketType(
+        row["id"],
+        row["conference_id"],
+        row["name"],
+        TicketKind(row["kind"]),
+        row["capacity"],
+        row["member_price_minor"],
+        row["non_member_price_minor"],
+        row["early_member_price_minor"],
+        row["early_non_member_price_minor"],
+        row["early_bird_until"],
+    )
+
+
+async def register(
+    deps: Deps,
+    correlation_id: UUID,
+    conference_id: UUID,
+    payer_name: str,
+    payer_email: str,
+    attendees: list[AttendeeIn],
+    discount_code: str | None,
+) -> Held:
+    """Holds seats for every attendee, all or nothing, then opens Stripe Checkout for the total."""
+    now = deps.clock()
+    async with deps.pool.acquire() as conn, conn.transaction():
+        conference = await conn.fetchrow("SELECT * FROM conferences WHERE id = $1", conference_id)
+        if conference is None:
+            raise RegistrationRefused("conference_id", "no such conference")
+        if conference["status"] != "open" or not (
+            conference["registration_opens_at"] <= now < conference["registration_closes_at"]
+        ):
+            raise RegistrationRefused("conference_id", "registration is not open now")
+        types = {
+            r["id"]: _ticket_type(r)
+            for r in await conn.fetch("SELECT * FROM ticket_types WHERE conference_id = $1", conference_id)
+        }
+        discount = await _use_discount(conn, conference_id, discount_code, now) if discount_code else None
+        registration_id, total = uuid4(), 0
+        hold_expires_at = now + timedelta(minutes=conference["hold_minutes"])
+        tickets: list[contract.AttendeeTicket] = []
+        attendee_rows, ticket_rows = [], []
+        for position, attendee in enumerate(attendees):
+            check_answers(json.loads(conference["questions"]), attendee.answers, f"attendees.{position}.answers")
+            chosen = [types.get(t) for t in attendee.ticket_type_ids]
+            if any(t is None for t in chosen):
+                raise RegistrationRefused(
+                    f"attendees.{position}.ticket_type_ids", "not a ticket type of this conference"
+                )
+            chosen_types = [t for t in chosen if t is not None]
+            member = await is_member(conn, attendee.email)
+            prices = priced_tickets(chosen_types, member=member, now=now, discount=discount)
+            attendee_id = uuid4()
+            attendee_rows.append(
+                (attendee_id, registration_id, attendee.name, attendee.email, json.dumps(attendee.answers))
+            )
+            for ticket, price in zip(chosen_types, prices, strict=True):
+                shards = await _take_seat(deps, conn, conference, ticket)
+                ticket_rows.append((attendee_id, ticket.id, price, json.dumps(shards)))
+                total += price
+            tickets.append(
+                contract.AttendeeTicket(
+                    attendee_id=attendee_id,
+                    name=attendee.name,
+                    email=attendee.email,
+                    ticket_types=[t.name for t in chosen_types],
+                )
+            )
+        await conn.execute(
+            """INSERT INTO registrations (id, conference_id, status, payer_name, payer_email, amount_minor, currency,
+                   discount_code_id, hold_expires_at) VALUES ($1, $2, 'held', $3, $4, $5, $6, $7, $8)""",
+            registration_id,
+            conference_id,
+            payer_name,
+            payer_email,
+            total,
+            conference["currency"],
+            discount.id if discount else None,
+            hold_expires_at,
+        )
+        await conn.executemany(
+            "INSERT INTO attendees (id, registration_id, name, email, answers) VALUES ($1, $2, $3, $4, $5)",
+            attendee_rows,
+        )
+        await conn.executemany(
+            "INSERT INTO attendee_tickets (attendee_id, ticket_type_id, price_minor, shards) VALUES ($1, $2, $3, $4)",
+            ticket_rows,
+        )
+        facts = contract.RegistrationFacts(
+            registration_id=registration_id,
+            conference_id=conference_id,
+            conference_name=conference["name"],
+            payer_name=payer_name,
+            payer_email=payer_email,
+            attendees=tickets,
+            amount_minor=total,
+            currency=conference["currency"],
+        )
+        if total == 0:  # free and complimentary tickets need no Stripe (C13)
+            await _confirm(conn, registration_id, now, payment_intent=None, correlation_id=correlation_id)
+            return Held(registration_id, RegistrationStatus.CONFIRMED, 0, conference["currency"], hold_expires_at, None)
+    # The seats are held and committed; Stripe is asked outside the transaction.
+    lines = [(f"{conference['name']}: {t.name} ({', '.join(t.ticket_types)})", 0) for t in tickets]
+    amounts = await _attendee_amounts(deps, registration_id)
+    lines = [(name, amounts[t.attendee_id]) for (name, _), t in zip(lines, tickets, strict=True)]
+    try:
+        checkout = await deps.stripe.checkout(
+            registration_id,
+            payer_email,
+            [line for line in lines if line[1] > 0],
+            conference["currency"],
+            max(hold_expires_at, now + STRIPE_MINIMUM_CHECKOUT),
+        )
+    except Exception:
+        await release(deps, registration_id, RegistrationStatus.EXPIRED, correlation_id, announce=False)
+        raise
+    async with deps.pool.acquire() as conn, conn.transaction():
+        await conn.execute(
+            "UPDATE registrations SET checkout_session_id = $2 WHERE id = $1", registration_id, checkout.session_id
+        )
+        held = contract.RegistrationHeld(
+            producer=PRODUCER,
+            correlation_id=correlation_id,
+            payload=contract.RegistrationHeldPayload(
+                **facts.model_dump(), hold_expires_at=hold_expires_at, checkout_url=checkout.url
+            ),
+        )
+        await add_to_outbox(conn, CONFERENCE, held)
+    return Held(registration_id, RegistrationStatus.HELD, total, conference["currency"], hold_expires_at, checkout.url)
+
+
+async def _attendee_amounts(deps: Deps, registration_id: UUID) -> dict[UUID, int]:
+    rows = await deps.pool.fetch(
+        """SELECT a.id, sum(t.price_minor) AS amount FROM attendees a JOIN attendee_tickets t ON t.attendee_id = a.id
+           WHERE a.registration_id = $1 GROUP BY a.id""",
+        registration_id,
+    )
+    return {r["id"]: int(r["amount"]) for r in rows}
+
+
+async def _take_seat(deps: Deps, conn: Connection, conference: Any, ticket: TicketType) -> list[list[Any]]:
+    """One unit of the conference's capacity (when it has one) and of the ticket type's; always in
+    that order, so two holds never wait on each other's rows crosswise."""
+    taken: list[list[Any]] = []
+    pools = [conference["id"]] if conference["capacity"] is not None and ticket.kind is TicketKind.MAIN else []
+    for pool_id in [*pools, ticket.id]:
+        shard = await deps.capacity.take(conn, pool_id)
+        if shard is None:
+            raise SoldOut(ticket.id, ticket.name if pool_id == ticket.id else "the conference")
+        taken.append([str(pool_id), shard])
+    return taken
+
+
+async def _use_discount(conn: Connection, conference_id: UUID, code: str, now: datetime) -> DiscountCode:
+    row = await conn.fetchrow(
+        "SELECT * FROM discount_codes WHERE conference_id = $1 AND code = $2", conference_id, code.strip().upper()
+    )
+    if row is None:
+        raise RegistrationRefused("discount_code", "no such code for this conference")
+    discount = DiscountCode(
+        row["id"],
+        row["code"],
+        row["percent_off"],
+        row["amount_off_minor"],
+        row["valid_from"],
+        row["valid_until"],
+        frozenset(row["ticket_type_ids"]) if row["ticket_type_ids"] is not None else None,
+    )
+    discount.check_valid(now)
+    # One statement decides: a use is taken only while uses remain (and the CHECK backs it).
+    if (
+        await conn.fetchval(
+            "UPDATE discount_codes SET used = used + 1 WHERE id = $1 AND used < max_uses RETURNING used", discount.id
+        )
+        is None
+    ):
+        raise RegistrationRefused("discount_code", "this code has been used up")
+    return discount
+
+
+async def _facts(conn: Connection, registration_id: UUID) -> contract.RegistrationFacts:
+    r = await conn.fetchrow(
+        "SELECT r.*, c.name AS conference_name FROM registrations r JOIN conferences c ON c.id = r.conference_id"
+        " WHERE r.id = $1",
+        registration_id,
+    )
+    assert r is not None
+    attendees = await conn.fetch(
+        """SELECT a.id, a.name, a.email, a.ticket_code, array_agg(tt.name ORDER BY tt.kind, tt.name) AS types
+           FROM attendees a JOIN attendee_tickets t ON t.attendee_id = a.id
+           JOIN ticket_types tt ON tt.id = t.ticket_type_id
+           WHERE a.registration_id = $1 GROUP BY a.id ORDER BY a.name""",
+        registration_id,
+    )
+    return contract.RegistrationFacts(
+        registration_id=registration_id,
+        conference_id=r["conference_id"],
+        conference_name=r["conference_name"],
+        payer_name=r["payer_name"],
+        payer_email=r["payer_email"],
+        amount_minor=r["amount_minor"],
+        currency=r["currency"],
+        attendees=[
+            contract.AttendeeTicket(
+                attendee_id=a["id"],
+                name=a["name"],
+                email=a["email"],
+                ticket_types=list(a["types"]),
+                ticket_code=a["ticket_code"],
+            )
+            for a in attendees
+        ],
+    )
+
+
+def new_ticket_code() -> str:
+    return secrets.token_hex(5).upper()  # 10 hex characters: short to type, 2^40 to guess
+
+
+async def _confirm(
+    conn: Connection, registration_id: UUID, now: datetime, payment_intent: str | None, correlation_id: UUID
+) -> None:
+    await conn.execute(
+        "UPDATE registrations SET status = 'confirmed', confirmed_at = $2, payment_intent = $3 WHERE id = $1",
+        registration_id,
+        now,
+        payment_intent,
+    )
+    for attendee in await conn.fetch("SELECT id FROM attendees WHERE registration_id = $1", registration_id):
+        await conn.execute("UPDATE attendees SET ticket_code = $2 WHERE id = $1", attendee["id"], new_ticket_code())
+    event = contract.RegistrationConfirmed(
+        producer=PRODUCER, correlation_id=correlation_id, payload=await _facts(conn, registration_id)
+    )
+    await add_to_outbox(conn, CONFERENCE, event)
+
+
+async def _give_back(deps: Deps, conn: Connection, registration_id: UUID) -> None:
+    """Returns every unit this registration took, and its discount code use."""
+    for row in await conn.fetch(
+        "SELECT t.shards FROM attendee_tickets t JOIN attendees a ON a.id = t.attendee_id WHERE a.registration_id = $1",
+        registration_id,
+    ):
+        for pool_id, shard in json.loads(row["shards"]):
+            await deps.capacity.release(conn, UUID(pool_id), shard)
+    await conn.execute(
+        "UPDATE discount_codes SET used = used - 1"
+        " WHERE id = (SELECT discount_code_id FROM registrations WHERE id = $1)",
+        registration_id,
+    )
+
+
+async def _retake(deps: Deps, conn: Connection, registration_id: UUID) -> bool:
+    """For a payment that arrived after its hold expired: takes the same seats again if there is
+    room (recording the new shards); False, with nothing taken, if not."""
+    rows = await conn.fetch(
+        """SELECT t.attendee_id, t.ticket_type_id, t.shards FROM attendee_tickets t
+           JOIN attendees a ON a.id = t.attendee_id WHERE a.registration_id = $1""",
+        registration_id,
+    )
+    async with conn.transaction():  # a savepoint: all seats again, or none
+        try:
+            for row in rows:
+                taken = []
+                for pool_id, _ in json.loads(row["shards"]):
+                    shard = await deps.capacity.take(conn, UUID(pool_id))
+                    if shard is None:
+                        raise SoldOut(row["ticket_type_id"], "")
+                    taken.append([pool_id, shard])
+                await conn.execute(
+                    "UPDATE attendee_tickets SET shards = $3 WHERE attendee_id = $1 AND ticket_type_id = $2",
+                    row["attendee_id"],
+                    row["ticket_type_id"],
+                    json.dumps(taken),
+                )
+        except SoldOut:
+            raise _Rollback from None
+    return True
+
+
+class _Rollback(Exception):
+    pass
+
+
+async def confirm_payment(
+    deps: Deps, registration_id: UUID, payment_intent: str | None, correlation_id: UUID, at: datetime
+) -> str:
+    """Stripe says it is paid. Held: confirmed. Expired: confirmed if the seats can be taken again,
+    otherwise refunded in full, once (C5). Anything else: nothing more to do."""
+    refund: tuple[str, int] | None = None
+    async with deps.pool.acquire() as conn, conn.transaction():
+        row = await conn.fetchrow(
+            "SELECT status, amount_minor FROM registrations WHERE id = $1 FOR UPDATE", registration_id
+        )
+        if row is None:
+            return "ignored"
+        status = RegistrationStatus(row["status"])
+        if status is RegistrationStatus.HELD:
+            await _confirm(conn, registration_id, at, payment_intent, correlation_id)
+            return "confirmed"
+        if status is not RegistrationStatus.EXPIRED:
+            return "ignored"
+        try:
+            await _retake(deps, conn, registration_id)
+        except _Rollback:
+            if payment_intent is None:
+                return "ignored"
+            await conn.execute(
+                "UPDATE registrations SET status = 'cancelled', cancelled_at = $2, payment_intent = $3,"
+                " refunded_minor = amount_minor WHERE id = $1",
+                registration_id,
+                at,
+                payment_intent,
+            )
+            refund = (payment_intent, row["amount_minor"])
+            facts = await _facts(conn, registration_id)
+            await add_to_outbox(
+                conn,
+                CONFERENCE,
+                contract.RefundIssued(
+                    producer=PRODUCER,
+                    correlation_id=correlation_id,
+                    payload=contract.RefundIssuedPayload(
+                        **facts.model_dump(),
+                        refund_minor=row["amount_minor"],
+                        reason="paid after the hold expired, and the seats were taken meanwhile",
+                    ),
+                ),
+            )
+        else:
+            await _confirm(conn, registration_id, at, payment_intent, correlation_id)
+            return "confirmed late"
+    # Committed first: the refund is owed whatever Stripe answers now; the idempotency key
+    # (refund:<registration>) makes a retry of this call create one refund, never two.
+    await deps.stripe.refund(registration_id, refund[0], refund[1])
+    return "refunded"
+
+
+async def release(
+    deps: Deps, registration_id: UUID, to: RegistrationStatus, correlation_id: UUID, announce: bool = True
+) -> bool:
+    """A held registration ends unpaid: its seats go back, exactly once (the status guard)."""
+    async with deps.pool.acquire() as conn, conn.transaction():
+        changed = await conn.fetchval(
+            "UPDATE registrations SET status = $2 WHERE id = $1 AND status = 'held' RETURNING true",
+            registration_id,
+            to.value,
+        )
+        if not changed:
+            return False
+        await _give_back(deps, conn, registration_id)
+        if announce:
+            event: Event = contract.HoldExpired(
+                producer=PRODUCER, correlation_id=correlation_id, payload=await _facts(conn, registration_id)
+            )
+            await add_to_outbox(conn, CONFERENCE, event)
+    return True
+
+
+async def release_expired_holds(deps: Deps, now: datetime) -> int:
+    """Every hold past its time goes back once; its Stripe page is closed so nobody pays for it."""
+    rows = await deps.pool.fetch(
+        "SELECT id, checkout_session_id FROM registrations WHERE status = 'held' AND hold_expires_at <= $1"
+        " ORDER BY hold_expires_at LIMIT 500",
+        now,
+    )
+    released = 0
+    for row in rows:
+        if await release(deps, row["id"], RegistrationStatus.EXPIRED, uuid4()):
+            released += 1
+            if row["checkout_session_id"]:
+                try:
+                    await deps.stripe.expire_checkout(row["checkout_session_id"])
+                except Exception:  # a payment that still arrives is confirmed or refunded
+                    log.warning("could not close checkout %s", row["checkout_session_id"], exc_info=True)
+    return released
