@@ -11,14 +11,13 @@ from uuid import UUID, uuid4
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
 from convene_contracts import MEMBERSHIP, RawEvent
-from convene_delivery.runtime import create_app
 from membership.bootstrap import SPEC
 from membership.config import MembershipSettings
 from membership.service_layer.deps import Deps
 from tests.support import stripe as stripe_shapes
+from tests.support.apps import running_app
 from tests.support.kafka import read_topic
 from tests.support.stack import kafka_bootstrap, stripe_api_base
 
@@ -110,12 +109,8 @@ async def sign_in_url(email: str) -> str:
 @asynccontextmanager
 async def running(database: str, **overrides: Any) -> AsyncIterator[Membership]:
     """The membership service started in-process with these settings, stopped afterwards."""
-    app = create_app(SPEC, settings_for(database, **overrides))
-    async with (
-        LifespanManager(app, startup_timeout=60, shutdown_timeout=60),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://membership") as client,
-    ):
-        yield Membership(client, app.state.runtime.extras["deps"])
+    async with running_app(SPEC, settings_for(database, **overrides)) as (client, runtime):
+        yield Membership(client, runtime.extras["deps"])
 
 
 @pytest.fixture
