@@ -29,6 +29,7 @@ class RegistrationFacts(Payload):
     attendees: list[AttendeeTicket]
     amount_minor: int = Field(ge=0)
     currency: str = Field(min_length=3, max_length=3)
+    manage_url: str | None = Field(default=None, description="The attendee's signed link: view, tickets, cancel.")
 
 
 class _RegistrationEvent(Event):

@@ -12,4 +12,5 @@ class ConferenceSettings(ServiceSettings):
     stripe_webhook_tolerance_seconds: int = Field(default=300, ge=1)
     attendee_link_secret: str = Field(min_length=32, description="Signs the links attendees get by email.")
     public_base_url: str = Field(default="http://127.0.0.1:8002", description="Where attendees reach this service.")
+    waitlist_offer_hours: float = Field(default=24, gt=0, description="How long a freed seat waits for its claim.")
     hold_sweep_seconds: float = Field(default=5, gt=0, description="How often expired holds are released.")

@@ -1,10 +1,11 @@
-"""Releases expired holds every HOLD_SWEEP_SECONDS inside the service process."""
+"""Releases expired holds and passes on unclaimed waitlist offers every HOLD_SWEEP_SECONDS."""
 
 import asyncio
 import logging
 
 from conference.service_layer.deps import Deps
 from conference.service_layer.registration import release_expired_holds
+from conference.service_layer.waitlist import expire_offers
 
 log = logging.getLogger(__name__)
 
@@ -13,8 +14,9 @@ async def sweep_holds(deps: Deps) -> None:
     while True:
         try:
             released = await release_expired_holds(deps, deps.clock())
-            if released:
-                log.info("released %d expired holds", released)
+            passed_on = await expire_offers(deps, deps.clock())
+            if released or passed_on:
+                log.info("released %d expired holds; passed on %d unclaimed offers", released, passed_on)
         except Exception:
             log.warning("hold sweep failed; trying again next interval", exc_info=True)
         await asyncio.sleep(deps.settings.hold_sweep_seconds)

@@ -18,6 +18,8 @@ from conference.domain.model import (
     priced_tickets,
 )
 from conference.domain.questions import check_answers
+from conference.service_layer import waitlist
+from conference.service_layer.attendee_links import registration_url
 from conference.service_layer.deps import Deps
 from conference.service_layer.members import is_member
 from convene_contracts import CONFERENCE, Event
@@ -79,6 +81,7 @@ async def register(
     payer_email: str,
     attendees: list[AttendeeIn],
     discount_code: str | None,
+    reserved: dict[UUID, list[list[Any]]] | None = None,
 ) -> Held:
     """Holds seats for every attendee, all or nothing, then opens Stripe Checkout for the total."""
     now = deps.clock()
@@ -114,7 +117,8 @@ async def register(
                 (attendee_id, registration_id, attendee.name, attendee.email, json.dumps(attendee.answers))
             )
             for ticket, price in zip(chosen_types, prices, strict=True):
-                shards = await _take_seat(deps, conn, conference, ticket)
+                kept = (reserved or {}).pop(ticket.id, None)  # a waitlist claim brings its kept seat
+                shards = kept if kept is not None else await _take_seat(deps, conn, conference, ticket)
                 ticket_rows.append((attendee_id, ticket.id, price, json.dumps(shards)))
                 total += price
             tickets.append(
@@ -154,9 +158,10 @@ async def register(
             attendees=tickets,
             amount_minor=total,
             currency=conference["currency"],
+            manage_url=registration_url(deps, registration_id),
         )
         if total == 0:  # free and complimentary tickets need no Stripe (C13)
-            await _confirm(conn, registration_id, now, payment_intent=None, correlation_id=correlation_id)
+            await _confirm(deps, conn, registration_id, now, payment_intent=None, correlation_id=correlation_id)
             return Held(registration_id, RegistrationStatus.CONFIRMED, 0, conference["currency"], hold_expires_at, None)
     # The seats are held and committed; Stripe is asked outside the transaction.
     lines = [(f"{conference['name']}: {t.name} ({', '.join(t.ticket_types)})", 0) for t in tickets]
@@ -237,7 +242,7 @@ async def _use_discount(conn: Connection, conference_id: UUID, code: str, now: d
     return discount
 
 
-async def _facts(conn: Connection, registration_id: UUID) -> contract.RegistrationFacts:
+async def _facts(deps: Deps, conn: Connection, registration_id: UUID) -> contract.RegistrationFacts:
     r = await conn.fetchrow(
         "SELECT r.*, c.name AS conference_name FROM registrations r JOIN conferences c ON c.id = r.conference_id"
         " WHERE r.id = $1",
@@ -259,6 +264,7 @@ async def _facts(conn: Connection, registration_id: UUID) -> contract.Registrati
         payer_email=r["payer_email"],
         amount_minor=r["amount_minor"],
         currency=r["currency"],
+        manage_url=registration_url(deps, registration_id),
         attendees=[
             contract.AttendeeTicket(
                 attendee_id=a["id"],
@@ -277,7 +283,7 @@ def new_ticket_code() -> str:
 
 
 async def _confirm(
-    conn: Connection, registration_id: UUID, now: datetime, payment_intent: str | None, correlation_id: UUID
+    deps: Deps, conn: Connection, registration_id: UUID, now: datetime, payment_intent: str | None, correlation_id: UUID
 ) -> None:
     await conn.execute(
         "UPDATE registrations SET status = 'confirmed', confirmed_at = $2, payment_intent = $3 WHERE id = $1",
@@ -288,19 +294,20 @@ async def _confirm(
     for attendee in await conn.fetch("SELECT id FROM attendees WHERE registration_id = $1", registration_id):
         await conn.execute("UPDATE attendees SET ticket_code = $2 WHERE id = $1", attendee["id"], new_ticket_code())
     event = contract.RegistrationConfirmed(
-        producer=PRODUCER, correlation_id=correlation_id, payload=await _facts(conn, registration_id)
+        producer=PRODUCER, correlation_id=correlation_id, payload=await _facts(deps, conn, registration_id)
     )
     await add_to_outbox(conn, CONFERENCE, event)
 
 
-async def _give_back(deps: Deps, conn: Connection, registration_id: UUID) -> None:
-    """Returns every unit this registration took, and its discount code use."""
+async def _give_back(deps: Deps, conn: Connection, registration_id: UUID, now: datetime) -> None:
+    """Returns every unit this registration took (main tickets to the waitlist first) and its
+    discount code use."""
     for row in await conn.fetch(
-        "SELECT t.shards FROM attendee_tickets t JOIN attendees a ON a.id = t.attendee_id WHERE a.registration_id = $1",
+        """SELECT t.ticket_type_id, t.shards FROM attendee_tickets t JOIN attendees a ON a.id = t.attendee_id
+           WHERE a.registration_id = $1""",
         registration_id,
     ):
-        for pool_id, shard in json.loads(row["shards"]):
-            await deps.capacity.release(conn, UUID(pool_id), shard)
+        await waitlist.give_back(deps, conn, row["ticket_type_id"], json.loads(row["shards"]), now)
     await conn.execute(
         "UPDATE discount_codes SET used = used - 1"
         " WHERE id = (SELECT discount_code_id FROM registrations WHERE id = $1)",
@@ -354,7 +361,7 @@ async def confirm_payment(
             return "ignored"
         status = RegistrationStatus(row["status"])
         if status is RegistrationStatus.HELD:
-            await _confirm(conn, registration_id, at, payment_intent, correlation_id)
+            await _confirm(deps, conn, registration_id, at, payment_intent, correlation_id)
             return "confirmed"
         if status is not RegistrationStatus.EXPIRED:
             return "ignored"
@@ -371,7 +378,7 @@ async def confirm_payment(
                 payment_intent,
             )
             refund = (payment_intent, row["amount_minor"])
-            facts = await _facts(conn, registration_id)
+            facts = await _facts(deps, conn, registration_id)
             await add_to_outbox(
                 conn,
                 CONFERENCE,
@@ -386,7 +393,7 @@ async def confirm_payment(
                 ),
             )
         else:
-            await _confirm(conn, registration_id, at, payment_intent, correlation_id)
+            await _confirm(deps, conn, registration_id, at, payment_intent, correlation_id)
             return "confirmed late"
     # Committed first: the refund is owed whatever Stripe answers now; the idempotency key
     # (refund:<registration>) makes a retry of this call create one refund, never two.
@@ -406,10 +413,10 @@ async def release(
         )
         if not changed:
             return False
-        await _give_back(deps, conn, registration_id)
+        await _give_back(deps, conn, registration_id, deps.clock())
         if announce:
             event: Event = contract.HoldExpired(
-                producer=PRODUCER, correlation_id=correlation_id, payload=await _facts(conn, registration_id)
+                producer=PRODUCER, correlation_id=correlation_id, payload=await _facts(deps, conn, registration_id)
             )
             await add_to_outbox(conn, CONFERENCE, event)
     return True

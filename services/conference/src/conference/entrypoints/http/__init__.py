@@ -1,5 +1,5 @@
 """Conference's HTTP API: operators set up, attendees register, Stripe confirms."""
 
-from conference.entrypoints.http import operators, public
+from conference.entrypoints.http import attendees, operators, public
 
-ROUTERS = [public.router, operators.router]
+ROUTERS = [public.router, attendees.router, operators.router]

@@ -1,14 +1,15 @@
 """Operator endpoints: conferences (C1), ticket types (C2), discount codes (C6), member status."""
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query, status
+from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from conference.entrypoints.http.common import DepsOf
-from conference.service_layer import catalog
+from conference.service_layer import catalog, checkin, reports
 from conference.service_layer.members import is_member
 from convene_delivery.http import Operator
 
@@ -110,3 +111,34 @@ class MemberStatus(BaseModel):
 async def member_pricing(deps: DepsOf, email: Annotated[EmailStr, Query()]) -> MemberStatus:
     """Whether registrations by this email get member prices, by the conference's own member table."""
     return MemberStatus(email=email, member_pricing=await is_member(deps.pool, email))
+
+
+class CheckInIn(Input):
+    ticket_code: str = Field(min_length=4, max_length=40)
+
+
+@router.post("/check-in", tags=["check-in"], summary="Scan a ticket: once; a second scan says when it was used")
+async def check_in(body: CheckInIn, deps: DepsOf) -> JSONResponse:
+    scan = await checkin.check_in(deps, body.ticket_code)
+    answer = {"name": scan.name, "conference": scan.conference_name, "checked_in_at": scan.checked_in_at.isoformat()}
+    if scan.first_time:
+        return JSONResponse(answer | {"detail": "checked in"})
+    return JSONResponse(answer | {"detail": f"already checked in at {scan.checked_in_at:%H:%M:%S} UTC"},
+                        status_code=409)  # fmt: skip
+
+
+@router.delete("/check-in/{ticket_code}", tags=["check-in"], status_code=status.HTTP_204_NO_CONTENT,
+               summary="Undo a mistaken check-in")  # fmt: skip
+async def undo_check_in(ticket_code: str, deps: DepsOf) -> None:
+    await checkin.undo(deps, ticket_code)
+
+
+@router.get("/conferences/{conference_id}/report", tags=["reports"], summary="Per ticket type: sold, held, left")
+async def report(conference_id: UUID, deps: DepsOf) -> list[dict[str, Any]]:
+    return await reports.summary(deps, conference_id)
+
+
+@router.get("/conferences/{conference_id}/registrations.csv", tags=["reports"], response_class=PlainTextResponse)
+async def registrations_csv(conference_id: UUID, deps: DepsOf) -> PlainTextResponse:
+    return PlainTextResponse(await reports.registrations_csv(deps, conference_id), media_type="text/csv",
+                             headers={"Content-Disposition": 'attachment; filename="registrations.csv"'})  # fmt: skip

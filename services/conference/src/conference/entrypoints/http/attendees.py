@@ -1,0 +1,71 @@
+"""What attendees do through the signed link in their email, and the waitlist."""
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from conference.entrypoints.http.common import DepsOf
+from conference.entrypoints.http.public import RegistrationOut
+from conference.service_layer import attendee, waitlist
+from conference.service_layer.attendee_links import link_is_valid
+from conference.service_layer.checkin import qr_png
+from convene_delivery.http import RateLimit
+
+router = APIRouter(tags=["attendees"])
+Token = Annotated[str, Query(min_length=1, max_length=100, description="From the link in the email")]
+
+
+def _require_link(deps: Any, registration_id: UUID, token: str) -> None:
+    if not link_is_valid(deps, registration_id, token):
+        raise HTTPException(404, "no such registration")  # never say whether it exists
+
+
+@router.get("/registrations/{registration_id}", summary="My registration, tickets and what cancelling refunds")
+async def my_registration(registration_id: UUID, token: Token, deps: DepsOf) -> dict[str, Any]:
+    _require_link(deps, registration_id, token)
+    return await attendee.view(deps, registration_id)
+
+
+@router.post("/registrations/{registration_id}/cancel", summary="Cancel under the refund policy")
+async def cancel(registration_id: UUID, token: Token, deps: DepsOf) -> dict[str, int]:
+    _require_link(deps, registration_id, token)
+    return {"refund_minor": await attendee.cancel(deps, registration_id)}
+
+
+@router.get("/registrations/{registration_id}/tickets/{ticket_code}.png", response_class=Response,
+            summary="A ticket's QR code")  # fmt: skip
+async def ticket_qr(registration_id: UUID, ticket_code: str, token: Token, deps: DepsOf) -> Response:
+    _require_link(deps, registration_id, token)
+    codes = {a["ticket_code"] for a in (await attendee.view(deps, registration_id))["attendees"]}
+    if ticket_code not in codes:
+        raise HTTPException(404, "no such ticket")
+    return Response(qr_png(ticket_code), media_type="image/png")
+
+
+class WaitlistIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    ticket_type_id: UUID
+    name: str = Field(min_length=1, max_length=200)
+    email: EmailStr
+
+
+@router.post(
+    "/conferences/{conference_id}/waitlist",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(RateLimit("waitlist"))],
+    summary="Join a sold-out ticket type's waitlist",
+)
+async def join_waitlist(conference_id: UUID, body: WaitlistIn, deps: DepsOf) -> dict[str, UUID]:
+    entry = await waitlist.join(deps, conference_id, body.ticket_type_id, body.name, body.email.lower())
+    return {"entry_id": entry}
+
+
+@router.post("/waitlist/{entry_id}/claim", status_code=status.HTTP_201_CREATED,
+             summary="Take the seat a waitlist offer keeps for you")  # fmt: skip
+async def claim(entry_id: UUID, token: Token, deps: DepsOf) -> RegistrationOut:
+    held = await attendee.claim_offer(deps, entry_id, token)
+    return RegistrationOut(registration_id=held.registration_id, status=held.status, amount_minor=held.amount_minor,
+                           currency=held.currency, hold_expires_at=held.hold_expires_at,
+                           checkout_url=held.checkout_url)  # fmt: skip
