@@ -161,3 +161,34 @@ async def test_reports_show_sales_holds_revenue_and_waitlist_and_a_csv(conferenc
     exported = await conference.client.get(f"/conferences/{conference_id}/registrations.csv", headers=OPERATOR)
     rows = list(csv.DictReader(io.StringIO(exported.text)))
     assert sorted(r["status"] for r in rows) == ["confirmed", "held"]
+
+
+async def test_after_the_conference_checked_in_attendees_get_one_certificate_each(conference: Conference) -> None:
+    today = datetime.now(UTC).date()
+    started, finished = today - timedelta(days=3), today - timedelta(days=1)
+    ended = await conference.conference(starts_on=str(started), ends_on=str(finished), certificate_hours=14.5)
+    ticket = await conference.ticket_type(ended)
+    present = await confirmed(conference, ended, ticket)
+    await confirmed(conference, ended, ticket)  # registered, never came
+    code = present["attendees"][0]["ticket_code"]
+    await conference.client.post("/check-in", json={"ticket_code": code}, headers=OPERATOR)
+
+    issued = await conference.client.post(f"/conferences/{ended}/certificates", headers=OPERATOR)
+    assert issued.json() == {"issued": 1}
+    again = await conference.client.post(f"/conferences/{ended}/certificates", headers=OPERATOR)
+    assert again.json() == {"issued": 0}
+    [event] = await published("conference.certificate_issued", registration_id=present["registration_id"])
+    assert event.payload["hours"] == 14.5
+    url = event.payload["certificate_url"]
+    document = await conference.client.get(urlsplit(url).path, params={"token": token_of(url)})
+    assert document.status_code == 200
+    assert document.content.startswith(b"%PDF")
+    forged = await conference.client.get(urlsplit(url).path, params={"token": "0" * 32})
+    assert forged.status_code == 404
+
+
+async def test_certificates_wait_for_the_end_of_the_conference(conference: Conference) -> None:
+    upcoming = await conference.conference()
+    response = await conference.client.post(f"/conferences/{upcoming}/certificates", headers=OPERATOR)
+    assert response.status_code == 422
+    assert "after the conference" in response.json()["detail"][0]["msg"]

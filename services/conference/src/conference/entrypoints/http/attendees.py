@@ -1,5 +1,6 @@
 """What attendees do through the signed link in their email, and the waitlist."""
 
+import hmac
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -8,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.http.public import RegistrationOut
-from conference.service_layer import attendee, waitlist
+from conference.service_layer import attendee, certificates, waitlist
 from conference.service_layer.attendee_links import link_is_valid
 from conference.service_layer.checkin import qr_png
 from convene_delivery.http import RateLimit
@@ -69,3 +70,10 @@ async def claim(entry_id: UUID, token: Token, deps: DepsOf) -> RegistrationOut:
     return RegistrationOut(registration_id=held.registration_id, status=held.status, amount_minor=held.amount_minor,
                            currency=held.currency, hold_expires_at=held.hold_expires_at,
                            checkout_url=held.checkout_url)  # fmt: skip
+
+
+@router.get("/certificates/{attendee_id}.pdf", response_class=Response, summary="My certificate of attendance")
+async def certificate(attendee_id: UUID, token: Token, deps: DepsOf) -> Response:
+    if not hmac.compare_digest(certificates.certificate_token(deps, attendee_id), token):
+        raise HTTPException(404, "no such certificate")
+    return Response(await certificates.pdf(deps, attendee_id), media_type="application/pdf")

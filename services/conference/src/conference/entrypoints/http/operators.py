@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from conference.entrypoints.http.common import DepsOf
-from conference.service_layer import catalog, checkin, reports
+from conference.service_layer import catalog, certificates, checkin, reports
 from conference.service_layer.members import is_member
 from convene_delivery.http import Operator
 
@@ -142,3 +142,9 @@ async def report(conference_id: UUID, deps: DepsOf) -> list[dict[str, Any]]:
 async def registrations_csv(conference_id: UUID, deps: DepsOf) -> PlainTextResponse:
     return PlainTextResponse(await reports.registrations_csv(deps, conference_id), media_type="text/csv",
                              headers={"Content-Disposition": 'attachment; filename="registrations.csv"'})  # fmt: skip
+
+
+@router.post("/conferences/{conference_id}/certificates", tags=["certificates"],
+             summary="After the conference: certificates for everyone who checked in (once each)")  # fmt: skip
+async def issue_certificates(conference_id: UUID, deps: DepsOf) -> dict[str, int]:
+    return {"issued": await certificates.issue(deps, conference_id)}
