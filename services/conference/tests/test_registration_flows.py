@@ -201,3 +201,38 @@ async def test_operator_endpoints_need_the_operator_token(conference: Conference
     assert (await conference.client.post("/conferences", json={})).status_code == 401
     forged = await conference.client.post("/conferences", json={}, headers={"Authorization": "Bearer nope"})
     assert forged.status_code == 401
+
+
+async def test_a_late_expired_notice_does_not_undo_a_confirmation(conference: Conference) -> None:
+    _, ticket, registration = await held(conference, capacity=3)
+    registration_id = str(registration["registration_id"])
+    session = shapes.checkout_session({"convene_kind": "registration", "registration_id": registration_id},
+                                      amount=45000)  # fmt: skip
+    await conference.stripe(shapes.event("checkout.session.completed", session))
+    expired = await conference.stripe(shapes.event("checkout.session.expired", session | {"status": "expired"}))
+    assert expired.json()["outcome"] == "ignored"
+    assert await conference.status(registration_id) == "confirmed"
+    async with conference.deps.pool.acquire() as conn:
+        assert await available(conn, UUID(ticket)) == 2
+
+
+async def test_a_draft_or_closed_conference_takes_no_registrations(conference: Conference) -> None:
+    conference_id = await conference.conference(status="draft")
+    ticket = await conference.ticket_type(conference_id)
+    assert (await conference.register(conference_id, [ticket])).status_code == 422
+    opened = await conference.client.post(f"/conferences/{conference_id}/status", json={"status": "open"},
+                                          headers=OPERATOR)  # fmt: skip
+    assert opened.status_code == 204
+    assert (await conference.register(conference_id, [ticket])).status_code == 201
+    await conference.client.post(f"/conferences/{conference_id}/status", json={"status": "closed"}, headers=OPERATOR)
+    assert (await conference.register(conference_id, [ticket])).status_code == 422
+
+
+async def test_an_operator_comp_takes_a_real_seat_and_needs_no_payment(conference: Conference) -> None:
+    conference_id = await conference.conference()
+    ticket = await conference.ticket_type(conference_id, capacity=1)
+    comp = await conference.client.post(f"/conferences/{conference_id}/comps", headers=OPERATOR, json={
+        "name": "Keynote Speaker", "email": "keynote@example.org", "ticket_type_ids": [ticket]})  # fmt: skip
+    assert comp.status_code == 201, comp.text
+    assert comp.json()["status"] == "confirmed"
+    assert (await conference.register(conference_id, [ticket])).status_code == 409

@@ -14,27 +14,18 @@ import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
-import asyncpg
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from pydantic import ValidationError
 
 from convene_contracts import Event, RawEvent, dead_letter_topic, parse_event
+from convene_delivery.postgres import OUTAGES
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Event], Awaitable[None]]
 
-# Failures of the infrastructure, not of the message: never a reason to dead-letter it.
-OUTAGES: tuple[type[BaseException], ...] = (
-    OSError,
-    TimeoutError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError,
-)
 SAFE_ACK_POLICIES = (AckPolicy.NACK_ON_ERROR, AckPolicy.MANUAL)
 
 

@@ -21,9 +21,10 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 
-from convene_delivery.consumer import OUTAGES, RetryPolicy
+from convene_delivery.consumer import RetryPolicy
 from convene_delivery.kafka import ensure_topics, make_broker, require_safe_producer
 from convene_delivery.migrations import migrate, sources_for
+from convene_delivery.postgres import OUTAGES
 from convene_delivery.relay import OutboxRelay
 from convene_delivery.settings import ServiceSettings, load_settings
 
@@ -125,11 +126,6 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
     for exception, handler in spec.exception_handlers.items():
         app.add_exception_handler(exception, handler)
 
-    @app.exception_handler(asyncpg.PostgresConnectionError)
-    @app.exception_handler(asyncpg.InterfaceError)
-    @app.exception_handler(asyncpg.CannotConnectNowError)
-    @app.exception_handler(OSError)
-    @app.exception_handler(TimeoutError)
     async def _unavailable(request: Request, error: Exception) -> JSONResponse:
         log.warning("answering 503: %s", error)
         return JSONResponse(
@@ -138,6 +134,8 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
             headers={"Retry-After": "5"},
         )
 
+    for outage in OUTAGES:
+        app.add_exception_handler(outage, _unavailable)
     return app
 
 

@@ -35,6 +35,7 @@ class ConferenceIn:
     partial_refund_percent: int | None
     certificate_hours: float
     questions: list[dict[str, Any]]
+    status: str = "open"
 
 
 async def create_conference(deps: Deps, c: ConferenceIn) -> UUID:
@@ -44,7 +45,7 @@ async def create_conference(deps: Deps, c: ConferenceIn) -> UUID:
             """INSERT INTO conferences (id, name, venue, time_zone, starts_on, ends_on, registration_opens_at,
                    registration_closes_at, currency, capacity, hold_minutes, full_refund_until, partial_refund_until,
                    partial_refund_percent, certificate_hours, questions, status)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 'open')""",
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)""",
             conference_id,
             c.name,
             c.venue,
@@ -61,10 +62,18 @@ async def create_conference(deps: Deps, c: ConferenceIn) -> UUID:
             c.partial_refund_percent,
             c.certificate_hours,
             json.dumps(c.questions),
+            c.status,
         )
         if c.capacity is not None:
             await create_pool(conn, conference_id, c.capacity)
     return conference_id
+
+
+async def set_status(deps: Deps, conference_id: UUID, status: str) -> None:
+    """Draft (being prepared), open (registration follows its instants) or closed (no more)."""
+    if await deps.pool.fetchval("UPDATE conferences SET status = $2 WHERE id = $1 RETURNING true", conference_id,
+                                status) is None:  # fmt: skip
+        raise NotFound("conference")
 
 
 async def add_ticket_type(deps: Deps, conference_id: UUID, fields: dict[str, Any]) -> UUID:

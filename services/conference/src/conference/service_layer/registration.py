@@ -82,6 +82,7 @@ async def register(
     attendees: list[AttendeeIn],
     discount_code: str | None,
     reserved: dict[UUID, list[list[Any]]] | None = None,
+    complimentary: bool = False,
 ) -> Held:
     """Holds seats for every attendee, all or nothing, then opens Stripe Checkout for the total."""
     now = deps.clock()
@@ -112,6 +113,8 @@ async def register(
             chosen_types = [t for t in chosen if t is not None]
             member = await is_member(conn, attendee.email)
             prices = priced_tickets(chosen_types, member=member, now=now, discount=discount)
+            if complimentary:  # an operator's comp: the seat is real, the price is nothing (C13)
+                prices = [0 for _ in prices]
             attendee_id = uuid4()
             attendee_rows.append(
                 (attendee_id, registration_id, attendee.name, attendee.email, json.dumps(attendee.answers))

@@ -2,14 +2,14 @@
 
 from datetime import date
 from typing import Annotated, Any, Literal
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from conference.entrypoints.http.common import DepsOf
-from conference.service_layer import catalog, certificates, checkin, reports
+from conference.service_layer import catalog, certificates, checkin, registration, reports
 from conference.service_layer.members import is_member
 from convene_delivery.http import Operator
 
@@ -44,6 +44,7 @@ class ConferenceIn(Input):
     partial_refund_percent: int | None = Field(default=None, ge=0, le=100)
     certificate_hours: float = Field(default=0, ge=0, le=1000)
     questions: list[Question] = Field(default_factory=list)
+    status: Literal["draft", "open", "closed"] = "open"
 
     @model_validator(mode="after")
     def _ordered(self) -> "ConferenceIn":
@@ -148,3 +149,28 @@ async def registrations_csv(conference_id: UUID, deps: DepsOf) -> PlainTextRespo
              summary="After the conference: certificates for everyone who checked in (once each)")  # fmt: skip
 async def issue_certificates(conference_id: UUID, deps: DepsOf) -> dict[str, int]:
     return {"issued": await certificates.issue(deps, conference_id)}
+
+
+class StatusIn(Input):
+    status: Literal["draft", "open", "closed"]
+
+
+@router.post("/conferences/{conference_id}/status", status_code=status.HTTP_204_NO_CONTENT,
+             summary="Draft, open (registration follows its instants) or closed")  # fmt: skip
+async def set_status(conference_id: UUID, body: StatusIn, deps: DepsOf) -> None:
+    await catalog.set_status(deps, conference_id, body.status)
+
+
+class CompIn(Input):
+    name: str = Field(min_length=1, max_length=200)
+    email: EmailStr
+    ticket_type_ids: list[UUID] = Field(min_length=1, max_length=10)
+
+
+@router.post("/conferences/{conference_id}/comps", status_code=status.HTTP_201_CREATED,
+             summary="Issue a complimentary registration: a real seat, no payment")  # fmt: skip
+async def issue_comp(conference_id: UUID, body: CompIn, deps: DepsOf) -> dict[str, Any]:
+    attendee = registration.AttendeeIn(body.name, body.email.lower(), body.ticket_type_ids, {})
+    held = await registration.register(deps, uuid4(), conference_id, body.name, body.email.lower(), [attendee], None,
+                                       complimentary=True)  # fmt: skip
+    return {"registration_id": held.registration_id, "status": held.status}
