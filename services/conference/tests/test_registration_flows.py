@@ -236,3 +236,31 @@ async def test_an_operator_comp_takes_a_real_seat_and_needs_no_payment(conferenc
     assert comp.status_code == 201, comp.text
     assert comp.json()["status"] == "confirmed"
     assert (await conference.register(conference_id, [ticket])).status_code == 409
+
+
+async def test_seat_holders_count_as_members_until_the_organization_lapses(conference: Conference) -> None:
+    from convene_contracts.membership import MembershipFacts, MembershipLapsed, SeatAssigned, SeatAssignedPayload
+
+    agency = activated(email=f"contact-{uuid4().hex[:6]}@metro.example", level_name="Agency")
+    officer = f"officer-{uuid4().hex[:6]}@metro.example"
+    p = agency.payload
+    seat = SeatAssigned(producer="membership", correlation_id=uuid4(), payload=SeatAssignedPayload(
+        member_id=p.member_id, membership_id=p.membership_id, seat_id=uuid4(), email=officer, name="Officer",
+        level_id=p.level_id, level_name=p.level_name))  # fmt: skip
+    facts = MembershipFacts(**p.model_dump(include=set(MembershipFacts.model_fields)))
+    lapsed = MembershipLapsed(producer="membership", correlation_id=uuid4(), payload=facts)
+    key = str(p.member_id).encode()
+
+    async def pricing(email: str) -> bool:
+        answer = await conference.client.get("/member-pricing", params={"email": email}, headers=OPERATOR)
+        return bool(answer.json()["member_pricing"])
+
+    for event in (agency, seat):
+        await produce(MEMBERSHIP, event.model_dump_json().encode(), key=key)
+    await wait_until(lambda: pricing(officer))
+    await produce(MEMBERSHIP, lapsed.model_dump_json().encode(), key=key)
+
+    async def lapsed_now() -> bool:
+        return not await pricing(officer) and not await pricing(p.email)
+
+    await wait_until(lapsed_now)
