@@ -67,4 +67,4 @@ def test_the_message_key_is_the_member_id() -> None:
 def test_every_registered_type_is_named_by_its_own_literal() -> None:
     for name, model in EVENT_TYPES.items():
         assert model.model_fields["event_type"].default == name
-        assert name.split(".")[0] in ("membership", "conference")
+        assert name.split(".")[0] in ("membership", "conference", "notification")

@@ -30,6 +30,7 @@ from convene_contracts.membership import (
     SeatRemoved,
     SignInRequested,
 )
+from convene_contracts.notifications import NotificationFailed, NotificationSent
 
 EVENT_TYPES: Final[dict[str, type[Event]]] = {
     model.model_fields["event_type"].default: model
@@ -57,6 +58,8 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
         WaitlistOfferExpired,
         CheckedIn,
         CertificateIssued,
+        NotificationSent,
+        NotificationFailed,
     )
 }
 

@@ -1,17 +1,43 @@
-"""Wires the notifications service together."""
+"""Wires the notifications service together: templates, intake, subscriptions, the sender."""
 
+import asyncio
 from pathlib import Path
 
-from convene_contracts import MEMBERSHIP, NOTIFICATIONS
-from convene_delivery.runtime import ServiceSpec
+from convene_contracts import CONFERENCE, MEMBERSHIP, NOTIFICATIONS
+from convene_delivery.runtime import Runtime, ServiceSpec
+from notifications.adapters.smtp import SmtpConnection
+from notifications.adapters.templates import Renderer
 from notifications.config import NotificationsSettings
+from notifications.entrypoints.http import router
 from notifications.entrypoints.subscribers import subscribe
+from notifications.service_layer.intake import Intake
+from notifications.service_layer.sender import Sender
+
+SENDER_WORKERS = 4
+
+
+def renderer_for(settings: NotificationsSettings) -> Renderer:
+    branding = {"association": settings.association_name, "colour": settings.association_colour,
+                "address": settings.association_address}  # fmt: skip
+    return Renderer(branding, settings.templates_override_dir)
+
+
+async def start(runtime: Runtime) -> None:
+    settings = runtime.settings
+    assert isinstance(settings, NotificationsSettings)
+    intake = Intake(runtime.pool, renderer_for(settings), settings)
+    runtime.extras["intake"] = intake
+    subscribe(runtime, intake)
+    sender = Sender(runtime.pool, settings, [SmtpConnection(settings) for _ in range(SENDER_WORKERS)])
+    runtime.extras.setdefault("tasks", []).append(asyncio.create_task(sender.run(), name="email-sender"))
+
 
 SPEC = ServiceSpec(
     name="notifications",
     settings_class=NotificationsSettings,
     migrations=Path(__file__).parent / "migrations",
-    topics=[MEMBERSHIP, NOTIFICATIONS],
-    start=subscribe,
+    topics=[MEMBERSHIP, CONFERENCE, NOTIFICATIONS],
+    routers=[router],
+    start=start,
     description="Turns every fact into exactly one email. Publishes convene.notifications.v1.",
 )

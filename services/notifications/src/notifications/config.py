@@ -1,4 +1,6 @@
-"""Notifications settings: the shared ones plus SMTP and the association's identity."""
+"""Notifications settings: the shared ones, SMTP, sending, and the association's identity."""
+
+from pathlib import Path
 
 from pydantic import Field
 
@@ -10,7 +12,16 @@ class NotificationsSettings(ServiceSettings):
     smtp_port: int = Field(ge=1, le=65535)
     smtp_username: str | None = None
     smtp_password: str | None = None
-    smtp_starttls: bool = False
+    smtp_starttls: bool = Field(default=False, description="Upgrade the connection with STARTTLS.")
+    smtp_implicit_tls: bool = Field(default=False, description="Connect with TLS from the start (port 465).")
     smtp_from: str = Field(pattern=r"^[^@\s]+@[^@\s]+$", description="Sender address of every email.")
     association_name: str = Field(min_length=1, examples=["CIT International"])
-    resend_pending_after_seconds: float = Field(default=30, gt=0)
+    association_colour: str = Field(default="#1d4ed8", pattern=r"^#[0-9a-fA-F]{6}$")
+    association_address: str = Field(default="", description="Postal address printed in every footer.")
+    templates_override_dir: Path | None = Field(default=None, description="Operators' templates, same names.")
+    unsubscribe_secret: str = Field(min_length=32, description="Signs the one-click unsubscribe links.")
+    public_base_url: str = Field(default="http://127.0.0.1:8003", description="Where unsubscribe links point.")
+    send_max_attempts: int = Field(default=5, ge=1, le=50, description="SMTP tries before a delivery fails.")
+    send_backoff_seconds: float = Field(default=30, gt=0, description="First retry delay; doubles, with jitter.")
+    send_rate_per_second: float = Field(default=50, gt=0, description="Most emails sent per second (N6).")
+    sender_poll_seconds: float = Field(default=2, gt=0)

@@ -1,4 +1,6 @@
-"""Sends rendered emails over SMTP with aiosmtplib."""
+"""Sends rendered emails over SMTP with aiosmtplib, reusing one connection per sender worker
+(N6: a backlog drains without a handshake per email). STARTTLS or implicit TLS and
+authentication when configured."""
 
 from email.message import EmailMessage
 
@@ -8,18 +10,40 @@ from notifications.config import NotificationsSettings
 from notifications.domain.email import RenderedEmail
 
 
-class SmtpSender:
+class SmtpConnection:
     def __init__(self, settings: NotificationsSettings) -> None:
         self._settings = settings
+        self._client: aiosmtplib.SMTP | None = None
 
-    async def send(self, email: RenderedEmail, message_id: str) -> None:
+    async def _connected(self) -> aiosmtplib.SMTP:
+        if self._client is None or not self._client.is_connected:
+            s = self._settings
+            client = aiosmtplib.SMTP(hostname=s.smtp_host, port=s.smtp_port, use_tls=s.smtp_implicit_tls,
+                                     start_tls=s.smtp_starttls, timeout=30)  # fmt: skip
+            await client.connect()
+            if s.smtp_username:
+                await client.login(s.smtp_username, s.smtp_password or "")
+            self._client = client
+        return self._client
+
+    async def send(self, email: RenderedEmail, message_id: str, headers: dict[str, str]) -> None:
         message = EmailMessage()
         message["From"] = f"{self._settings.association_name} <{self._settings.smtp_from}>"
         message["To"] = email.recipient
         message["Subject"] = email.subject
         message["Message-ID"] = message_id  # the same delivery always carries the same id
+        for name, value in headers.items():
+            message[name] = value
         message.set_content(email.text)
         message.add_alternative(email.html, subtype="html")
-        s = self._settings
-        await aiosmtplib.send(message, hostname=s.smtp_host, port=s.smtp_port, username=s.smtp_username,
-                              password=s.smtp_password, start_tls=s.smtp_starttls, timeout=30)  # fmt: skip
+        client = await self._connected()
+        try:
+            await client.send_message(message)
+        except aiosmtplib.SMTPServerDisconnected:
+            self._client = None  # the server closed an idle connection: once more on a fresh one
+            await (await self._connected()).send_message(message)
+
+    async def close(self) -> None:
+        if self._client is not None and self._client.is_connected:
+            await self._client.quit()
+        self._client = None

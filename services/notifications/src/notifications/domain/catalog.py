@@ -1,0 +1,114 @@
+"""Which email each event becomes (N1), to whom, and whether it is transactional.
+
+Transactional mail (receipts, tickets, sign-in links) always goes. The rest (reminders) carries
+a one-click unsubscribe link and is not sent to people who used it (N4).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from convene_contracts import Event
+from convene_contracts import conference as c
+from convene_contracts import membership as m
+from notifications.domain.email import format_amount
+
+
+@dataclass(frozen=True)
+class Owed:
+    """One email one event calls for, before rendering."""
+
+    recipient: str
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Kind:
+    transactional: bool
+    emails: Callable[[Any], list[Owed]]
+
+
+def _day(moment: datetime | None) -> str | None:
+    return moment.strftime("%d %B %Y") if moment else None
+
+
+def _membership(p: m.MembershipFacts, **extra: Any) -> list[Owed]:
+    return [Owed(p.email, {"member_name": p.member_name, "level_name": p.level_name} | extra)]
+
+
+def _money(amount_minor: int, currency: str) -> str:
+    return format_amount(amount_minor, currency)
+
+
+def _registration(p: c.RegistrationFacts, **extra: Any) -> list[Owed]:
+    """To the payer: what was booked, for whom, for how much."""
+    attendees = [{"name": a.name, "ticket_types": ", ".join(a.ticket_types), "ticket_code": a.ticket_code}
+                 for a in p.attendees]  # fmt: skip
+    values = {"payer_name": p.payer_name, "conference_name": p.conference_name, "attendees": attendees,
+              "amount": _money(p.amount_minor, p.currency), "manage_url": p.manage_url}  # fmt: skip
+    return [Owed(p.payer_email, values | extra)]
+
+
+def _tickets(p: c.RegistrationFacts) -> list[Owed]:
+    """Confirmed: each attendee gets their own ticket; the payer also gets the booking summary."""
+    owed = [Owed(a.email, {"attendee_name": a.name, "conference_name": p.conference_name,
+                           "ticket_types": ", ".join(a.ticket_types), "ticket_code": a.ticket_code,
+                           "manage_url": p.manage_url}) for a in p.attendees]  # fmt: skip
+    if p.payer_email not in {a.email for a in p.attendees}:
+        owed += _registration(p)
+    return owed
+
+
+def _waitlist(p: c.WaitlistPayload, **extra: Any) -> list[Owed]:
+    return [Owed(p.email, {"name": p.name, "conference_name": p.conference_name,
+                           "ticket_type_name": p.ticket_type_name} | extra)]  # fmt: skip
+
+
+KINDS: dict[str, Kind] = {
+    "membership.activated": Kind(True, lambda e: _membership(
+        e.payload, period_end=_day(e.payload.period_end), amount=_money(e.payload.amount_minor, e.payload.currency))),
+    "membership.renewed": Kind(True, lambda e: _membership(
+        e.payload, period_end=_day(e.payload.period_end), amount=_money(e.payload.amount_minor, e.payload.currency))),
+    "membership.payment_failed": Kind(True, lambda e: _membership(
+        e.payload, amount=_money(e.payload.amount_minor, e.payload.currency), reason=e.payload.reason)),
+    "membership.expiring_soon": Kind(False, lambda e: _membership(
+        e.payload, period_end=_day(e.payload.period_end), days_before=e.payload.days_before,
+        auto_renew=e.payload.auto_renew)),
+    "membership.in_grace": Kind(False, lambda e: _membership(
+        e.payload, period_end=_day(e.payload.period_end), grace_ends_at=_day(e.payload.grace_ends_at))),
+    "membership.lapsed": Kind(True, lambda e: _membership(e.payload)),
+    "membership.cancelled": Kind(True, lambda e: _membership(e.payload, reason=e.payload.reason)),
+    "membership.sign_in_requested": Kind(True, lambda e: [Owed(e.payload.email, {
+        "member_name": e.payload.member_name, "sign_in_url": e.payload.sign_in_url,
+        "expires_at": e.payload.expires_at.strftime("%H:%M UTC on %d %B %Y")})]),
+    "membership.seat_assigned": Kind(True, lambda e: [Owed(e.payload.email, {
+        "name": e.payload.name, "level_name": e.payload.level_name,
+        "organization_name": e.payload.organization_name})]),
+    "conference.registration_held": Kind(True, lambda e: _registration(
+        e.payload, checkout_url=e.payload.checkout_url,
+        hold_expires_at=e.payload.hold_expires_at.strftime("%H:%M UTC on %d %B %Y"))),
+    "conference.registration_confirmed": Kind(True, lambda e: _tickets(e.payload)),
+    "conference.hold_expired": Kind(True, lambda e: _registration(e.payload)),
+    "conference.registration_cancelled": Kind(True, lambda e: _registration(
+        e.payload, refund=_money(e.payload.refund_minor, e.payload.currency))),
+    "conference.refund_issued": Kind(True, lambda e: _registration(
+        e.payload, refund=_money(e.payload.refund_minor, e.payload.currency), reason=e.payload.reason)),
+    "conference.waitlist_joined": Kind(True, lambda e: _waitlist(e.payload)),
+    "conference.waitlist_offered": Kind(True, lambda e: _waitlist(
+        e.payload, claim_url=e.payload.claim_url,
+        offer_expires_at=e.payload.offer_expires_at.strftime("%H:%M UTC on %d %B %Y"))),
+    "conference.waitlist_offer_expired": Kind(True, lambda e: _waitlist(e.payload)),
+    "conference.checked_in": Kind(True, lambda e: [Owed(e.payload.email, {
+        "name": e.payload.name, "conference_name": e.payload.conference_name})]),
+    "conference.certificate_issued": Kind(True, lambda e: [Owed(e.payload.email, {
+        "name": e.payload.name, "conference_name": e.payload.conference_name, "hours": e.payload.hours,
+        "certificate_url": e.payload.certificate_url})]),
+}  # fmt: skip
+
+
+def member_of(event: Event) -> UUID | None:
+    """The member an email is about, when there is one (for erasure)."""
+    member_id = getattr(event.payload, "member_id", None)
+    return member_id if isinstance(member_id, UUID) else None

@@ -1,0 +1,78 @@
+"""Notifications' HTTP API: the delivery log and resend for operators (N3), unsubscribe (N4)."""
+
+import hmac
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, HTTPException, Query, Request, status
+
+from convene_delivery.http import Operator, runtime_of
+from notifications.service_layer.intake import Intake
+
+router = APIRouter()
+
+
+def _intake(request: Request) -> Intake:
+    intake: Intake = runtime_of(request).extras["intake"]
+    return intake
+
+
+@router.get("/deliveries", dependencies=[Operator], tags=["operators"], summary="Who got which email, when, status")
+async def deliveries(request: Request, recipient: str | None = None, event_type: str | None = None,
+                     delivery_status: Annotated[str | None, Query(alias="status", pattern="^(pending|sent|failed)$")]
+                     = None,
+                     since: datetime | None = None,
+                     limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[dict[str, Any]]:  # fmt: skip
+    rows = await _intake(request).pool.fetch(
+        """SELECT id, event_id, event_type, template, recipient, subject, status, attempts, last_error, created_at,
+                  sent_at, failed_at, transactional FROM deliveries
+           WHERE ($1::text IS NULL OR lower(recipient) = lower($1)) AND ($2::text IS NULL OR event_type = $2)
+             AND ($3::text IS NULL OR status = $3) AND ($4::timestamptz IS NULL OR created_at >= $4)
+           ORDER BY created_at DESC LIMIT $5""",
+        recipient, event_type, delivery_status, since, limit,
+    )  # fmt: skip
+    return [dict(row) for row in rows]
+
+
+@router.post("/deliveries/{delivery_id}/resend", dependencies=[Operator], tags=["operators"],
+             status_code=status.HTTP_202_ACCEPTED, summary="Send this email again (e.g. after a failure)")  # fmt: skip
+async def resend(delivery_id: UUID, request: Request) -> dict[str, str]:
+    done = await _intake(request).pool.fetchval(
+        """UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), failed_at = NULL
+           WHERE id = $1 AND recipient <> 'erased' RETURNING true""",
+        delivery_id,
+    )
+    if not done:
+        raise HTTPException(404, "no such delivery")
+    await _intake(request).pool.execute("NOTIFY convene_deliveries")
+    return {"detail": "queued"}
+
+
+def _checked(request: Request, email: str, sig: str) -> Intake:
+    intake = _intake(request)
+    if not hmac.compare_digest(intake.unsubscribe_signature(email), sig):
+        raise HTTPException(400, "this unsubscribe link is not valid (it may have been altered)")
+    return intake
+
+
+@router.get("/unsubscribe", tags=["people"], summary="Whether this address gets reminders (the link's landing)")
+async def unsubscribe_status(request: Request, email: str, sig: str) -> dict[str, Any]:
+    intake = _checked(request, email, sig)
+    gone = await intake.pool.fetchval("SELECT EXISTS (SELECT 1 FROM unsubscribes WHERE email = $1)", email.lower())
+    return {"email": email.lower(), "unsubscribed": gone}
+
+
+@router.post("/unsubscribe", tags=["people"], summary="Stop reminders (also the one-click List-Unsubscribe-Post)")
+async def unsubscribe(request: Request, email: str, sig: str) -> dict[str, Any]:
+    intake = _checked(request, email, sig)
+    first = await intake.pool.fetchval(
+        "INSERT INTO unsubscribes (email) VALUES ($1) ON CONFLICT DO NOTHING RETURNING true", email.lower()
+    )
+    if not first:
+        raise HTTPException(409, "this address is unsubscribed already")
+    return {
+        "email": email.lower(),
+        "unsubscribed": True,
+        "detail": "no more reminders; receipts and tickets still come",
+    }

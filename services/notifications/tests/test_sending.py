@@ -1,0 +1,192 @@
+"""Exactly one email per fact (N2), retries and failures, the delivery log (N3), unsubscribe
+(N4) and erasure, on real Postgres, Kafka and a recording SMTP server."""
+
+import asyncio
+import hashlib
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+from uuid import uuid4
+
+import httpx
+import pytest
+
+from convene_contracts import NOTIFICATIONS, Event, RawEvent
+from convene_contracts.membership import MemberErased, MemberErasedPayload
+from convene_delivery.runtime import Runtime
+from notifications.adapters.smtp import SmtpConnection
+from notifications.bootstrap import SPEC
+from notifications.config import NotificationsSettings
+from notifications.service_layer.intake import Intake
+from notifications.service_layer.sender import Sender
+from tests.support.apps import running_app
+from tests.support.kafka import read_topic
+from tests.support.samples import NOW, sample_events
+from tests.support.smtp import SmtpServer
+from tests.support.stack import kafka_bootstrap
+from tests.support.waiting import wait_until
+
+OPERATOR = {"Authorization": "Bearer test-operator-token-0123456789"}
+
+
+def settings_for(database: str, smtp: SmtpServer, **overrides: Any) -> NotificationsSettings:
+    values: dict[str, Any] = {
+        "database_url": database, "kafka_bootstrap_servers": kafka_bootstrap(),
+        "operator_token_sha256": hashlib.sha256(b"test-operator-token-0123456789").hexdigest(),
+        "smtp_host": "127.0.0.1", "smtp_port": smtp.port, "smtp_from": "no-reply@cit.example",
+        "association_name": "CIT International", "unsubscribe_secret": "u" * 32,
+        "send_backoff_seconds": 0.05, "sender_poll_seconds": 0.1, "send_rate_per_second": 1000,
+        "outbox_poll_seconds": 0.2, "public_base_url": "https://mail.cit.example",
+    }  # fmt: skip
+    return NotificationsSettings(**(values | overrides))
+
+
+class Service:
+    def __init__(self, client: httpx.AsyncClient, runtime: Runtime, smtp: SmtpServer) -> None:
+        self.client, self.runtime, self.smtp = client, runtime, smtp
+        self.intake: Intake = runtime.extras["intake"]
+
+    async def emails_to(self, recipient: str, count: int = 1) -> list[Any]:
+        return await asyncio.to_thread(self.smtp.mailbox.wait_for, recipient, count, 20)
+
+    async def delivery(self, recipient: str) -> dict[str, Any]:
+        row = await self.runtime.pool.fetchrow("SELECT * FROM deliveries WHERE recipient = $1", recipient)
+        assert row is not None
+        return dict(row)
+
+
+@pytest.fixture
+async def service(database: str, smtp_server: SmtpServer) -> AsyncIterator[Service]:
+    async with running_app(SPEC, settings_for(database, smtp_server)) as (client, runtime):
+        yield Service(client, runtime, smtp_server)
+
+
+def event(event_type: str, email: str) -> Event:
+    return sample_events(email)[event_type]
+
+
+def address() -> str:
+    return f"p-{uuid4().hex[:10]}@example.org"
+
+
+async def test_the_same_event_three_times_sends_one_email(service: Service) -> None:
+    to = address()
+    receipt = event("membership.renewed", to)
+    for _ in range(3):
+        await service.intake.take_in(receipt)
+    [message] = await service.emails_to(to)
+    assert message["Subject"] == "Your Individual membership is renewed until 27 November 2027"
+    await asyncio.sleep(0.5)
+    assert len(service.smtp.mailbox.to(to)) == 1
+
+
+async def test_two_4xx_refusals_then_acceptance_send_one_email_after_three_attempts(service: Service) -> None:
+    to = address()
+    service.smtp.mailbox.refusals.extend(["451 4.3.0 try later", "452 4.3.1 mailbox busy"])
+    await service.intake.take_in(event("membership.activated", to))
+    await service.emails_to(to)
+    await wait_until(lambda: len(service.smtp.mailbox.to(to)) == 1)
+    delivery = await service.delivery(to)
+    assert (delivery["status"], delivery["attempts"]) == ("sent", 3)
+
+
+async def test_a_5xx_refusal_fails_at_once_and_announces_it(service: Service) -> None:
+    to = address()
+    service.smtp.mailbox.refusals.append("550 5.1.1 no such user")
+    source = event("conference.waitlist_joined", to)
+    await service.intake.take_in(source)
+
+    async def failed() -> bool:
+        return bool((await service.delivery(to))["status"] == "failed")
+
+    await wait_until(failed)
+    delivery = await service.delivery(to)
+    assert delivery["attempts"] == 1
+    assert delivery["last_error"].startswith("550")
+    found = [RawEvent.model_validate_json(r.value) for r in await read_topic(NOTIFICATIONS, at_least=10**6, seconds=3)]
+    [announced] = [e for e in found if e.event_type == "notification.failed" and e.causation_id == source.event_id]
+    assert announced.payload["permanent"] is True
+    await asyncio.sleep(0.5)
+    assert (await service.delivery(to))["attempts"] == 1  # no more tries
+    assert service.smtp.mailbox.to(to) == []
+
+
+async def test_a_failed_email_is_in_the_log_and_an_operator_resends_it(service: Service) -> None:
+    to = address()
+    service.smtp.mailbox.refusals.append("554 5.7.1 rejected")
+    await service.intake.take_in(event("membership.lapsed", to))
+
+    async def listed() -> list[dict[str, Any]]:
+        answer = await service.client.get("/deliveries", params={"recipient": to, "status": "failed"}, headers=OPERATOR)
+        rows: list[dict[str, Any]] = answer.json()
+        return rows
+
+    await wait_until(lambda: _nonempty(listed()))
+    [row] = await listed()
+    assert row["event_type"] == "membership.lapsed"
+    resent = await service.client.post(f"/deliveries/{row['id']}/resend", headers=OPERATOR)
+    assert resent.status_code == 202
+    [message] = await service.emails_to(to)
+    assert message["Subject"] == "Your Individual membership has lapsed"
+    assert (await service.client.get("/deliveries", headers={})).status_code == 401
+
+
+async def _nonempty(rows: Any) -> bool:
+    return bool(await rows)
+
+
+async def test_reminders_carry_a_signed_one_click_unsubscribe_and_honour_it(service: Service) -> None:
+    to = address()
+    await service.intake.take_in(event("membership.expiring_soon", to))
+    [reminder] = await service.emails_to(to)
+    assert reminder["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = reminder["List-Unsubscribe"].strip("<>")
+    query = parse_qs(urlsplit(url).query)
+    assert url in reminder.get_body(("plain",)).get_content()
+
+    tampered = await service.client.post("/unsubscribe", params={"email": f"x{to}", "sig": query["sig"][0]})
+    assert tampered.status_code == 400
+    done = await service.client.post("/unsubscribe", params={"email": query["email"][0], "sig": query["sig"][0]})
+    assert done.status_code == 200
+    again = await service.client.post("/unsubscribe", params={"email": query["email"][0], "sig": query["sig"][0]})
+    assert again.status_code == 409
+
+    await service.intake.take_in(event("membership.in_grace", to))  # a reminder: not sent any more
+    await service.intake.take_in(event("membership.renewed", to))  # a receipt: always sent
+    [_, receipt] = await service.emails_to(to, 2)
+    assert receipt["Subject"].startswith("Your Individual membership is renewed")
+    assert "List-Unsubscribe" not in receipt
+    await asyncio.sleep(0.5)
+    assert len(service.smtp.mailbox.to(to)) == 2
+
+
+async def test_erasure_leaves_no_address_or_name_in_the_delivery_log(service: Service) -> None:
+    to = address()
+    joined = event("membership.activated", to)
+    await service.intake.take_in(joined)
+    await service.emails_to(to)
+    member_id = joined.payload.member_id  # type: ignore[attr-defined]
+    erased = MemberErasedPayload(member_id=member_id, erased_at=NOW)
+    await service.intake.erase(MemberErased(producer="membership", correlation_id=uuid4(), payload=erased))
+    rows = await service.runtime.pool.fetch("SELECT d::text AS row FROM deliveries d")
+    assert rows
+    for row in rows:
+        assert to not in row["row"]
+        assert "Lovelace" not in row["row"]
+
+
+async def test_two_senders_on_one_database_never_send_the_same_email_twice(
+    service: Service, database: str, smtp_server: SmtpServer
+) -> None:
+    other = Sender(service.runtime.pool, settings_for(database, smtp_server),
+                   [SmtpConnection(settings_for(database, smtp_server)) for _ in range(4)])  # fmt: skip
+    running = asyncio.create_task(other.run())
+    try:
+        people = [address() for _ in range(40)]
+        for person in people:
+            await service.intake.take_in(event("conference.checked_in", person))
+        await wait_until(lambda: all(service.smtp.mailbox.to(p) for p in people), seconds=30)
+        await asyncio.sleep(0.5)
+        assert [len(service.smtp.mailbox.to(p)) for p in people] == [1] * 40
+    finally:
+        running.cancel()
