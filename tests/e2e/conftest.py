@@ -48,7 +48,6 @@ def stack(
             logs,
             DATABASE_URL=databases["notifications"],
             SMTP_PORT=str(smtp_server.port),
-            RESEND_PENDING_AFTER_SECONDS="2",
             **shared,
         ),
     }
