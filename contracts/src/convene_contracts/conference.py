@@ -4,6 +4,7 @@ A registration is one booking: one payer, one payment, one or more attendees (a 
 attendee with their own ticket code. Payloads carry what notifications needs to write the email.
 """
 
+from datetime import date
 from typing import Literal
 from uuid import UUID
 
@@ -30,6 +31,9 @@ class RegistrationFacts(Payload):
     amount_minor: int = Field(ge=0)
     currency: str = Field(min_length=3, max_length=3)
     manage_url: str | None = Field(default=None, description="The attendee's signed link: view, tickets, cancel.")
+    starts_on: date | None = Field(default=None, description="First day, in the conference's time zone.")
+    ends_on: date | None = None
+    venue: str | None = None
 
 
 class _RegistrationEvent(Event):

@@ -4,6 +4,7 @@
 import asyncio
 import hashlib
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from uuid import uuid4
@@ -190,3 +191,23 @@ async def test_two_senders_on_one_database_never_send_the_same_email_twice(
         assert [len(service.smtp.mailbox.to(p)) for p in people] == [1] * 40
     finally:
         running.cancel()
+
+
+async def test_a_ticket_email_carries_the_qr_inline_and_a_calendar_invite(service: Service) -> None:
+    to = address()
+    confirmed = event("conference.registration_confirmed", to)
+    payload = confirmed.payload.model_copy(update={"starts_on": date(2027, 8, 16), "ends_on": date(2027, 8, 19),
+                                                   "venue": "Chicago, IL"})  # fmt: skip
+    await service.intake.take_in(confirmed.model_copy(update={"payload": payload}))
+    [message] = await service.emails_to(to)
+    html = message.get_body(("html",))
+    assert html is not None
+    assert 'src="cid:ticket-qr"' in html.get_content()
+    parts = {part.get_filename(): part for part in message.walk() if part.get_filename()}
+    assert parts["ticket.png"]["Content-ID"] == "<ticket-qr>"
+    assert parts["ticket.png"].get_content().startswith(b"\x89PNG")
+    invite = parts["conference.ics"].get_content()
+    invite = invite.decode() if isinstance(invite, bytes) else invite
+    assert "DTSTART;VALUE=DATE:20270816" in invite
+    assert "DTEND;VALUE=DATE:20270820" in invite  # the day after the last: DTEND is exclusive
+    assert "LOCATION:Chicago\\, IL" in invite

@@ -162,6 +162,9 @@ async def register(
             amount_minor=total,
             currency=conference["currency"],
             manage_url=registration_url(deps, registration_id),
+            starts_on=conference["starts_on"],
+            ends_on=conference["ends_on"],
+            venue=conference["venue"] or None,
         )
         if total == 0:  # free and complimentary tickets need no Stripe (C13)
             await _confirm(deps, conn, registration_id, now, payment_intent=None, correlation_id=correlation_id)
@@ -247,7 +250,8 @@ async def _use_discount(conn: Connection, conference_id: UUID, code: str, now: d
 
 async def _facts(deps: Deps, conn: Connection, registration_id: UUID) -> contract.RegistrationFacts:
     r = await conn.fetchrow(
-        "SELECT r.*, c.name AS conference_name FROM registrations r JOIN conferences c ON c.id = r.conference_id"
+        "SELECT r.*, c.name AS conference_name, c.starts_on, c.ends_on, c.venue FROM registrations r"
+        " JOIN conferences c ON c.id = r.conference_id"
         " WHERE r.id = $1",
         registration_id,
     )
@@ -268,6 +272,9 @@ async def _facts(deps: Deps, conn: Connection, registration_id: UUID) -> contrac
         amount_minor=r["amount_minor"],
         currency=r["currency"],
         manage_url=registration_url(deps, registration_id),
+        starts_on=r["starts_on"],
+        ends_on=r["ends_on"],
+        venue=r["venue"] or None,
         attendees=[
             contract.AttendeeTicket(
                 attendee_id=a["id"],

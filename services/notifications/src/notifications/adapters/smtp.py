@@ -2,11 +2,13 @@
 (N6: a backlog drains without a handshake per email). STARTTLS or implicit TLS and
 authentication when configured."""
 
+from collections.abc import Sequence
 from email.message import EmailMessage
 
 import aiosmtplib
 
 from notifications.config import NotificationsSettings
+from notifications.domain.attachments import Attachment
 from notifications.domain.email import RenderedEmail
 
 
@@ -26,7 +28,8 @@ class SmtpConnection:
             self._client = client
         return self._client
 
-    async def send(self, email: RenderedEmail, message_id: str, headers: dict[str, str]) -> None:
+    async def send(self, email: RenderedEmail, message_id: str, headers: dict[str, str],
+                   attachments: Sequence[Attachment] = ()) -> None:  # fmt: skip
         message = EmailMessage()
         message["From"] = f"{self._settings.association_name} <{self._settings.smtp_from}>"
         message["To"] = email.recipient
@@ -36,6 +39,14 @@ class SmtpConnection:
             message[name] = value
         message.set_content(email.text)
         message.add_alternative(email.html, subtype="html")
+        html = message.get_body(("html",))
+        assert isinstance(html, EmailMessage)
+        for f in attachments:
+            maintype, subtype = f.content_type.split("/", 1)
+            if f.content_id:  # shown inside the HTML part: multipart/related
+                html.add_related(f.content, maintype, subtype, cid=f"<{f.content_id}>", filename=f.filename)
+            else:
+                message.add_attachment(f.content, maintype, subtype, filename=f.filename)
         client = await self._connected()
         try:
             await client.send_message(message)

@@ -13,6 +13,7 @@ from uuid import UUID
 from convene_contracts import Event
 from convene_contracts import conference as c
 from convene_contracts import membership as m
+from notifications.domain.attachments import Attachment, calendar_invite, ticket_qr
 from notifications.domain.email import format_amount
 
 
@@ -22,6 +23,7 @@ class Owed:
 
     recipient: str
     values: dict[str, Any]
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,11 +53,22 @@ def _registration(p: c.RegistrationFacts, **extra: Any) -> list[Owed]:
     return [Owed(p.payer_email, values | extra)]
 
 
-def _tickets(p: c.RegistrationFacts) -> list[Owed]:
-    """Confirmed: each attendee gets their own ticket; the payer also gets the booking summary."""
+def _ticket_files(p: c.RegistrationFacts, a: c.AttendeeTicket, stamp: datetime) -> tuple[Attachment, ...]:
+    files = [ticket_qr(a.ticket_code)] if a.ticket_code else []
+    if p.starts_on and p.ends_on:
+        files.append(calendar_invite(a.attendee_id, p.conference_name, p.starts_on, p.ends_on, p.venue,
+                                     f"Ticket {a.ticket_code}: {', '.join(a.ticket_types)}", stamp))  # fmt: skip
+    return tuple(files)
+
+
+def _tickets(e: c.RegistrationConfirmed) -> list[Owed]:
+    """Confirmed: each attendee gets their own ticket (QR inline, calendar invite); the payer also
+    gets the booking summary."""
+    p = e.payload
     owed = [Owed(a.email, {"attendee_name": a.name, "conference_name": p.conference_name,
                            "ticket_types": ", ".join(a.ticket_types), "ticket_code": a.ticket_code,
-                           "manage_url": p.manage_url}) for a in p.attendees]  # fmt: skip
+                           "manage_url": p.manage_url, "qr_cid": "ticket-qr" if a.ticket_code else None},
+                 _ticket_files(p, a, e.occurred_at)) for a in p.attendees]  # fmt: skip
     if p.payer_email not in {a.email for a in p.attendees}:
         owed += _registration(p)
     return owed
@@ -89,7 +102,7 @@ KINDS: dict[str, Kind] = {
     "conference.registration_held": Kind(True, lambda e: _registration(
         e.payload, checkout_url=e.payload.checkout_url,
         hold_expires_at=e.payload.hold_expires_at.strftime("%H:%M UTC on %d %B %Y"))),
-    "conference.registration_confirmed": Kind(True, lambda e: _tickets(e.payload)),
+    "conference.registration_confirmed": Kind(True, _tickets),
     "conference.hold_expired": Kind(True, lambda e: _registration(e.payload)),
     "conference.registration_cancelled": Kind(True, lambda e: _registration(
         e.payload, refund=_money(e.payload.refund_minor, e.payload.currency))),

@@ -58,13 +58,18 @@ class Intake:
                     values["unsubscribe_url"] = url
                     headers = {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
                 email = self.renderer.render(event.event_type, owed.recipient, **values)
-                await conn.execute(
+                delivery_id = await conn.fetchval(
                     """INSERT INTO deliveries (id, event_id, event_type, template, recipient, subject, body_text,
                            body_html, headers, transactional, member_id)
-                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING""",
+                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING id""",
                     uuid4(), event.event_id, event.event_type, email.template, email.recipient, email.subject,
                     email.text, email.html, json.dumps(headers), kind.transactional, member_id,
                 )  # fmt: skip
+                if delivery_id is not None and owed.attachments:
+                    await conn.executemany(
+                        "INSERT INTO delivery_attachments VALUES ($1, $2, $3, $4, $5)",
+                        [(delivery_id, f.filename, f.content_type, f.content, f.content_id) for f in owed.attachments],
+                    )
             await conn.execute(f"NOTIFY {DELIVERY_CHANNEL}")
 
         await apply_once(self.pool, CONSUMER, event, owe)

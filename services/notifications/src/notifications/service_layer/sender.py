@@ -15,6 +15,7 @@ import json
 import logging
 import random
 import time
+from collections.abc import Sequence
 from contextlib import suppress
 from datetime import timedelta
 from typing import Any, Protocol
@@ -32,6 +33,7 @@ from convene_contracts.notifications import (
 from convene_delivery.outbox import add_to_outbox
 from convene_delivery.postgres import Connection
 from notifications.config import NotificationsSettings
+from notifications.domain.attachments import Attachment
 from notifications.domain.email import RenderedEmail
 from notifications.service_layer.intake import DELIVERY_CHANNEL
 
@@ -39,7 +41,8 @@ log = logging.getLogger(__name__)
 
 
 class Smtp(Protocol):
-    async def send(self, email: RenderedEmail, message_id: str, headers: dict[str, str]) -> None: ...
+    async def send(self, email: RenderedEmail, message_id: str, headers: dict[str, str],
+                   attachments: Sequence[Attachment] = ()) -> None: ...  # fmt: skip
 
 
 class SendRate:
@@ -96,8 +99,10 @@ class Sender:
             await self._rate.wait()
             email = RenderedEmail(row["template"], row["recipient"], row["subject"], row["body_text"], row["body_html"])
             attempts = row["attempts"] + 1
+            stored = await conn.fetch("SELECT * FROM delivery_attachments WHERE delivery_id = $1", row["id"])
+            files = [Attachment(f["filename"], f["content_type"], bytes(f["content"]), f["content_id"]) for f in stored]
             try:
-                await smtp.send(email, f"<{row['id']}@convene>", _headers(row["headers"]))
+                await smtp.send(email, f"<{row['id']}@convene>", _headers(row["headers"]), files)
             except aiosmtplib.SMTPResponseException as error:
                 await self._not_sent(conn, row, attempts, f"{error.code} {error.message}", permanent=error.code >= 500)
             except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
