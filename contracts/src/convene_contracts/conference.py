@@ -144,6 +144,9 @@ class CheckedIn(Event):
 class CertificateIssuedPayload(AttendeePayload):
     hours: float = Field(ge=0)
     certificate_url: str
+    certificate_pdf_base64: str | None = Field(
+        default=None, description="The certificate itself (one page), for notifications to attach."
+    )
 
 
 class CertificateIssued(Event):

@@ -1,6 +1,7 @@
 """After registering: cancel under the refund policy (C8), the waitlist (C7), check-in and QR
 (C10), reports (C12); attendees reach their registration only through the signed link."""
 
+import base64
 import csv
 import io
 from datetime import UTC, datetime, timedelta
@@ -179,6 +180,7 @@ async def test_after_the_conference_checked_in_attendees_get_one_certificate_eac
     assert again.json() == {"issued": 0}
     [event] = await published("conference.certificate_issued", registration_id=present["registration_id"])
     assert event.payload["hours"] == 14.5
+    assert base64.b64decode(event.payload["certificate_pdf_base64"]).startswith(b"%PDF")
     url = event.payload["certificate_url"]
     document = await conference.client.get(urlsplit(url).path, params={"token": token_of(url)})
     assert document.status_code == 200

@@ -2,6 +2,7 @@
 (N4) and erasure, on real Postgres, Kafka and a recording SMTP server."""
 
 import asyncio
+import base64
 import hashlib
 from collections.abc import AsyncIterator
 from datetime import date
@@ -211,3 +212,15 @@ async def test_a_ticket_email_carries_the_qr_inline_and_a_calendar_invite(servic
     assert "DTSTART;VALUE=DATE:20270816" in invite
     assert "DTEND;VALUE=DATE:20270820" in invite  # the day after the last: DTEND is exclusive
     assert "LOCATION:Chicago\\, IL" in invite
+
+
+async def test_the_certificate_email_carries_the_pdf(service: Service) -> None:
+    to = address()
+    issued = event("conference.certificate_issued", to)
+    pdf = b"%PDF-1.3\n% a certificate\n"
+    payload = issued.payload.model_copy(update={"certificate_pdf_base64": base64.b64encode(pdf).decode()})
+    await service.intake.take_in(issued.model_copy(update={"payload": payload}))
+    [message] = await service.emails_to(to)
+    [attached] = [part for part in message.walk() if part.get_filename() == "certificate.pdf"]
+    assert attached.get_content_type() == "application/pdf"
+    assert attached.get_content() == pdf

@@ -2,6 +2,7 @@
 announced by `conference.certificate_issued` (notifications emails it) and downloadable as PDF
 through a signed link."""
 
+import base64
 import hashlib
 import hmac
 from datetime import datetime
@@ -50,6 +51,17 @@ async def issue(deps: Deps, conference_id: UUID) -> int:
         for row in rows:
             attendee = await conn.fetchrow("SELECT * FROM attendees WHERE id = $1", row["attendee_id"])
             assert attendee is not None
+            document = render(
+                {
+                    "name": attendee["name"],
+                    "conference": conference["name"],
+                    "venue": conference["venue"],
+                    "starts_on": conference["starts_on"],
+                    "ends_on": conference["ends_on"],
+                    "hours": conference["certificate_hours"],
+                    "issued_at": now,
+                }
+            )
             await add_to_outbox(
                 conn,
                 CONFERENCE,
@@ -65,6 +77,7 @@ async def issue(deps: Deps, conference_id: UUID) -> int:
                         email=attendee["email"],
                         hours=float(conference["certificate_hours"]),
                         certificate_url=certificate_url(deps, attendee["id"]),
+                        certificate_pdf_base64=base64.b64encode(document).decode(),
                     ),
                 ),
             )

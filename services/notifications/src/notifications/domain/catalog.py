@@ -4,6 +4,7 @@ Transactional mail (receipts, tickets, sign-in links) always goes. The rest (rem
 a one-click unsubscribe link and is not sent to people who used it (N4).
 """
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -79,6 +80,12 @@ def _waitlist(p: c.WaitlistPayload, **extra: Any) -> list[Owed]:
                            "ticket_type_name": p.ticket_type_name} | extra)]  # fmt: skip
 
 
+def _certificate_file(p: c.CertificateIssuedPayload) -> tuple[Attachment, ...]:
+    if p.certificate_pdf_base64 is None:
+        return ()
+    return (Attachment("certificate.pdf", "application/pdf", base64.b64decode(p.certificate_pdf_base64)),)
+
+
 KINDS: dict[str, Kind] = {
     "membership.activated": Kind(True, lambda e: _membership(
         e.payload, period_end=_day(e.payload.period_end), amount=_money(e.payload.amount_minor, e.payload.currency))),
@@ -117,7 +124,7 @@ KINDS: dict[str, Kind] = {
         "name": e.payload.name, "conference_name": e.payload.conference_name})]),
     "conference.certificate_issued": Kind(True, lambda e: [Owed(e.payload.email, {
         "name": e.payload.name, "conference_name": e.payload.conference_name, "hours": e.payload.hours,
-        "certificate_url": e.payload.certificate_url})]),
+        "certificate_url": e.payload.certificate_url}, _certificate_file(e.payload))]),
 }  # fmt: skip
 
 
