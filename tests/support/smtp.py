@@ -1,7 +1,8 @@
 """A real SMTP server (aiosmtpd) that records every message it accepts.
 
-It can be told to refuse the next messages with given replies (e.g. "451 try later"), to test
-how Convene retries.
+It can be told to refuse the next messages to one recipient with given replies (e.g. "451 try
+later"), to test how Convene retries; other recipients are not affected, so tests sharing the
+server do not steal each other's refusals.
 """
 
 import socket
@@ -18,17 +19,22 @@ from aiosmtpd.controller import Controller
 @dataclass
 class Mailbox:
     messages: list[EmailMessage] = field(default_factory=list)
-    refusals: list[str] = field(default_factory=list)
+    refusals: dict[str, list[str]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
-            if self.refusals:
-                return self.refusals.pop(0)
+            for recipient in envelope.rcpt_tos:
+                if self.refusals.get(recipient):
+                    return self.refusals[recipient].pop(0)
             message = message_from_bytes(envelope.content, policy=policy.default)
             assert isinstance(message, EmailMessage)
             self.messages.append(message)
         return "250 Message accepted"
+
+    def refuse(self, recipient: str, *replies: str) -> None:
+        with self.lock:
+            self.refusals.setdefault(recipient, []).extend(replies)
 
     def to(self, recipient: str) -> list[EmailMessage]:
         with self.lock:

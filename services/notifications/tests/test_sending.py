@@ -84,7 +84,7 @@ async def test_the_same_event_three_times_sends_one_email(service: Service) -> N
 
 async def test_two_4xx_refusals_then_acceptance_send_one_email_after_three_attempts(service: Service) -> None:
     to = address()
-    service.smtp.mailbox.refusals.extend(["451 4.3.0 try later", "452 4.3.1 mailbox busy"])
+    service.smtp.mailbox.refuse(to, "451 4.3.0 try later", "452 4.3.1 mailbox busy")
     await service.intake.take_in(event("membership.activated", to))
     await service.emails_to(to)
     await wait_until(lambda: len(service.smtp.mailbox.to(to)) == 1)
@@ -94,7 +94,7 @@ async def test_two_4xx_refusals_then_acceptance_send_one_email_after_three_attem
 
 async def test_a_5xx_refusal_fails_at_once_and_announces_it(service: Service) -> None:
     to = address()
-    service.smtp.mailbox.refusals.append("550 5.1.1 no such user")
+    service.smtp.mailbox.refuse(to, "550 5.1.1 no such user")
     source = event("conference.waitlist_joined", to)
     await service.intake.take_in(source)
 
@@ -115,7 +115,7 @@ async def test_a_5xx_refusal_fails_at_once_and_announces_it(service: Service) ->
 
 async def test_a_failed_email_is_in_the_log_and_an_operator_resends_it(service: Service) -> None:
     to = address()
-    service.smtp.mailbox.refusals.append("554 5.7.1 rejected")
+    service.smtp.mailbox.refuse(to, "554 5.7.1 rejected")
     await service.intake.take_in(event("membership.lapsed", to))
 
     async def listed() -> list[dict[str, Any]]:

@@ -1,0 +1,60 @@
+"""Two notifications processes in one consumer group share the partitions and never send the
+same email twice (P8, N2)."""
+
+import asyncio
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+
+from convene_contracts import CONFERENCE
+from tests.support.kafka import produce
+from tests.support.samples import sample_events
+from tests.support.services import ServiceProcess, service_process
+from tests.support.smtp import SmtpServer
+from tests.support.stack import kafka_bootstrap
+from tests.support.waiting import wait_until
+
+from .conftest import Stack
+
+
+@pytest.fixture
+def second_notifications(stack: Stack, smtp_server: SmtpServer, tmp_path: Path) -> Iterator[ServiceProcess]:
+    process = service_process(
+        "notifications", tmp_path, DATABASE_URL=stack.databases["notifications"],
+        KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap(), SMTP_PORT=str(smtp_server.port),
+    )  # fmt: skip
+    process.start()
+    yield process
+    process.stop()
+
+
+def assigned_partitions(log: Path) -> set[int]:
+    """The partitions of the conference topic this process was given last (FastStream logs it)."""
+    lines = [line for line in log.read_text().splitlines() if "assigned to partitions" in line and CONFERENCE in line]
+    if not lines:
+        return set()
+    return {int(p) for p in re.findall(rf"topic='{re.escape(CONFERENCE)}', partition=(\d+)", lines[-1])}
+
+
+async def test_two_instances_share_the_partitions_and_send_each_email_once(
+    stack: Stack, second_notifications: ServiceProcess, smtp_server: SmtpServer
+) -> None:
+    first_log, second_log = stack.notifications.log, second_notifications.log
+    await wait_until(lambda: bool(assigned_partitions(second_log)), seconds=60)
+    await wait_until(lambda: assigned_partitions(first_log).isdisjoint(assigned_partitions(second_log)), seconds=60)
+    assert assigned_partitions(first_log) | assigned_partitions(second_log) == {0, 1, 2}
+
+    template = sample_events()["conference.checked_in"]
+    people = [f"scale-{uuid4().hex[:8]}@example.org" for _ in range(60)]
+    for person in people:
+        registration_id = uuid4()
+        payload = template.payload.model_copy(update={"email": person, "registration_id": registration_id})
+        event = template.model_copy(update={"event_id": uuid4(), "payload": payload})
+        await produce(CONFERENCE, event.model_dump_json().encode(), key=str(registration_id).encode())
+
+    await wait_until(lambda: all(smtp_server.mailbox.to(p) for p in people), seconds=60)
+    await asyncio.sleep(1)  # a second copy, if any, would arrive right behind the first
+    assert [len(smtp_server.mailbox.to(p)) for p in people] == [1] * 60
