@@ -48,6 +48,8 @@ def stack(
             logs,
             DATABASE_URL=databases["notifications"],
             SMTP_PORT=str(smtp_server.port),
+            SEND_BACKOFF_SECONDS="0.2",
+            SEND_MAX_ATTEMPTS="50",
             **shared,
         ),
     }

@@ -20,6 +20,7 @@ from aiosmtpd.controller import Controller
 class Mailbox:
     messages: list[EmailMessage] = field(default_factory=list)
     refusals: dict[str, list[str]] = field(default_factory=dict)
+    held: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -27,6 +28,8 @@ class Mailbox:
             for recipient in envelope.rcpt_tos:
                 if self.refusals.get(recipient):
                     return self.refusals[recipient].pop(0)
+                if recipient in self.held:
+                    return "451 4.3.2 held by the test"
             message = message_from_bytes(envelope.content, policy=policy.default)
             assert isinstance(message, EmailMessage)
             self.messages.append(message)
@@ -35,6 +38,15 @@ class Mailbox:
     def refuse(self, recipient: str, *replies: str) -> None:
         with self.lock:
             self.refusals.setdefault(recipient, []).extend(replies)
+
+    def hold(self, *recipients: str) -> None:
+        """Refuses (4xx) every message to these recipients until `release`."""
+        with self.lock:
+            self.held |= set(recipients)
+
+    def release(self, *recipients: str) -> None:
+        with self.lock:
+            self.held -= set(recipients)
 
     def to(self, recipient: str) -> list[EmailMessage]:
         with self.lock:
