@@ -7,6 +7,7 @@ from uuid import uuid4
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from convene_contracts import RawEvent
 from tests.support.stack import kafka_bootstrap
 
 
@@ -62,3 +63,19 @@ async def produce(topic: str, value: bytes, key: bytes | None = None) -> None:
 
 def unique_topic(prefix: str = "test") -> str:
     return f"{prefix}.{uuid4().hex[:10]}"
+
+
+async def published(
+    topic: str, event_type: str, expect: int = 1, seconds: float = 20, **payload: object
+) -> list[RawEvent]:
+    """The events of `event_type` on `topic` whose payload has the given values, once at least
+    `expect` of them are there (or `seconds` have passed)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = []
+        for record in await read_topic(topic, at_least=10**9, seconds=0.5):
+            event = RawEvent.model_validate_json(record.value)
+            if event.event_type == event_type and all(event.payload.get(k) == v for k, v in payload.items()):
+                found.append(event)
+        if len(found) >= expect or time.monotonic() > deadline:
+            return found

@@ -2,7 +2,6 @@
 and Stripe."""
 
 import hashlib
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from conference.service_layer.deps import Deps
 from convene_contracts import CONFERENCE, RawEvent
 from tests.support import stripe as shapes
 from tests.support.apps import running_app
-from tests.support.kafka import read_topic
+from tests.support.kafka import published as published_on
 from tests.support.stack import kafka_bootstrap, stripe_api_base
 
 OPERATOR_TOKEN = "test-operator-token-0123456789"
@@ -88,15 +87,7 @@ class Conference:
 
 
 async def published(event_type: str, expect: int = 1, seconds: float = 20, **payload: Any) -> list[RawEvent]:
-    deadline = time.monotonic() + seconds
-    while True:
-        found = []
-        for record in await read_topic(CONFERENCE, at_least=10**9, seconds=0.5):
-            event = RawEvent.model_validate_json(record.value)
-            if event.event_type == event_type and all(event.payload.get(k) == v for k, v in payload.items()):
-                found.append(event)
-        if len(found) >= expect or time.monotonic() > deadline:
-            return found
+    return await published_on(CONFERENCE, event_type, expect, seconds, **payload)
 
 
 @asynccontextmanager

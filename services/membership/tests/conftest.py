@@ -2,7 +2,6 @@
 with helpers to act as an operator, an applicant, a signed-in member and Stripe."""
 
 import hashlib
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from membership.config import MembershipSettings
 from membership.service_layer.deps import Deps
 from tests.support import stripe as stripe_shapes
 from tests.support.apps import running_app
-from tests.support.kafka import read_topic
+from tests.support.kafka import published as published_on
 from tests.support.stack import kafka_bootstrap, stripe_api_base
 
 OPERATOR_TOKEN = "test-operator-token-0123456789"
@@ -87,17 +86,7 @@ class Membership:
 
 
 async def published(event_type: str, expect: int = 1, seconds: float = 20, **payload: Any) -> list[RawEvent]:
-    """The membership events of `event_type` on Kafka whose payload has the given values, once at
-    least `expect` of them are there (or `seconds` have passed)."""
-    deadline = time.monotonic() + seconds
-    while True:
-        found = []
-        for record in await read_topic(MEMBERSHIP, at_least=10**9, seconds=0.5):
-            event = RawEvent.model_validate_json(record.value)
-            if event.event_type == event_type and all(event.payload.get(k) == v for k, v in payload.items()):
-                found.append(event)
-        if len(found) >= expect or time.monotonic() > deadline:
-            return found
+    return await published_on(MEMBERSHIP, event_type, expect, seconds, **payload)
 
 
 async def sign_in_url(email: str) -> str:

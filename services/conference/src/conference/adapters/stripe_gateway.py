@@ -5,13 +5,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-import stripe
-
 from conference.config import ConferenceSettings
-
-
-class PaymentProviderUnavailable(Exception):
-    """Stripe could not be reached or refused the request."""
+from convene_delivery.payments import call_stripe, stripe_client
 
 
 @dataclass(frozen=True)
@@ -23,17 +18,7 @@ class Checkout:
 class StripeGateway:
     def __init__(self, settings: ConferenceSettings) -> None:
         self._settings = settings
-        self._client = stripe.StripeClient(
-            settings.stripe_secret_key,
-            base_addresses={"api": settings.stripe_api_base} if settings.stripe_api_base else None,
-            http_client=stripe.HTTPXClient(allow_sync_methods=False),
-            max_network_retries=2,
-        )
-
-    def verify_webhook(self, payload: bytes, signature: str | None) -> None:
-        stripe.Webhook.construct_event(
-            payload, signature, self._settings.stripe_webhook_secret, self._settings.stripe_webhook_tolerance_seconds
-        )
+        self._client = stripe_client(settings)
 
     async def checkout(
         self, registration_id: UUID, payer_email: str, lines: list[tuple[str, int]], currency: str, expires_at: datetime
@@ -56,21 +41,21 @@ class StripeGateway:
             "success_url": f"{self._settings.public_base_url}/registrations/{registration_id}/paid",
             "cancel_url": f"{self._settings.public_base_url}/registrations/{registration_id}/cancelled",
         }
-        session = await self._call(
+        session = await call_stripe(
             self._client.v1.checkout.sessions.create_async, params, f"checkout:registration:{registration_id}"
         )
         return Checkout(session.id, session.url or "")
 
     async def expire_checkout(self, session_id: str) -> None:
         """Closes the payment page when the hold ends, so nobody pays for seats given back."""
-        await self._call(
+        await call_stripe(
             lambda params, options: self._client.v1.checkout.sessions.expire_async(session_id, params, options),
             {},
             f"expire:{session_id}",
         )
 
     async def refund(self, registration_id: UUID, payment_intent: str, amount_minor: int) -> str:
-        refund = await self._call(
+        refund = await call_stripe(
             self._client.v1.refunds.create_async,
             {
                 "payment_intent": payment_intent,
@@ -80,11 +65,3 @@ class StripeGateway:
             f"refund:{registration_id}",
         )
         return str(refund.id)
-
-    @staticmethod
-    async def _call(method: Any, params: dict[str, Any], idempotency_key: str | None) -> Any:
-        options = {"idempotency_key": idempotency_key} if idempotency_key else {}
-        try:
-            return await method(params, options)
-        except stripe.StripeError as error:
-            raise PaymentProviderUnavailable(str(error.user_message or error)) from error

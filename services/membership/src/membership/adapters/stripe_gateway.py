@@ -6,14 +6,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-import stripe
-
+from convene_delivery.payments import call_stripe, stripe_client
 from membership.config import MembershipSettings
 from membership.domain.model import Level, Member, Term
-
-
-class PaymentProviderUnavailable(Exception):
-    """Stripe could not be reached or refused the request; nothing was charged."""
 
 
 @dataclass(frozen=True)
@@ -28,19 +23,7 @@ _INTERVAL = {Term.ANNUAL: "year", Term.MONTHLY: "month"}
 class StripeGateway:
     def __init__(self, settings: MembershipSettings) -> None:
         self._settings = settings
-        self._client = stripe.StripeClient(
-            settings.stripe_secret_key,
-            base_addresses={"api": settings.stripe_api_base} if settings.stripe_api_base else None,
-            http_client=stripe.HTTPXClient(allow_sync_methods=False),
-            max_network_retries=2,
-        )
-
-    def verify_webhook(self, payload: bytes, signature: str | None) -> stripe.Event:
-        """Raises stripe.SignatureVerificationError (or ValueError for a body that is not JSON)."""
-        event: stripe.Event = stripe.Webhook.construct_event(
-            payload, signature, self._settings.stripe_webhook_secret, self._settings.stripe_webhook_tolerance_seconds
-        )
-        return event
+        self._client = stripe_client(settings)
 
     async def checkout(
         self,
@@ -82,13 +65,13 @@ class StripeGateway:
             params |= {"mode": "payment", "payment_intent_data": {"metadata": metadata}}
             if not customer_id:
                 params["customer_creation"] = "always"  # so the member can use the Customer Portal later
-        session = await self._call(
+        session = await call_stripe(
             self._client.v1.checkout.sessions.create_async, params, f"checkout:{kind}:{membership_id}:{amount_minor}"
         )
         return Checkout(session.id, session.url or "")
 
     async def stop_auto_renew(self, subscription_id: str, membership_id: UUID) -> None:
-        await self._call(
+        await call_stripe(
             lambda params, options: self._client.v1.subscriptions.update_async(subscription_id, params, options),
             {"cancel_at_period_end": True},
             f"stop-auto-renew:{membership_id}",
@@ -96,7 +79,7 @@ class StripeGateway:
 
     async def change_subscription_price(self, subscription_id: str, level: Level, membership_id: UUID) -> None:
         """Stripe prorates the subscription itself and bills the difference on the next invoice."""
-        subscription = await self._call(
+        subscription = await call_stripe(
             lambda params, options: self._client.v1.subscriptions.retrieve_async(subscription_id, params, options),
             {},
             None,
@@ -108,24 +91,16 @@ class StripeGateway:
             "product": f"convene-level-{level.id}",
             "recurring": {"interval": _INTERVAL[level.term]},
         }
-        await self._call(
+        await call_stripe(
             lambda params, options: self._client.v1.subscriptions.update_async(subscription_id, params, options),
             {"items": [{"id": item_id, "price_data": price}], "proration_behavior": "create_prorations"},
             f"change-level:{membership_id}:{level.id}",
         )
 
     async def portal_url(self, customer_id: str) -> str:
-        session = await self._call(
+        session = await call_stripe(
             self._client.v1.billing_portal.sessions.create_async,
             {"customer": customer_id, "return_url": f"{self._settings.public_base_url}/me"},
             None,
         )
         return str(session.url)
-
-    @staticmethod
-    async def _call(method: Any, params: dict[str, Any], idempotency_key: str | None) -> Any:
-        options = {"idempotency_key": idempotency_key} if idempotency_key else {}
-        try:
-            return await method(params, options)
-        except stripe.StripeError as error:
-            raise PaymentProviderUnavailable(str(error.user_message or error)) from error

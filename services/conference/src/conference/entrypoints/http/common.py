@@ -5,12 +5,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 
-from conference.adapters.stripe_gateway import PaymentProviderUnavailable
 from conference.domain.model import RegistrationRefused
 from conference.service_layer.catalog import NotFound
 from conference.service_layer.deps import Deps
 from conference.service_layer.registration import SoldOut
 from convene_delivery.http import runtime_of
+from convene_delivery.payments import PaymentProviderUnavailable
 
 
 def deps_of(request: Request) -> Deps:

@@ -1,18 +1,17 @@
 """Public endpoints: the conference page, registering (rate-limited), Stripe's webhook."""
 
-import json
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-import stripe
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from conference.entrypoints.http.common import DepsOf
 from conference.service_layer import catalog, registration
 from conference.service_layer.stripe_webhooks import apply_stripe_event
 from convene_delivery.http import RateLimit
+from convene_delivery.payments import verified_event
 
 router = APIRouter(tags=["attendees"])
 
@@ -66,11 +65,5 @@ async def register(conference_id: UUID, body: RegistrationIn, deps: DepsOf) -> R
 
 @router.post("/stripe/webhook", tags=["stripe"], summary="Stripe events for registrations (signed)")
 async def stripe_webhook(request: Request, deps: DepsOf) -> dict[str, Any]:
-    payload = await request.body()
-    try:
-        deps.stripe.verify_webhook(payload, request.headers.get("stripe-signature"))
-    except stripe.SignatureVerificationError as error:
-        raise HTTPException(400, f"Stripe-Signature rejected: {error.user_message or error}") from None
-    except ValueError:
-        raise HTTPException(400, "the body is not a Stripe event") from None
-    return {"received": True, "outcome": await apply_stripe_event(deps, json.loads(payload))}
+    event = await verified_event(request, deps.settings)
+    return {"received": True, "outcome": await apply_stripe_event(deps, event)}

@@ -7,7 +7,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from convene_delivery.http import Credentials, runtime_of
-from membership.adapters.stripe_gateway import PaymentProviderUnavailable
+from convene_delivery.payments import PaymentProviderUnavailable
 from membership.service_layer.deps import Deps
 from membership.service_layer.errors import Conflict, Invalid, NotFound
 from membership.service_layer.events import Context
