@@ -1,0 +1,69 @@
+"""Where the local stack (./convene up) listens, and small helpers to talk to it."""
+
+import os
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+OPERATOR = {"Authorization": "Bearer local-operator-token-change-me"}
+POSTGRES = "postgresql://convene@127.0.0.1:5433"
+KAFKA = "127.0.0.1:9092"
+PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def env_file(service: str) -> dict[str, str]:
+    values = {}
+    for line in (ROOT / "deploy" / "env" / f"{service}.env").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            values[name] = value.strip('"')
+    return values
+
+
+def url(service: str) -> str:
+    return f"http://127.0.0.1:{env_file(service)['HTTP_PORT']}"
+
+
+def service_pid(service: str) -> int:
+    return int((ROOT / ".local" / "dev" / "pids" / f"{service}.pid").read_text())
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def restart_service(service: str, **overrides: str) -> None:
+    """Restarts one service of the local stack with changed settings (e.g. a higher rate limit,
+    since every benchmark request comes from one address)."""
+    pid_file = ROOT / ".local" / "dev" / "pids" / f"{service}.pid"
+    old = int(pid_file.read_text().strip())
+    subprocess.run(["kill", str(old)], check=False)  # noqa: S603, S607
+    while Path(f"/proc/{old}").exists():  # it answers until it has stopped: wait, or the port is taken
+        time.sleep(0.1)
+    env = os.environ | env_file(service) | overrides
+    log = (ROOT / ".local" / "dev" / "logs" / f"{service}.log").open("ab")
+    process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), "-m", service, "serve"], env=env,  # noqa: S603
+                               stdout=log, stderr=log)  # fmt: skip
+    pid_file.write_text(str(process.pid))
+    for _ in range(600):
+        try:
+            if httpx.get(f"{url(service)}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{service} did not come back")
+
+
+def post(service: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = httpx.post(f"{url(service)}{path}", json=body, headers=OPERATOR, timeout=30)
+    response.raise_for_status()
+    result: dict[str, Any] = response.json()
+    return result
