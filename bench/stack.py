@@ -8,20 +8,13 @@ from typing import Any
 
 import httpx
 
+from tests.support.services import env_file
+
 ROOT = Path(__file__).resolve().parents[1]
 OPERATOR = {"Authorization": "Bearer local-operator-token-change-me"}
 POSTGRES = "postgresql://convene@127.0.0.1:5433"
 KAFKA = "127.0.0.1:9092"
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
-
-
-def env_file(service: str) -> dict[str, str]:
-    values = {}
-    for line in (ROOT / "deploy" / "env" / f"{service}.env").read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, _, value = line.partition("=")
-            values[name] = value.strip('"')
-    return values
 
 
 def url(service: str) -> str:

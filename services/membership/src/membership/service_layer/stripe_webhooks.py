@@ -111,24 +111,31 @@ async def checkout_paid(uow: UnitOfWork, deps: Deps, session: Json, ctx: Context
     return announce(membership, member, level, ctx)
 
 
-async def checkout_failed(uow: UnitOfWork, deps: Deps, session: Json, ctx: Context, at: datetime) -> list[Event]:
+async def _end_pending(
+    uow: UnitOfWork, session: Json, ctx: Context, end: Callable[[Membership, Level], None]
+) -> list[Event]:
+    """A checkout that will never be paid ends its pending application (and nothing else)."""
     target = await _target(uow, session.get("metadata"), session.get("client_reference_id"))
     if target is None or target[0].status is not S.PENDING:
         return []
     membership, member, level = target
-    membership.payment_failed(Money(session.get("amount_total") or 0, level.currency), "the payment did not go through")
+    end(membership, level)
     await uow.repo.save_membership(membership)
     return announce(membership, member, level, ctx)
+
+
+async def checkout_failed(uow: UnitOfWork, deps: Deps, session: Json, ctx: Context, at: datetime) -> list[Event]:
+    amount = session.get("amount_total") or 0
+    return await _end_pending(
+        uow,
+        session,
+        ctx,
+        lambda m, level: m.payment_failed(Money(amount, level.currency), "the payment did not go through"),
+    )
 
 
 async def checkout_expired(uow: UnitOfWork, deps: Deps, session: Json, ctx: Context, at: datetime) -> list[Event]:
-    target = await _target(uow, session.get("metadata"), session.get("client_reference_id"))
-    if target is None or target[0].status is not S.PENDING:
-        return []
-    membership, member, level = target
-    membership.cancel("the checkout expired before payment")
-    await uow.repo.save_membership(membership)
-    return announce(membership, member, level, ctx)
+    return await _end_pending(uow, session, ctx, lambda m, _: m.cancel("the checkout expired before payment"))
 
 
 def _subscription_of(invoice: Json) -> tuple[str | None, Json]:
