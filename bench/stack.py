@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from tests.support.services import env_file
+from tests.support.services import ServiceProcess, env_file
 
 ROOT = Path(__file__).resolve().parents[1]
 OPERATOR = {"Authorization": "Bearer local-operator-token-change-me"}
@@ -40,19 +40,12 @@ def restart_service(service: str, **overrides: str) -> None:
     subprocess.run(["kill", str(old)], check=False)  # noqa: S603, S607
     while Path(f"/proc/{old}").exists():  # it answers until it has stopped: wait, or the port is taken
         time.sleep(0.1)
-    env = os.environ | env_file(service) | overrides
-    log = (ROOT / ".local" / "dev" / "logs" / f"{service}.log").open("ab")
-    process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), "-m", service, "serve"], env=env,  # noqa: S603
-                               stdout=log, stderr=log)  # fmt: skip
-    pid_file.write_text(str(process.pid))
-    for _ in range(600):
-        try:
-            if httpx.get(f"{url(service)}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{service} did not come back")
+    process = ServiceProcess(
+        service, env_file(service) | overrides, ROOT / ".local" / "dev" / "logs" / f"{service}.log"
+    )
+    process.start()  # waits for /readyz, and fails early if the process exits
+    assert process.process is not None
+    pid_file.write_text(str(process.process.pid))
 
 
 def post(service: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
