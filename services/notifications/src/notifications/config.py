@@ -14,6 +14,7 @@ class NotificationsSettings(ServiceSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = Field(default=False, description="Upgrade the connection with STARTTLS.")
     smtp_implicit_tls: bool = Field(default=False, description="Connect with TLS from the start (port 465).")
+    smtp_ca_file: Path | None = Field(default=None, description="PEM bundle of CAs to trust for the SMTP server.")
     smtp_from: str = Field(pattern=r"^[^@\s]+@[^@\s]+$", description="Sender address of every email.")
     association_name: str = Field(min_length=1, examples=["CIT International"])
     association_colour: str = Field(default="#1d4ed8", pattern=r"^#[0-9a-fA-F]{6}$")

@@ -20,8 +20,10 @@ class SmtpConnection:
     async def _connected(self) -> aiosmtplib.SMTP:
         if self._client is None or not self._client.is_connected:
             s = self._settings
+            # Certificates are always verified; SMTP_CA_FILE adds a private CA (an internal relay).
+            ca = str(s.smtp_ca_file) if s.smtp_ca_file else None
             client = aiosmtplib.SMTP(hostname=s.smtp_host, port=s.smtp_port, use_tls=s.smtp_implicit_tls,
-                                     start_tls=s.smtp_starttls, timeout=30)  # fmt: skip
+                                     start_tls=s.smtp_starttls, cert_bundle=ca, timeout=30)  # fmt: skip
             await client.connect()
             if s.smtp_username:
                 await client.login(s.smtp_username, s.smtp_password or "")

@@ -15,7 +15,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from datetime import timedelta
 from typing import Any, Protocol
@@ -46,26 +46,35 @@ class Smtp(Protocol):
 
 
 class SendRate:
-    """At most `per_second` sends across all workers: slots handed out one after another."""
+    """At most `per_second` sends across all workers: slots handed out one after another.
+    The clock and the sleep are parameters so that tests can run the cap on a clock of their own."""
 
-    def __init__(self, per_second: float) -> None:
+    def __init__(
+        self,
+        per_second: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self._interval = 1 / per_second
-        self._next = time.monotonic()
+        self._clock, self._sleep = clock, sleep
+        self._next = clock()
 
     async def wait(self) -> None:
-        now = time.monotonic()
+        now = self._clock()
         slot = max(now, self._next)
         self._next = slot + self._interval
         if slot > now:
-            await asyncio.sleep(slot - now)
+            await self._sleep(slot - now)
 
 
 class Sender:
-    def __init__(self, pool: asyncpg.Pool, settings: NotificationsSettings, smtp: list[Smtp]) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, settings: NotificationsSettings, smtp: list[Smtp], rate: SendRate | None = None
+    ) -> None:
         self._pool = pool
         self._settings = settings
         self._smtp = smtp  # one connection per worker
-        self._rate = SendRate(settings.send_rate_per_second)
+        self._rate = rate or SendRate(settings.send_rate_per_second)
         self._wake = asyncio.Event()
 
     async def run(self) -> None:
