@@ -16,7 +16,10 @@ UV_VERSION=0.13.8
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
 if [ "$MODE" = test ]; then
-  KAFKA_PORT=19092; KAFKA_CONTROLLER_PORT=19093; PG_PORT=15433; STRIPE_MOCK_PORT=12211
+  # CONVENE_PORT_OFFSET lets test stacks of several work trees (git worktree) run side by side.
+  off=${CONVENE_PORT_OFFSET:-0}
+  KAFKA_PORT=$((19092 + off)); KAFKA_CONTROLLER_PORT=$((19093 + off)); PG_PORT=$((15433 + off))
+  STRIPE_MOCK_PORT=$((12211 + off))
 else
   KAFKA_PORT=9092; KAFKA_CONTROLLER_PORT=9093; PG_PORT=5433; STRIPE_MOCK_PORT=12111
 fi
