@@ -32,14 +32,27 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
+def stop_service(service: str) -> None:
+    old = service_pid(service)
+    subprocess.run(["kill", str(old)], check=False, stderr=subprocess.DEVNULL)  # noqa: S603, S607
+    while _alive(old):  # it answers until it has stopped: wait, or the port is taken
+        time.sleep(0.1)
+
+
+def _alive(pid: int) -> bool:
+    """Running, and not a zombie (a service this process started stays one until reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
 def restart_service(service: str, **overrides: str) -> None:
     """Restarts one service of the local stack with changed settings (e.g. a higher rate limit,
     since every benchmark request comes from one address)."""
     pid_file = ROOT / ".local" / "dev" / "pids" / f"{service}.pid"
-    old = int(pid_file.read_text().strip())
-    subprocess.run(["kill", str(old)], check=False)  # noqa: S603, S607
-    while Path(f"/proc/{old}").exists():  # it answers until it has stopped: wait, or the port is taken
-        time.sleep(0.1)
+    stop_service(service)
     process = ServiceProcess(
         service, env_file(service) | overrides, ROOT / ".local" / "dev" / "logs" / f"{service}.log"
     )

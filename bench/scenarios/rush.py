@@ -30,7 +30,8 @@ def prepare() -> None:
     restart_service("conference", RATE_LIMIT_PER_MINUTE="100000000", LOG_LEVEL="WARNING")
 
 
-def _conference() -> tuple[str, str]:
+def conference_with_seats(seats: int) -> tuple[str, str]:
+    """An open conference with one paid ticket type of `seats` seats: (conference id, ticket type id)."""
     now = datetime.now(UTC)
     conference = post("conference", "/conferences", {
         "name": f"Rush {uuid4().hex[:6]}", "time_zone": "UTC", "starts_on": "2027-08-16", "ends_on": "2027-08-19",
@@ -38,7 +39,7 @@ def _conference() -> tuple[str, str]:
         "registration_closes_at": (now + timedelta(days=30)).isoformat(), "currency": "usd",
     })  # fmt: skip
     ticket = post("conference", f"/conferences/{conference['id']}/ticket-types", {
-        "name": "Full conference", "capacity": SEATS, "member_price_minor": 30000, "non_member_price_minor": 45000,
+        "name": "Full conference", "capacity": seats, "member_price_minor": 30000, "non_member_price_minor": 45000,
     })  # fmt: skip
     return str(conference["id"]), str(ticket["id"])
 
@@ -50,7 +51,7 @@ def _sample_rss(pid: int, stop: threading.Event, peak: list[float]) -> None:
 
 
 def run_b1(base_url: str) -> dict[str, float]:
-    conference_id, ticket_id = _conference()
+    conference_id, ticket_id = conference_with_seats(SEATS)
     env = os.environ | {"RUSH_CONFERENCE": conference_id, "RUSH_TICKET": ticket_id, "RUSH_REQUESTS": str(PEOPLE),
                         "RUSH_THREADS": str(THREADS)}  # fmt: skip
     idle = {s: rss_mb(service_pid(s)) for s in ("membership", "conference", "notifications")}

@@ -6,6 +6,9 @@
 - A message that cannot be parsed is parked at once: retrying cannot fix it.
 - When Postgres or the network is down the message is not parked: it is handed back to Kafka
   (seek back, nothing committed) and tried again after a pause, for as long as the outage lasts.
+- With a batch handler, the records Kafka hands over together are applied in one call (one
+  transaction, one offset commit). If that call fails for any reason but an outage, the batch is
+  applied again one event at a time with the rules above, so one bad event parks only itself.
 """
 
 import asyncio
@@ -14,6 +17,7 @@ import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
+from aiokafka import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -25,6 +29,7 @@ from convene_delivery.postgres import OUTAGES
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Event], Awaitable[None]]
+BatchHandler = Callable[[list[Event]], Awaitable[None]]
 
 SAFE_ACK_POLICIES = (AckPolicy.NACK_ON_ERROR, AckPolicy.MANUAL)
 
@@ -53,6 +58,8 @@ class Subscription:
         handlers: Mapping[str, Handler],
         retry: RetryPolicy,
         ack_policy: AckPolicy = AckPolicy.NACK_ON_ERROR,
+        batch: BatchHandler | None = None,
+        max_batch: int = 500,
     ) -> None:
         if ack_policy not in SAFE_ACK_POLICIES:
             raise SystemExit(f"Refusing ack policy {ack_policy.name} for {group_id}: it commits before processing")
@@ -61,15 +68,56 @@ class Subscription:
         self._broker = broker
         self._handlers = dict(handlers)
         self._retry = retry
-        broker.subscriber(topic, group_id=group_id, ack_policy=ack_policy, auto_offset_reset="earliest")(
-            self.on_message
-        )
+        self._batch = batch
+        if batch is None:
+            broker.subscriber(topic, group_id=group_id, ack_policy=ack_policy, auto_offset_reset="earliest")(
+                self.on_message
+            )
+        else:  # batch_timeout_ms: how long a poll waits to fill a batch when fewer are waiting
+            broker.subscriber(topic, group_id=group_id, ack_policy=ack_policy, auto_offset_reset="earliest",
+                              batch=True, max_records=max_batch, batch_timeout_ms=5)(self.on_batch)  # fmt: skip
 
     async def on_message(self, message: KafkaMessage) -> None:
+        record = message.raw_message
+        assert not isinstance(record, tuple)  # one record per call: this is not a batch subscriber
+        await self._handle(record)
+
+    async def on_batch(self, message: KafkaMessage) -> None:
+        assert self._batch is not None
+        records = message.raw_message
+        assert isinstance(records, tuple)
+        events: list[Event] = []
+        for record in records:
+            try:
+                raw = RawEvent.model_validate_json(record.value or b"")
+                if raw.event_type in self._handlers:
+                    events.append(parse_event(raw))
+            except ValidationError:
+                return await self._one_by_one(records)  # the slow path parks exactly what is wrong
+        if not events:
+            return None
         try:
-            raw = RawEvent.model_validate_json(message.body)
+            await self._batch(events)
+        except OUTAGES:
+            log.warning("%s: outage while handling a batch of %d; will retry", self.group_id, len(events),
+                        exc_info=True)  # fmt: skip
+            await asyncio.sleep(self._retry.delay(1))
+            raise  # NACK: Kafka hands the batch back; nothing is committed or parked
+        except Exception:
+            log.warning("%s: a batch of %d failed; applying it event by event", self.group_id, len(events),
+                        exc_info=True)  # fmt: skip
+            await self._one_by_one(records)
+        return None
+
+    async def _one_by_one(self, records: tuple[ConsumerRecord, ...]) -> None:
+        for record in records:
+            await self._handle(record)
+
+    async def _handle(self, record: ConsumerRecord) -> None:
+        try:
+            raw = RawEvent.model_validate_json(record.value or b"")
         except ValidationError as error:
-            await self._dead_letter(message, error, attempts=1)
+            await self._dead_letter(record, error, attempts=1)
             return
         handler = self._handlers.get(raw.event_type)
         if handler is None:
@@ -79,7 +127,7 @@ class Subscription:
                 await handler(parse_event(raw))
                 return
             except ValidationError as error:
-                await self._dead_letter(message, error, attempts=attempt)
+                await self._dead_letter(record, error, attempts=attempt)
                 return
             except OUTAGES:
                 log.warning("%s: outage while handling %s; will retry", self.group_id, raw.event_id, exc_info=True)
@@ -87,14 +135,12 @@ class Subscription:
                 raise  # NACK: Kafka hands the same message back; nothing is committed or parked
             except Exception as error:
                 if attempt == self._retry.max_attempts:
-                    await self._dead_letter(message, error, attempts=attempt)
+                    await self._dead_letter(record, error, attempts=attempt)
                     return
                 log.warning("%s: attempt %d failed for %s", self.group_id, attempt, raw.event_id, exc_info=True)
                 await asyncio.sleep(self._retry.delay(attempt))
 
-    async def _dead_letter(self, message: KafkaMessage, error: BaseException, attempts: int) -> None:
-        record = message.raw_message
-        assert not isinstance(record, tuple)  # one record per call: this is not a batch subscriber
+    async def _dead_letter(self, record: ConsumerRecord, error: BaseException, attempts: int) -> None:
         headers = {
             "x-origin-topic": record.topic,
             "x-origin-partition": str(record.partition),
@@ -111,4 +157,4 @@ class Subscription:
             record.offset,
             headers["x-error"],
         )
-        await self._broker.publish(message.body, dead_letter_topic(record.topic), key=record.key, headers=headers)
+        await self._broker.publish(record.value, dead_letter_topic(record.topic), key=record.key, headers=headers)

@@ -17,14 +17,19 @@ Effect = Callable[[Connection], Awaitable[None]]
 async def apply_once(pool: asyncpg.Pool, consumer: str, event: Event, effect: Effect) -> bool:
     """Runs `effect` inside the transaction that records `event`; False if it was already applied."""
     async with pool.acquire() as conn, conn.transaction():
-        first_time = await conn.fetchval(
-            """INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2, $3)
-               ON CONFLICT DO NOTHING RETURNING true""",
-            consumer,
-            event.event_id,
-            event.event_type,
-        )
-        if not first_time:
-            return False
-        await effect(conn)
-        return True
+        return await apply_once_in(conn, consumer, event, effect)
+
+
+async def apply_once_in(conn: Connection, consumer: str, event: Event, effect: Effect) -> bool:
+    """The same inside a transaction the caller holds (a batch of events in one commit)."""
+    first_time = await conn.fetchval(
+        """INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2, $3)
+           ON CONFLICT DO NOTHING RETURNING true""",
+        consumer,
+        event.event_id,
+        event.event_type,
+    )
+    if not first_time:
+        return False
+    await effect(conn)
+    return True

@@ -3,10 +3,10 @@
 authentication when configured."""
 
 from collections.abc import Sequence
-from email.message import EmailMessage
 
 import aiosmtplib
 
+from notifications.adapters import mime
 from notifications.config import NotificationsSettings
 from notifications.domain.attachments import Attachment
 from notifications.domain.email import RenderedEmail
@@ -32,29 +32,14 @@ class SmtpConnection:
 
     async def send(self, email: RenderedEmail, message_id: str, headers: dict[str, str],
                    attachments: Sequence[Attachment] = ()) -> None:  # fmt: skip
-        message = EmailMessage()
-        message["From"] = f"{self._settings.association_name} <{self._settings.smtp_from}>"
-        message["To"] = email.recipient
-        message["Subject"] = email.subject
-        message["Message-ID"] = message_id  # the same delivery always carries the same id
-        for name, value in headers.items():
-            message[name] = value
-        message.set_content(email.text)
-        message.add_alternative(email.html, subtype="html")
-        html = message.get_body(("html",))
-        assert isinstance(html, EmailMessage)
-        for f in attachments:
-            maintype, subtype = f.content_type.split("/", 1)
-            if f.content_id:  # shown inside the HTML part: multipart/related
-                html.add_related(f.content, maintype, subtype, cid=f"<{f.content_id}>", filename=f.filename)
-            else:
-                message.add_attachment(f.content, maintype, subtype, filename=f.filename)
+        sender = (self._settings.association_name, self._settings.smtp_from)
+        raw = mime.build(email, sender, message_id, headers, attachments)
         client = await self._connected()
         try:
-            await client.send_message(message)
+            await client.sendmail(self._settings.smtp_from, [email.recipient], raw)
         except aiosmtplib.SMTPServerDisconnected:
             self._client = None  # the server closed an idle connection: once more on a fresh one
-            await (await self._connected()).send_message(message)
+            await (await self._connected()).sendmail(self._settings.smtp_from, [email.recipient], raw)
 
     async def close(self) -> None:
         if self._client is not None and self._client.is_connected:

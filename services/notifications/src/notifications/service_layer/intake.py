@@ -7,6 +7,7 @@ redelivered event finds both and owes nothing new; (event, template, recipient) 
 import hashlib
 import hmac
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 from uuid import uuid4
@@ -15,7 +16,7 @@ import asyncpg
 
 from convene_contracts import Event
 from convene_contracts.membership import MemberErased
-from convene_delivery.inbox import apply_once
+from convene_delivery.inbox import Effect, apply_once, apply_once_in
 from convene_delivery.postgres import Connection
 from notifications.adapters.templates import Renderer
 from notifications.config import NotificationsSettings
@@ -40,6 +41,20 @@ class Intake:
         return f"{self.settings.public_base_url}/unsubscribe?{query}"
 
     async def take_in(self, event: Event) -> None:
+        await apply_once(self.pool, CONSUMER, event, self._owe(event))
+
+    async def erase(self, event: Event) -> None:
+        await apply_once(self.pool, CONSUMER, event, self._forget(event))
+
+    async def take_in_batch(self, events: Sequence[Event]) -> None:
+        """A batch read from Kafka in one transaction, in order: one commit, one wake-up for the
+        sender. Each event still passes the inbox, so a redelivered batch owes nothing new."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            for event in events:
+                effect = self._forget(event) if isinstance(event, MemberErased) else self._owe(event)
+                await apply_once_in(conn, CONSUMER, event, effect)
+
+    def _owe(self, event: Event) -> Effect:
         kind = KINDS[event.event_type]
         member_id = member_of(event)
 
@@ -70,11 +85,11 @@ class Intake:
                         "INSERT INTO delivery_attachments VALUES ($1, $2, $3, $4, $5)",
                         [(delivery_id, f.filename, f.content_type, f.content, f.content_id) for f in owed.attachments],
                     )
-            await conn.execute(f"NOTIFY {DELIVERY_CHANNEL}")
+            await conn.execute(f"NOTIFY {DELIVERY_CHANNEL}")  # one wake-up per transaction: Postgres folds them
 
-        await apply_once(self.pool, CONSUMER, event, owe)
+        return owe
 
-    async def erase(self, event: Event) -> None:
+    def _forget(self, event: Event) -> Effect:
         """Keeps the delivery log's shape (what was sent, when) without the person's data."""
         assert isinstance(event, MemberErased)
         member_id = event.payload.member_id
@@ -89,4 +104,4 @@ class Intake:
             )  # fmt: skip
             await conn.execute("DELETE FROM unsubscribes WHERE email = ANY($1::text[])", addresses)
 
-        await apply_once(self.pool, CONSUMER, event, forget)
+        return forget
