@@ -13,6 +13,7 @@ import subprocess
 from datetime import UTC, datetime
 from typing import Any
 
+from bench import checks
 from bench.scenarios import backlog, relay, rush, webhook
 from bench.stack import PG_BIN, ROOT, url
 
@@ -24,6 +25,7 @@ TARGETS = {
     "b5_events_per_second": ">= 20000", "b5_unpublished_after": "== 0",
     "b6_conference_peak_rss_mb": "< 300", "b6_conference_idle_rss_mb": "< 150",
     "b6_membership_idle_rss_mb": "< 150", "b6_notifications_idle_rss_mb": "< 150",
+    "outbox_unpublished_after": "== 0", "dead_letters_during_run": "== 0",
 }  # fmt: skip
 
 
@@ -37,13 +39,15 @@ def versions() -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="bench")
-    parser.add_argument("scenarios", nargs="*", default=["b1", "b5"], help="b1 (also b2, b6) and b5")
+    parser.add_argument("scenarios", nargs="*", default=["b1", "b3", "b4", "b5"],
+                        help="b1 (which also gives b2 and b6), b3, b4, b5")  # fmt: skip
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     runs: list[dict[str, Any]] = []
     if {"b1", "b3"} & set(args.scenarios):
         rush.prepare()
     for n in range(args.runs):
+        parked_before = checks.dead_letters()
         figures: dict[str, Any] = {}
         if "b1" in args.scenarios:
             figures |= rush.run(url("conference"))
@@ -53,6 +57,8 @@ def main() -> None:
             figures |= backlog.run()
         if "b5" in args.scenarios:
             figures |= relay.run()
+        figures["outbox_unpublished_after"] = checks.unpublished_after()
+        figures["dead_letters_during_run"] = checks.dead_letters() - parked_before
         print(f"run {n + 1}: " + ", ".join(f"{k}={v:.4g}" for k, v in figures.items()), flush=True)
         runs.append(figures)
     names = list(runs[0])

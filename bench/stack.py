@@ -26,10 +26,15 @@ def service_pid(service: str) -> int:
 
 
 def rss_mb(pid: int) -> float:
+    """Resident memory of a service: its process and, with HTTP_WORKERS > 1, its workers."""
+    total = 0.0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for {pid}")
+            total += int(line.split()[1]) / 1024
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            total += rss_mb(int(child))
+    return total
 
 
 def stop_service(service: str) -> None:

@@ -27,7 +27,10 @@ LUA = Path(__file__).with_name("rush.lua")
 
 def prepare() -> None:
     """Every request comes from one address: lift the per-client limit for the run."""
-    restart_service("conference", RATE_LIMIT_PER_MINUTE="100000000", LOG_LEVEL="WARNING")
+    overrides = {
+        k.removeprefix("BENCH_CONFERENCE_"): v for k, v in os.environ.items() if k.startswith("BENCH_CONFERENCE_")
+    }  # fmt: skip  (e.g. BENCH_CONFERENCE_HTTP_WORKERS=2)
+    restart_service("conference", RATE_LIMIT_PER_MINUTE="100000000", LOG_LEVEL="WARNING", **overrides)
 
 
 def conference_with_seats(seats: int) -> tuple[str, str]:

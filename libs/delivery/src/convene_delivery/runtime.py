@@ -6,7 +6,9 @@ import), and `main` is the service's command line: `serve` or `migrate`.
 """
 
 import asyncio
+import importlib
 import logging
+import os
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -171,17 +173,28 @@ def main(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
     if command == "migrate":
         asyncio.run(_migrate_only(spec, settings))
     elif command == "serve":
-        app = create_app(spec, settings)
-        uvicorn.run(
-            app,
-            host=settings.http_host,
-            port=settings.http_port,
-            log_level=settings.log_level.lower(),
-            loop="uvloop",
-            access_log=False,
-        )
+        options: dict[str, Any] = {"host": settings.http_host, "port": settings.http_port, "loop": "uvloop",
+                                   "log_level": settings.log_level.lower(), "access_log": False}  # fmt: skip
+        if settings.http_workers == 1:
+            uvicorn.run(create_app(spec, settings), **options)
+        else:
+            # Several processes share the port. Each runs the relay, consumers and sweepers too, which
+            # is safe: they are built for several instances (one relay leader, SKIP LOCKED, inboxes).
+            os.environ[SPEC_VARIABLE] = f"{spec.name}.bootstrap:SPEC"
+            uvicorn.run(f"{__name__}:app_from_environment", factory=True, workers=settings.http_workers, **options)
     else:
         raise SystemExit(f"usage: python -m {spec.name} [serve|migrate]")
+
+
+SPEC_VARIABLE = "CONVENE_SERVICE_SPEC"
+
+
+def app_from_environment() -> FastAPI:
+    """The app for one of several HTTP worker processes, which uvicorn starts by import path."""
+    module, _, name = os.environ[SPEC_VARIABLE].partition(":")
+    spec = getattr(importlib.import_module(module), name)
+    assert isinstance(spec, ServiceSpec)
+    return create_app(spec, load_settings(spec.settings_class))
 
 
 async def _migrate_only(spec: ServiceSpec, settings: ServiceSettings) -> None:

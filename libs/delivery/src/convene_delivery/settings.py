@@ -25,6 +25,9 @@ class ServiceSettings(BaseSettings):
     kafka_topic_partitions: int = Field(default=3, ge=1)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=1, le=65535)
+    http_workers: int = Field(
+        default=1, ge=1, le=64, description="Processes serving HTTP on one port; each also runs the background work."
+    )
     operator_token_sha256: str = Field(
         pattern=r"^[0-9a-f]{64}$",
         description="SHA-256 (hex) of the operator bearer token; the token itself is never stored.",
