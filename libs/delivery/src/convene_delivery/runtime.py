@@ -18,7 +18,7 @@ from typing import Any
 import asyncpg
 import uvicorn
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from faststream.kafka import KafkaBroker
 
 from convene_delivery.consumer import RetryPolicy
@@ -43,7 +43,7 @@ class Runtime:
 
 
 Start = Callable[[Runtime], Awaitable[None]]
-ExceptionHandler = Callable[[Request, Any], Awaitable[JSONResponse]]
+ExceptionHandler = Callable[[Request, Any], Awaitable[Response]]
 
 
 @dataclass(frozen=True)
