@@ -68,6 +68,7 @@ down() {
 
 run_tests() {
   ensure_tools
+  ensure_browser_tools
   trap down EXIT
   # Each test run starts from an empty broker; PostgreSQL is reused and each test makes its own database.
   stop_kafka; rm -rf "$STATE/kafka"
@@ -77,6 +78,11 @@ run_tests() {
   export CONVENE_TEST_POSTGRES="postgresql://convene@127.0.0.1:$PG_PORT/postgres"
   export CONVENE_TEST_KAFKA="127.0.0.1:$KAFKA_PORT"
   export CONVENE_TEST_STRIPE="http://127.0.0.1:$STRIPE_MOCK_PORT"
+  export CONVENE_TEST_CHROMIUM="$CHROMIUM"
+  export CONVENE_TEST_AXE="$CACHE/npm/node_modules/axe-core/axe.min.js"
+  # Screenshots of every page the browser tests visit, at desktop and phone widths: this run's only.
+  export CONVENE_TEST_ARTIFACTS="$STATE/artifacts"
+  rm -rf "$CONVENE_TEST_ARTIFACTS"; mkdir -p "$CONVENE_TEST_ARTIFACTS"
   cd "$ROOT"
   # Every gate runs, and any failure fails the command (a plain `a && b` would hide one under set -e).
   local failed=()

@@ -18,6 +18,7 @@ from convene_web.pages import STATIC, STATIC_FILES, PagesOf
 from convene_web.sessions import end_session, is_safe_next, settings_of, start_session
 
 YEAR = "public, max-age=31536000, immutable"  # addresses carry a content hash (Pages.static_url)
+OPERATOR_SECTION = {"/membership": "operator", "/events": "operator-events", "/mail": "operator-mail"}  # base.html
 
 
 def web_router(prefix: str) -> APIRouter:
@@ -37,7 +38,7 @@ def web_router(prefix: str) -> APIRouter:
     async def operator_sign_in_form(request: Request, pages: PagesOf,
                                     next: Annotated[str | None, Query()] = None) -> Response:  # fmt: skip
         form = FormState(values={"next": next or ""})
-        return pages.render(request, "operator_sign_in.html", form=form, section="operator")
+        return pages.render(request, "operator_sign_in.html", form=form)
 
     @router.post("/operator/sign-in", dependencies=[CsrfProtected, Depends(PageRateLimit("operator-sign-in"))])
     async def operator_sign_in(request: Request, pages: PagesOf) -> Response:
@@ -46,7 +47,7 @@ def web_router(prefix: str) -> APIRouter:
         if not hmac.compare_digest(sha256(values.get("token", "")), expected):
             form = FormState(values={"next": values.get("next", "")},  # never echo a token back
                              errors={"token": "This operator token is not right. Check it and try again."})  # fmt: skip
-            return pages.render(request, "operator_sign_in.html", status=400, form=form, section="operator")
+            return pages.render(request, "operator_sign_in.html", status=400, form=form)
         target = values.get("next", "")
         response = pages.redirect(target if is_safe_next(pages.settings, target) else f"{prefix}/operator")
         start_session(request, response, "operator")
@@ -64,6 +65,6 @@ def web_router(prefix: str) -> APIRouter:
 
     @router.get("/operator")
     async def operator_home(request: Request, pages: PagesOf, operator: OperatorPage) -> Response:
-        return pages.render(request, "operator_home.html", section="operator")
+        return pages.render(request, "operator_home.html", section=OPERATOR_SECTION.get(prefix))
 
     return router
