@@ -12,7 +12,6 @@ class MembershipSettings(WebSettings):
     stripe_webhook_secret: str = Field(pattern=r"^whsec_", description="Signing secret of the webhook endpoint.")
     stripe_api_base: str | None = Field(default=None, description="Override Stripe's API address (stripe-mock).")
     stripe_webhook_tolerance_seconds: int = Field(default=300, ge=1)
-    public_base_url: str = Field(default="http://127.0.0.1:8001", description="Where members reach this service.")
     association_timezone: str = Field(default="UTC", description="IANA zone periods are counted in.")
     grace_days: int = Field(default=30, ge=0)
     reminder_days: list[int] = Field(default=[30, 7, 1], description="Days before period end; JSON list.")
