@@ -46,6 +46,21 @@ start_service() { # name
   say "$name ready on http://127.0.0.1:$port (API docs: http://127.0.0.1:$port/docs)"
 }
 
+print_pages() {
+  # Where people open the pages (docs/web.md); each service also serves operator sign-in under its prefix.
+  local membership conference notifications
+  membership=$(sed -n 's/^MEMBERSHIP_PAGES_URL=//p' "$ROOT/deploy/env/membership.env")
+  conference=$(sed -n 's/^CONFERENCE_PAGES_URL=//p' "$ROOT/deploy/env/conference.env")
+  notifications=$(sed -n 's/^NOTIFICATIONS_PAGES_URL=//p' "$ROOT/deploy/env/notifications.env")
+  say "pages:"
+  say "  membership levels and joining  $membership/membership/levels"
+  say "  member sign-in (emailed link)  $membership/membership/sign-in"
+  say "  my membership                  $membership/membership/me"
+  say "  operator sign-in               $membership/membership/operator/sign-in"
+  say "                                 $conference/events/operator/sign-in"
+  say "                                 $notifications/mail/operator/sign-in"
+}
+
 up() {
   local started=$SECONDS
   ensure_tools
@@ -54,6 +69,7 @@ up() {
   start_stripe_mock
   start_mailbox
   for s in "${SERVICES[@]}"; do start_service "$s"; done
+  print_pages
   say "the stack is up in $((SECONDS - started))s; logs in $LOGS; stop it with ./convene down"
 }
 

@@ -179,6 +179,8 @@ def main(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
             log_level=settings.log_level.lower(),
             loop="uvloop",
             access_log=False,
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
         )
     else:
         raise SystemExit(f"usage: python -m {spec.name} [serve|migrate]")
