@@ -1,20 +1,28 @@
 """docker-compose.yml runs the same stack as ./convene up: the same pieces, versions, databases and settings.
 
 Docker is not needed: these tests read docker-compose.yml, the Dockerfile, deploy/env/*.env,
-deploy/local/common.sh and the services' settings classes, and check that they agree.
+deploy/local/common.sh, the proxy's deploy/proxy/Caddyfile and the services' settings classes and
+routes, and check that they agree.
 """
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 import yaml
 
+from conference.bootstrap import SPEC as CONFERENCE
 from conference.config import ConferenceSettings
+from convene_delivery.runtime import ServiceSpec, create_app
 from convene_delivery.settings import ServiceSettings
+from convene_web.settings import WebSettings
+from membership.bootstrap import SPEC as MEMBERSHIP
 from membership.config import MembershipSettings
+from notifications.bootstrap import SPEC as NOTIFICATIONS
 from notifications.config import NotificationsSettings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,8 +31,10 @@ SETTINGS: dict[str, type[ServiceSettings]] = {
     "conference": ConferenceSettings,
     "notifications": NotificationsSettings,
 }
+SPECS: dict[str, ServiceSpec] = {"membership": MEMBERSHIP, "conference": CONFERENCE, "notifications": NOTIFICATIONS}
 SERVICES = tuple(SETTINGS)
-INFRASTRUCTURE = ("kafka", "postgres", "stripe-mock", "mailpit")
+INFRASTRUCTURE = ("kafka", "postgres", "stripe-mock", "mailpit", "proxy")
+PAGE_PREFIXES = {"membership": "/membership", "conference": "/events", "notifications": "/mail"}  # docs/web.md
 # ${NAME}, ${NAME:-default} or ${NAME-default}: compose's interpolation, read here as its default.
 INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::?-(?P<default>[^}]*))?\}")
 
@@ -57,6 +67,14 @@ def with_defaults(value: str) -> str:
         return match["default"]
 
     return INTERPOLATION.sub(default, value)
+
+
+def compose_settings(service: str) -> ServiceSettings:
+    """The service's settings as compose's defaults make them."""
+    environment = compose_environment(service)
+    values: dict[str, Any] = {name.lower(): with_defaults(value) for name, value in environment.items()}
+    # A prefix no variable has keeps the test process's own environment out of the check.
+    return SETTINGS[service](_env_prefix="CONVENE_COMPOSE_CHECK_UNUSED_", **values)
 
 
 def env_file(service: str) -> dict[str, str]:
@@ -107,10 +125,7 @@ def test_compose_sets_every_setting_the_service_requires(service: str) -> None:
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_compose_defaults_pass_the_services_own_validation(service: str) -> None:
-    environment = compose_environment(service)
-    values: dict[str, Any] = {name.lower(): with_defaults(value) for name, value in environment.items()}
-    # A prefix no variable has keeps the test process's own environment out of the check.
-    settings = SETTINGS[service](_env_prefix="CONVENE_COMPOSE_CHECK_UNUSED_", **values)
+    settings = compose_settings(service)
     assert settings.http_host == "0.0.0.0"  # noqa: S104 - in a container, loopback alone is unreachable
     assert settings.http_port == int(env_file(service)["HTTP_PORT"])
 
@@ -189,3 +204,99 @@ def test_postgres_creates_each_services_database() -> None:
     in_compose = {database_name(compose_environment(service)["DATABASE_URL"]) for service in SERVICES}
     in_local_stack = {database_name(env_file(service)["DATABASE_URL"]) for service in SERVICES}
     assert created == in_compose == in_local_stack == set(SERVICES)
+
+
+# ---- the proxy: one origin for every page and API (deploy/proxy/Caddyfile) ----------------------
+
+
+@dataclass(frozen=True)
+class ProxyRoute:
+    paths: tuple[str, ...]  # Caddy path patterns: "/x" exactly, "/x/*" below it, "*" anything
+    strips: bool  # handle_path takes the matched prefix off before proxying
+    upstream: str | None  # host:port of reverse_proxy; None for a route that answers itself
+
+
+def proxy_routes() -> list[ProxyRoute]:
+    """The Caddyfile's handle and handle_path blocks (each holds at most one reverse_proxy)."""
+    matchers: dict[str, tuple[str, ...]] = {}
+    routes: list[ProxyRoute] = []
+    for raw in (ROOT / "deploy" / "proxy" / "Caddyfile").read_text().splitlines():
+        words = raw.split("#", 1)[0].split()
+        if len(words) > 2 and words[0].startswith("@") and words[1] == "path":
+            matchers[words[0]] = tuple(words[2:])
+        elif words[:1] in (["handle"], ["handle_path"]) and words[-1] == "{":
+            target = words[1] if len(words) == 3 else "*"
+            routes.append(ProxyRoute(matchers.get(target, (target,)), words[0] == "handle_path", None))
+        elif words[:1] == ["reverse_proxy"]:
+            routes[-1] = ProxyRoute(routes[-1].paths, routes[-1].strips, words[1])
+    return routes
+
+
+def matches(pattern: str, path: str) -> bool:
+    if pattern == "*":
+        return True
+    if pattern.endswith("/*"):
+        return path.startswith(pattern[:-1])
+    return path == pattern
+
+
+def proxied(path: str) -> tuple[str, str] | None:
+    """Where the proxy sends a request for `path` (upstream, path as the service sees it); None
+    when the proxy answers itself. The most specific pattern wins, as in Caddy."""
+    candidates = [(len(p) if p != "*" else -1, p, r) for r in proxy_routes() for p in r.paths if matches(p, path)]
+    assert candidates, f"no route for {path}"
+    _, pattern, route = max(candidates, key=lambda c: c[0])
+    if route.upstream is None:
+        return None
+    return route.upstream, path.removeprefix(pattern[:-2]) if route.strips else path
+
+
+def api_paths(service: str) -> set[str]:
+    """The service's documented API paths (nothing connects: the lifespan does not run)."""
+    return set(create_app(SPECS[service], compose_settings(service)).openapi()["paths"])
+
+
+async def serves(service: str, path: str) -> bool:
+    """Whether the service's app answers `path` (a static file: no database needed)."""
+    app = create_app(SPECS[service], compose_settings(service))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://service") as client:
+        return (await client.get(path)).status_code == 200
+
+
+@pytest.mark.parametrize("service", SERVICES)
+async def test_the_proxy_sends_each_services_pages_to_that_service_with_their_prefix(service: str) -> None:
+    prefix, upstream = PAGE_PREFIXES[service], f"{service}:{env_file(service)['HTTP_PORT']}"
+    for path in (prefix, f"{prefix}/operator/sign-in", f"{prefix}/static/convene.css"):
+        assert proxied(path) == (upstream, path)
+    assert await serves(service, f"{prefix}/static/convene.css"), f"{service} serves no pages under {prefix}"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_proxy_sends_each_api_to_its_service_without_the_api_prefix(service: str) -> None:
+    upstream = f"{service}:{env_file(service)['HTTP_PORT']}"
+    assert proxied(f"/api/{service}/readyz") == (upstream, "/readyz")
+    assert "/readyz" in api_paths(service)
+
+
+def test_stripe_reaches_the_paying_services_webhooks_through_the_proxy() -> None:
+    assert proxied("/api/membership/stripe/webhook") == ("membership:8001", "/stripe/webhook")
+    assert proxied("/api/conference/stripe/webhook") == ("conference:8002", "/stripe/webhook")
+    assert "/stripe/webhook" in api_paths("membership") & api_paths("conference")
+
+
+def test_nothing_reaches_a_service_through_the_proxy_but_its_pages_and_api() -> None:
+    for path in ("/memberships", "/levels", "/membershipx", "/api/other/x", "/deliveries"):
+        assert proxied(path) is None, path
+
+
+def test_the_proxy_is_the_one_origin_every_page_links_to() -> None:
+    proxy = compose_service("proxy")
+    assert "127.0.0.1:8080:8080" in proxy["ports"]
+    assert "./deploy/proxy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    assert re.fullmatch(r"caddy:\d+\.\d+\.\d+(-alpine)?", proxy["image"]), "pin the proxy's image"
+    for service in SERVICES:
+        settings = compose_settings(service)
+        assert isinstance(settings, WebSettings)
+        pages = {settings.membership_pages_url, settings.conference_pages_url, settings.notifications_pages_url}
+        assert pages == {"http://localhost:8080"}
+        assert settings.cookie_secure, "compose keeps cookies Secure (browsers allow it on http://localhost)"

@@ -13,6 +13,8 @@ KAFKA_VERSION=4.1.1
 LOG4J_VERSION=2.24.3            # the log4j version kafka_2.13 4.1.1 itself depends on
 STRIPE_MOCK_VERSION=v0.197.0
 UV_VERSION=0.13.8
+AXE_CORE_VERSION=4.14.1         # the accessibility checker the browser tests inject (npm)
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}  # Debian's chromium package: the browser tests never download one
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
 if [ "$MODE" = test ]; then

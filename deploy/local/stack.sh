@@ -46,6 +46,21 @@ start_service() { # name
   say "$name ready on http://127.0.0.1:$port (API docs: http://127.0.0.1:$port/docs)"
 }
 
+print_pages() {
+  # Where people open the pages (docs/web.md); each service also serves operator sign-in under its prefix.
+  local membership conference notifications
+  membership=$(sed -n 's/^MEMBERSHIP_PAGES_URL=//p' "$ROOT/deploy/env/membership.env")
+  conference=$(sed -n 's/^CONFERENCE_PAGES_URL=//p' "$ROOT/deploy/env/conference.env")
+  notifications=$(sed -n 's/^NOTIFICATIONS_PAGES_URL=//p' "$ROOT/deploy/env/notifications.env")
+  say "pages:"
+  say "  membership levels and joining  $membership/membership/levels"
+  say "  member sign-in (emailed link)  $membership/membership/sign-in"
+  say "  my membership                  $membership/membership/me"
+  say "  operator sign-in               $membership/membership/operator/sign-in"
+  say "                                 $conference/events/operator/sign-in"
+  say "                                 $notifications/mail/operator/sign-in"
+}
+
 up() {
   local started=$SECONDS
   ensure_tools
@@ -54,6 +69,7 @@ up() {
   start_stripe_mock
   start_mailbox
   for s in "${SERVICES[@]}"; do start_service "$s"; done
+  print_pages
   say "the stack is up in $((SECONDS - started))s; logs in $LOGS; stop it with ./convene down"
 }
 
@@ -68,6 +84,7 @@ down() {
 
 run_tests() {
   ensure_tools
+  ensure_browser_tools
   trap down EXIT
   # Each test run starts from an empty broker; PostgreSQL is reused and each test makes its own database.
   stop_kafka; rm -rf "$STATE/kafka"
@@ -77,6 +94,11 @@ run_tests() {
   export CONVENE_TEST_POSTGRES="postgresql://convene@127.0.0.1:$PG_PORT/postgres"
   export CONVENE_TEST_KAFKA="127.0.0.1:$KAFKA_PORT"
   export CONVENE_TEST_STRIPE="http://127.0.0.1:$STRIPE_MOCK_PORT"
+  export CONVENE_TEST_CHROMIUM="$CHROMIUM"
+  export CONVENE_TEST_AXE="$CACHE/npm/node_modules/axe-core/axe.min.js"
+  # Screenshots of every page the browser tests visit, at desktop and phone widths: this run's only.
+  export CONVENE_TEST_ARTIFACTS="$STATE/artifacts"
+  rm -rf "$CONVENE_TEST_ARTIFACTS"; mkdir -p "$CONVENE_TEST_ARTIFACTS"
   cd "$ROOT"
   # Every gate runs, and any failure fails the command (a plain `a && b` would hide one under set -e).
   local failed=()

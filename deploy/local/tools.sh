@@ -1,4 +1,5 @@
-# Installs what the stack needs, once: uv and the Python workspace, Kafka's jars, stripe-mock.
+# Installs what the stack needs, once: uv and the Python workspace, Kafka's jars, stripe-mock; and
+# for the browser tests, Chromium from Debian's packages and axe-core from npm.
 # Sourced after common.sh. Every step checks what is already there, so a second run is quick.
 
 ensure_python() {
@@ -33,6 +34,25 @@ ensure_stripe_mock() {
   GOBIN="$CACHE/bin" go install "github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION" \
     || die "go install stripe-mock failed"
   touch "$bin.$STRIPE_MOCK_VERSION"
+}
+
+ensure_browser_tools() {
+  if [ ! -x "$CHROMIUM" ]; then
+    say "installing Chromium from Debian's packages (apt-get install chromium)"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null \
+      || die "could not install Chromium; install Debian's chromium package (or set CHROMIUM to a Chromium binary)"
+    [ -x "$CHROMIUM" ] || die "Chromium is not at $CHROMIUM after installing it; set CHROMIUM"
+  fi
+  local axe="$CACHE/npm/node_modules/axe-core"
+  if ! grep -q "\"version\": \"$AXE_CORE_VERSION\"" "$axe/package.json" 2>/dev/null; then
+    command -v npm >/dev/null || die "npm is needed to install axe-core for the browser tests"
+    say "installing axe-core $AXE_CORE_VERSION with npm"
+    mkdir -p "$CACHE/npm"
+    npm install --silent --no-audit --no-fund --prefix "$CACHE/npm" "axe-core@$AXE_CORE_VERSION" >/dev/null \
+      || die "npm install axe-core@$AXE_CORE_VERSION failed"
+  fi
 }
 
 ensure_tools() {

@@ -12,10 +12,9 @@ import httpx
 from convene_contracts import MEMBERSHIP, RawEvent, dead_letter_topic
 from tests.support.events import activated
 from tests.support.kafka import produce, read_topic
+from tests.support.services import OPERATOR, Stack
 from tests.support.smtp import SmtpServer
 from tests.support.waiting import wait_until
-
-from .conftest import OPERATOR, Stack
 
 
 def unique_email() -> str:

@@ -14,12 +14,10 @@ import pytest
 from convene_contracts import CONFERENCE
 from tests.support.kafka import produce
 from tests.support.samples import sample_events
-from tests.support.services import ServiceProcess, service_process
+from tests.support.services import ServiceProcess, Stack, service_process
 from tests.support.smtp import SmtpServer
 from tests.support.stack import kafka_bootstrap
 from tests.support.waiting import wait_until
-
-from .conftest import Stack
 
 
 @pytest.fixture

@@ -10,11 +10,9 @@ import httpx
 import pytest
 
 from tests.support.proxy import TcpProxy
-from tests.support.services import ServiceProcess, service_process
+from tests.support.services import OPERATOR, ServiceProcess, service_process
 from tests.support.stack import kafka_bootstrap
 from tests.support.waiting import wait_until
-
-from .conftest import OPERATOR
 
 
 @pytest.fixture

@@ -12,6 +12,9 @@ import httpx
 from tests.support.smtp import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ("membership", "conference", "notifications")
+OPERATOR_TOKEN = "local-operator-token-change-me"  # its SHA-256 is OPERATOR_TOKEN_SHA256 in deploy/env
+OPERATOR = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
 
 
 def env_file(service: str) -> dict[str, str]:
@@ -62,6 +65,16 @@ class ServiceProcess:
                 self.process.wait()
 
 
-def service_process(name: str, log_dir: Path, **overrides: str) -> ServiceProcess:
-    env = env_file(name) | {"HTTP_PORT": str(free_port())} | overrides
+def service_process(name: str, log_dir: Path, port: int | None = None, **overrides: str) -> ServiceProcess:
+    env = env_file(name) | {"HTTP_PORT": str(port or free_port())} | overrides
     return ServiceProcess(name, env, log_dir / f"{name}.log")
+
+
+@dataclass
+class Stack:
+    """The three services as processes (tests/conftest.py's `stack`), and their databases."""
+
+    membership: ServiceProcess
+    conference: ServiceProcess
+    notifications: ServiceProcess
+    databases: dict[str, str]

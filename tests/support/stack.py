@@ -24,3 +24,15 @@ def kafka_bootstrap() -> str:
 
 def stripe_api_base() -> str:
     return stack_setting("CONVENE_TEST_STRIPE")
+
+
+def chromium_path() -> str:
+    return stack_setting("CONVENE_TEST_CHROMIUM")
+
+
+def axe_script() -> str:
+    return stack_setting("CONVENE_TEST_AXE")
+
+
+def artifacts_dir() -> str:
+    return stack_setting("CONVENE_TEST_ARTIFACTS")

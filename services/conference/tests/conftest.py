@@ -33,6 +33,7 @@ def settings_for(database: str, **overrides: Any) -> ConferenceSettings:
         "stripe_secret_key": "sk_test_convene", "stripe_webhook_secret": WEBHOOK_SECRET,
         "stripe_api_base": stripe_api_base(), "attendee_link_secret": "x" * 32, "rate_limit_per_minute": 100_000,
         "hold_sweep_seconds": 3600, "outbox_poll_seconds": 0.2,
+        "session_secret": "test-session-secret-0123456789-0123456789", "cookie_secure": False,
     }  # fmt: skip
     return ConferenceSettings(**(values | overrides))
 

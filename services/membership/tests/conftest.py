@@ -22,6 +22,7 @@ from tests.support.stack import kafka_bootstrap, stripe_api_base
 
 OPERATOR_TOKEN = "test-operator-token-0123456789"
 WEBHOOK_SECRET = "whsec_test_membership"
+SESSION_SECRET = "test-session-secret-0123456789-0123456789"
 OPERATOR = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
 
 
@@ -32,7 +33,8 @@ def settings_for(database: str, **overrides: Any) -> MembershipSettings:
         "stripe_secret_key": "sk_test_convene", "stripe_webhook_secret": WEBHOOK_SECRET,
         "stripe_api_base": stripe_api_base(), "association_timezone": "America/Toronto",
         "rate_limit_per_minute": 1000, "scheduler_interval_seconds": 3600, "outbox_poll_seconds": 0.2,
-        "public_base_url": "https://members.cit.example",
+        "membership_pages_url": "https://members.cit.example",
+        "session_secret": SESSION_SECRET, "cookie_secure": False,
     }  # fmt: skip
     return MembershipSettings(**(values | overrides))
 

@@ -39,6 +39,7 @@ def settings_for(database: str, smtp: SmtpServer, **overrides: Any) -> Notificat
         "association_name": "CIT International", "unsubscribe_secret": "u" * 32,
         "send_backoff_seconds": 0.05, "sender_poll_seconds": 0.1, "send_rate_per_second": 1000,
         "outbox_poll_seconds": 0.2, "public_base_url": "https://mail.cit.example",
+        "session_secret": "test-session-secret-0123456789-0123456789",
     }  # fmt: skip
     return NotificationsSettings(**(values | overrides))
 

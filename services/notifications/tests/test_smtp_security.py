@@ -120,7 +120,7 @@ def settings(relay: Relay, **overrides: Any) -> NotificationsSettings:
         "operator_token_sha256": "0" * 64, "smtp_host": "127.0.0.1", "smtp_port": relay.port,
         "smtp_from": "no-reply@cit.example", "association_name": "CIT International",
         "unsubscribe_secret": "u" * 32, "smtp_username": LOGIN.decode(), "smtp_password": PASSWORD.decode(),
-        "smtp_ca_file": relay.ca_file,
+        "smtp_ca_file": relay.ca_file, "session_secret": "s" * 32,
     }  # fmt: skip
     return NotificationsSettings(**(values | overrides))
 

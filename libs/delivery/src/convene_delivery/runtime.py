@@ -20,7 +20,7 @@ from typing import Any
 import asyncpg
 import uvicorn
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from faststream.kafka import KafkaBroker
 
 from convene_delivery.consumer import RetryPolicy
@@ -45,7 +45,7 @@ class Runtime:
 
 
 Start = Callable[[Runtime], Awaitable[None]]
-ExceptionHandler = Callable[[Request, Any], Awaitable[JSONResponse]]
+ExceptionHandler = Callable[[Request, Any], Awaitable[Response]]
 
 
 @dataclass(frozen=True)
@@ -173,8 +173,11 @@ def main(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
     if command == "migrate":
         asyncio.run(_migrate_only(spec, settings))
     elif command == "serve":
-        options: dict[str, Any] = {"host": settings.http_host, "port": settings.http_port, "loop": "uvloop",
-                                   "log_level": settings.log_level.lower(), "access_log": False}  # fmt: skip
+        options: dict[str, Any] = {
+            "host": settings.http_host, "port": settings.http_port, "loop": "uvloop", "access_log": False,
+            "log_level": settings.log_level.lower(), "proxy_headers": True,
+            "forwarded_allow_ips": settings.forwarded_allow_ips,
+        }  # fmt: skip
         if settings.http_workers == 1:
             uvicorn.run(create_app(spec, settings), **options)
         else:

@@ -32,6 +32,11 @@ class ServiceSettings(BaseSettings):
         pattern=r"^[0-9a-f]{64}$",
         description="SHA-256 (hex) of the operator bearer token; the token itself is never stored.",
     )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Proxies whose X-Forwarded-For/-Proto are believed (comma-separated, or *): behind the "
+        "compose proxy, so rate limits count each visitor rather than the proxy.",
+    )
     rate_limit_per_minute: int = Field(default=20, ge=1, description="Per client, on public endpoints that cost.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     consumer_max_attempts: int = Field(default=3, ge=1, le=20)

@@ -12,6 +12,9 @@ from conference.entrypoints.subscribers import subscribe
 from conference.service_layer.deps import Deps
 from convene_contracts import CONFERENCE, MEMBERSHIP
 from convene_delivery.runtime import Runtime, ServiceSpec
+from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
+from convene_web.pages import install_pages
+from convene_web.routes import web_router
 
 
 async def start(runtime: Runtime) -> None:
@@ -19,6 +22,7 @@ async def start(runtime: Runtime) -> None:
     assert isinstance(settings, ConferenceSettings)
     deps = Deps(runtime.pool, StripeGateway(settings), settings)
     runtime.extras["deps"] = deps
+    install_pages(runtime, "/events")
     subscribe(runtime)
     runtime.extras.setdefault("tasks", []).append(asyncio.create_task(sweep_holds(deps), name="hold-sweeper"))
 
@@ -28,8 +32,8 @@ SPEC = ServiceSpec(
     settings_class=ConferenceSettings,
     migrations=Path(__file__).parent / "migrations",
     topics=[MEMBERSHIP, CONFERENCE],
-    routers=ROUTERS,
+    routers=[*ROUTERS, web_router("/events")],
     start=start,
-    exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+    exception_handlers=EXCEPTION_HANDLERS | PAGE_EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     description="Conferences, ticket types, holds and registrations. Publishes convene.conference.v1.",
 )

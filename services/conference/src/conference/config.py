@@ -1,11 +1,11 @@
-"""Conference settings: the shared ones plus Stripe's and the attendee links'."""
+"""Conference settings: the shared ones (pages included) plus Stripe's and the attendee links'."""
 
 from pydantic import Field
 
-from convene_delivery.settings import ServiceSettings
+from convene_web.settings import WebSettings
 
 
-class ConferenceSettings(ServiceSettings):
+class ConferenceSettings(WebSettings):
     stripe_secret_key: str = Field(pattern=r"^sk_(test|live)_", description="Stripe secret API key.")
     stripe_webhook_secret: str = Field(pattern=r"^whsec_", description="Signing secret of the webhook endpoint.")
     stripe_api_base: str | None = Field(default=None, description="Override Stripe's API address (stripe-mock).")

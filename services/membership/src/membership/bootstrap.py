@@ -1,4 +1,4 @@
-"""Wires the membership service together: settings, Stripe, routes, the dues calendar."""
+"""Wires the membership service together: settings, Stripe, routes, pages, the dues calendar."""
 
 import asyncio
 from pathlib import Path
@@ -7,10 +7,13 @@ from fastapi import Request
 
 from convene_contracts import MEMBERSHIP
 from convene_delivery.runtime import Runtime, ServiceSpec
+from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
+from convene_web.pages import install_pages
 from membership.adapters.stripe_gateway import StripeGateway
 from membership.config import MembershipSettings
 from membership.entrypoints.http import ROUTERS
 from membership.entrypoints.http.common import EXCEPTION_HANDLERS
+from membership.entrypoints.pages import ROUTERS as PAGE_ROUTERS
 from membership.entrypoints.scheduler import run_scheduler
 from membership.service_layer.deps import Deps
 from membership.service_layer.sign_in import member_of_session
@@ -21,6 +24,7 @@ async def start(runtime: Runtime) -> None:
     assert isinstance(settings, MembershipSettings)
     deps = Deps(runtime.pool, StripeGateway(settings), settings)
     runtime.extras["deps"] = deps
+    install_pages(runtime, "/membership", Path(__file__).parent / "entrypoints" / "pages" / "templates")
 
     async def is_member_session(request: Request, token: str) -> bool:
         return await member_of_session(deps, token) is not None
@@ -34,8 +38,8 @@ SPEC = ServiceSpec(
     settings_class=MembershipSettings,
     migrations=Path(__file__).parent / "migrations",
     topics=[MEMBERSHIP],
-    routers=ROUTERS,
+    routers=[*ROUTERS, *PAGE_ROUTERS],
     start=start,
-    exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+    exception_handlers=EXCEPTION_HANDLERS | PAGE_EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     description="Levels, members, memberships and dues. Publishes convene.membership.v1.",
 )

@@ -1,19 +1,17 @@
-"""Membership settings: the shared ones plus Stripe's and the dues calendar's."""
+"""Membership settings: the shared ones (pages included) plus Stripe's and the dues calendar's."""
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 
-from convene_delivery.settings import ServiceSettings
+from convene_web.settings import WebSettings
 
 
-class MembershipSettings(ServiceSettings):
+class MembershipSettings(WebSettings):
     stripe_secret_key: str = Field(pattern=r"^sk_(test|live)_", description="Stripe secret API key.")
     stripe_webhook_secret: str = Field(pattern=r"^whsec_", description="Signing secret of the webhook endpoint.")
     stripe_api_base: str | None = Field(default=None, description="Override Stripe's API address (stripe-mock).")
     stripe_webhook_tolerance_seconds: int = Field(default=300, ge=1)
-    association_name: str = Field(default="Convene", min_length=1, description="Printed on receipts.")
-    public_base_url: str = Field(default="http://127.0.0.1:8001", description="Where members reach this service.")
     association_timezone: str = Field(default="UTC", description="IANA zone periods are counted in.")
     grace_days: int = Field(default=30, ge=0)
     reminder_days: list[int] = Field(default=[30, 7, 1], description="Days before period end; JSON list.")

@@ -4,10 +4,10 @@ from pathlib import Path
 
 from pydantic import Field
 
-from convene_delivery.settings import ServiceSettings
+from convene_web.settings import WebSettings
 
 
-class NotificationsSettings(ServiceSettings):
+class NotificationsSettings(WebSettings):
     smtp_host: str
     smtp_port: int = Field(ge=1, le=65535)
     smtp_username: str | None = None
@@ -16,9 +16,8 @@ class NotificationsSettings(ServiceSettings):
     smtp_implicit_tls: bool = Field(default=False, description="Connect with TLS from the start (port 465).")
     smtp_ca_file: Path | None = Field(default=None, description="PEM bundle of CAs to trust for the SMTP server.")
     smtp_from: str = Field(pattern=r"^[^@\s]+@[^@\s]+$", description="Sender address of every email.")
+    # Required here (WebSettings has a default): it signs every email the association sends.
     association_name: str = Field(min_length=1, examples=["CIT International"])
-    association_colour: str = Field(default="#1d4ed8", pattern=r"^#[0-9a-fA-F]{6}$")
-    association_address: str = Field(default="", description="Postal address printed in every footer.")
     templates_override_dir: Path | None = Field(default=None, description="Operators' templates, same names.")
     unsubscribe_secret: str = Field(min_length=32, description="Signs the one-click unsubscribe links.")
     public_base_url: str = Field(default="http://127.0.0.1:8003", description="Where unsubscribe links point.")

@@ -139,6 +139,10 @@ class SqlRepository:
             "UPDATE memberships SET stripe_checkout_session_id = $2 WHERE id = $1", membership_id, session_id
         )
 
+    async def get_membership(self, membership_id: UUID) -> Membership | None:
+        row = await self.conn.fetchrow("SELECT * FROM memberships WHERE id = $1", membership_id)
+        return None if row is None else _membership(row)
+
     async def lock_membership(self, membership_id: UUID) -> Membership | None:
         row = await self.conn.fetchrow("SELECT * FROM memberships WHERE id = $1 FOR UPDATE", membership_id)
         return None if row is None else _membership(row)

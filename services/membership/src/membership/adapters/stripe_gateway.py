@@ -41,6 +41,7 @@ class StripeGateway:
         """A Stripe-hosted Checkout Session: a subscription when the member chose auto-renew,
         otherwise a one-time payment. No card data ever reaches Convene."""
         metadata = {"convene_kind": kind, "membership_id": str(membership_id)} | (extra_metadata or {})
+        pages = self._settings.membership_pages_url
         price: dict[str, Any] = {
             "currency": level.currency,
             "unit_amount": amount_minor,
@@ -51,8 +52,9 @@ class StripeGateway:
             "metadata": metadata,
             "line_items": [{"quantity": 1, "price_data": price}],
             "expires_at": int(expires_at.timestamp()),
-            "success_url": f"{self._settings.public_base_url}/checkout/done?session_id={{CHECKOUT_SESSION_ID}}",
-            "cancel_url": f"{self._settings.public_base_url}/checkout/cancelled",
+            # Back to the pages: an applicant to the page that waits for the webhook, a member home.
+            "success_url": f"{pages}/membership/joined/{membership_id}" if kind == "join" else f"{pages}/membership/me",
+            "cancel_url": f"{pages}/membership/join?level={level.id}" if kind == "join" else f"{pages}/membership/me",
         }
         if customer_id:
             params["customer"] = customer_id
@@ -100,7 +102,7 @@ class StripeGateway:
     async def portal_url(self, customer_id: str) -> str:
         session = await call_stripe(
             self._client.v1.billing_portal.sessions.create_async,
-            {"customer": customer_id, "return_url": f"{self._settings.public_base_url}/me"},
+            {"customer": customer_id, "return_url": f"{self._settings.membership_pages_url}/membership/me"},
             None,
         )
         return str(session.url)

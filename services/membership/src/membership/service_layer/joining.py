@@ -77,6 +77,18 @@ async def join(
     return Joined(membership, checkout.url)
 
 
+async def application(deps: Deps, membership_id: UUID) -> tuple[Membership, Level] | None:
+    """A membership and its level by id alone: the page Stripe sends an applicant back to shows
+    its status (the id, a random UUID, is the only key to it; nothing personal is shown)."""
+    async with UnitOfWork(deps.pool) as uow:
+        membership = await uow.repo.get_membership(membership_id)
+        if membership is None:
+            return None
+        level = await uow.repo.get_level(membership.level_id, include_retired=True)
+    assert level is not None
+    return membership, level
+
+
 async def start_renewal(deps: Deps, member_id: UUID, membership_id: UUID) -> str:
     """Manual renewal (M4): a one-time Checkout for the next period at the level's current price."""
     async with UnitOfWork(deps.pool) as uow:

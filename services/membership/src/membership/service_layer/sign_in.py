@@ -6,7 +6,9 @@ link reaches the member through `membership.sign_in_requested` and the notificat
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import quote
 from uuid import UUID
 
 from convene_contracts.membership import SignInRequested, SignInRequestedPayload
@@ -19,9 +21,18 @@ def _hash(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
-async def request_link(deps: Deps, ctx: Context, email: str) -> None:
+@dataclass(frozen=True)
+class SignedIn:
+    session_token: str  # for the API's Authorization header; pages use their own cookie instead
+    expires_at: datetime
+    member_id: UUID
+    email: str
+
+
+async def request_link(deps: Deps, ctx: Context, email: str, return_to: str | None = None) -> None:
     """Sends a link if the address belongs to a member. Says nothing either way, so the endpoint
-    cannot be used to find out who is a member."""
+    cannot be used to find out who is a member. The link opens the sign-in page, which sends the
+    member on to `return_to` (a page of ours, checked by the caller) once signed in."""
     now = deps.clock()
     async with UnitOfWork(deps.pool) as uow:
         member = await uow.repo.member_by_email(email)
@@ -35,7 +46,9 @@ async def request_link(deps: Deps, ctx: Context, email: str) -> None:
             member.id,
             expires_at,
         )
-        url = f"{deps.settings.public_base_url}/sign-in/{token}"
+        url = f"{deps.settings.membership_pages_url}/membership/sign-in/{token}"
+        if return_to:
+            url += f"?next={quote(return_to, safe='')}"
         await uow.commit(
             [
                 SignInRequested(
@@ -52,8 +65,8 @@ async def request_link(deps: Deps, ctx: Context, email: str) -> None:
         )
 
 
-async def redeem_link(deps: Deps, token: str) -> tuple[str, datetime] | None:
-    """Exchanges a valid link for a session token, once; None if unknown, used or expired."""
+async def redeem_link(deps: Deps, token: str) -> SignedIn | None:
+    """Exchanges a valid link for a session, once; None if unknown, used or expired."""
     now = deps.clock()
     async with UnitOfWork(deps.pool) as uow:
         member_id = await uow.repo.conn.fetchval(
@@ -72,8 +85,9 @@ async def redeem_link(deps: Deps, token: str) -> tuple[str, datetime] | None:
             member_id,
             expires_at,
         )
+        email = await uow.repo.conn.fetchval("SELECT email FROM members WHERE id = $1", member_id)
         await uow.commit([])
-    return session, expires_at
+    return SignedIn(session, expires_at, member_id, email)
 
 
 async def member_of_session(deps: Deps, session: str) -> UUID | None:

@@ -37,4 +37,4 @@ async def redeem_sign_in(token: str, deps: DepsOf) -> SessionOut:
     session = await sign_in.redeem_link(deps, token)
     if session is None:
         raise HTTPException(401, "this sign-in link is unknown, used already or expired: ask for a new one")
-    return SessionOut(session_token=session[0], expires_at=session[1])
+    return SessionOut(session_token=session.session_token, expires_at=session.expires_at)

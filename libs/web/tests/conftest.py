@@ -1,0 +1,95 @@
+"""A small app with pages, built on convene_web alone: no Postgres, Kafka or service needed."""
+
+import hashlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from convene_web.access import MemberPage, OperatorPage
+from convene_web.csrf import CsrfProtected
+from convene_web.forms import posted, validate
+from convene_web.handlers import EXCEPTION_HANDLERS
+from convene_web.pages import Pages, PagesOf
+from convene_web.routes import web_router
+from convene_web.settings import WebSettings
+
+OPERATOR_TOKEN = "test-operator-token-0123456789"
+SECRET = "test-session-secret-0123456789-0123456789"
+
+
+def web_settings(**overrides: Any) -> WebSettings:
+    values: dict[str, Any] = {
+        "database_url": "postgresql://nobody@127.0.0.1:1/unused", "kafka_bootstrap_servers": "127.0.0.1:1",
+        "operator_token_sha256": hashlib.sha256(OPERATOR_TOKEN.encode()).hexdigest(), "session_secret": SECRET,
+        "association_name": "CIT International", "association_address": "PO Box 1, Memphis TN",
+        "rate_limit_per_minute": 5,
+    }  # fmt: skip
+    return WebSettings(_env_prefix="CONVENE_WEB_TEST_UNUSED_", **(values | overrides))
+
+
+class Note(BaseModel):
+    note: str = Field(min_length=2, max_length=50)
+
+
+@dataclass
+class Notes:
+    """The app under test and what its form has written."""
+
+    app: FastAPI
+    saved: list[str] = field(default_factory=list)
+
+
+def notes_app(settings: WebSettings) -> Notes:
+    app = FastAPI()
+    notes = Notes(app)
+    app.state.runtime = SimpleNamespace(settings=settings, extras={})
+    app.state.runtime.extras["pages"] = Pages(settings, "/things", "https://pages.example",
+                                              Path(__file__).parent / "templates")  # fmt: skip
+    router = APIRouter(prefix="/things")
+
+    @router.get("/notes")
+    async def form(request: Request, pages: PagesOf) -> Response:
+        return pages.render(request, "notes.html")
+
+    @router.post("/notes", dependencies=[CsrfProtected])
+    async def save(request: Request, pages: PagesOf) -> Response:
+        note, state = validate(Note, posted(await request.form()), {"note": "Write a note of 2 to 50 characters"})
+        if note is None:
+            return pages.render(request, "notes.html", status=400, form=state)
+        notes.saved.append(note.note)
+        return pages.redirect("/things/notes")
+
+    @router.get("/mine")
+    async def mine(session: MemberPage) -> dict[str, str]:
+        return {"email": session.email or ""}
+
+    @router.get("/operator/secrets")
+    async def secrets(session: OperatorPage) -> dict[str, str]:
+        return {"kind": session.kind}
+
+    app.include_router(router)
+    app.include_router(web_router("/things"))
+    for exception, handler in EXCEPTION_HANDLERS.items():
+        app.add_exception_handler(exception, handler)
+    return notes
+
+
+@pytest.fixture
+def notes() -> Notes:
+    return notes_app(web_settings())
+
+
+@pytest.fixture
+async def client(notes: Notes) -> AsyncIterator[httpx.AsyncClient]:
+    # https, so the client sends back the Secure cookies the app sets.
+    transport = httpx.ASGITransport(app=notes.app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://pages.example") as client:
+        yield client
