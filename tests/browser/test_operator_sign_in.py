@@ -9,10 +9,14 @@ from tests.support.browser import PageCheck
 from tests.support.services import OPERATOR_TOKEN, Stack
 
 
-@pytest.mark.parametrize(("service", "prefix"), [("membership", "/membership"), ("conference", "/events"),
-                                                 ("notifications", "/mail")])  # fmt: skip
+# Each service's operator home: the shared default, or the service's own page that replaces it.
+@pytest.mark.parametrize(("service", "prefix", "home", "heading"), [
+    ("membership", "/membership", "/membership/operator", "Operator pages"),
+    ("conference", "/events", "/events/operator", "Conferences"),
+    ("notifications", "/mail", "/mail/operator/deliveries", "Email delivery log"),
+])  # fmt: skip
 async def test_an_operator_signs_in_on_each_services_pages_and_signs_out(
-    stack: Stack, tab: PageCheck, service: str, prefix: str
+    stack: Stack, tab: PageCheck, service: str, prefix: str, home: str, heading: str
 ) -> None:
     page, base = tab.page, getattr(stack, service).url
     await page.goto(f"{base}{prefix}/operator")
@@ -28,8 +32,8 @@ async def test_an_operator_signs_in_on_each_services_pages_and_signs_out(
 
     await page.get_by_label("Operator token").fill(OPERATOR_TOKEN)
     await page.get_by_role("button", name="Sign in").click()
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Operator pages")
-    assert page.url == f"{base}{prefix}/operator"
+    await expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    assert page.url == f"{base}{home}"
     await tab.check("operator-home")
 
     await page.get_by_role("button", name="Sign out").click()

@@ -1,4 +1,4 @@
-"""How amounts and dates read on a page (Jinja filters `money` and `day`)."""
+"""How amounts and dates read on a page (Jinja filters `money`, `day` and `when`)."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -22,3 +22,11 @@ def day(moment: datetime | None, zone: str = "UTC") -> str:
         return ""
     local = moment.astimezone(ZoneInfo(zone))
     return f"{local.day} {local:%B %Y}"
+
+
+def when(moment: datetime | None, zone: str = "UTC") -> str:
+    """A date and time ("27 November 2026, 14:05") in `zone`: logs and check-ins need the hour."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{local.day} {local:%B %Y, %H:%M}"

@@ -17,7 +17,7 @@ from convene_delivery.http import runtime_of
 from convene_delivery.runtime import Runtime
 from convene_web import charts
 from convene_web.csrf import CSRF_FIELD, csrf_token, keep_csrf_cookie
-from convene_web.formatting import day, money
+from convene_web.formatting import day, money, when
 from convene_web.forms import FormState
 from convene_web.look import Look
 from convene_web.sessions import current_session
@@ -88,6 +88,7 @@ class Pages:
         )
         self.env.filters["money"] = money
         self.env.filters["day"] = day
+        self.env.filters["when"] = when
         self.env.globals.update(
             association=self.look, links=Links.of(settings), prefix=prefix, static=self.static_url,
             csrf_field=CSRF_FIELD, charts=charts,

@@ -8,6 +8,7 @@ from conference.config import ConferenceSettings
 from conference.entrypoints.holds import sweep_holds
 from conference.entrypoints.http import ROUTERS
 from conference.entrypoints.http.common import EXCEPTION_HANDLERS
+from conference.entrypoints.pages.operator import OPERATOR_PAGES
 from conference.entrypoints.subscribers import subscribe
 from conference.service_layer.deps import Deps
 from convene_contracts import CONFERENCE, MEMBERSHIP
@@ -22,7 +23,7 @@ async def start(runtime: Runtime) -> None:
     assert isinstance(settings, ConferenceSettings)
     deps = Deps(runtime.pool, StripeGateway(settings), settings)
     runtime.extras["deps"] = deps
-    install_pages(runtime, "/events")
+    install_pages(runtime, "/events", Path(__file__).parent / "entrypoints" / "pages" / "templates")
     subscribe(runtime)
     runtime.extras.setdefault("tasks", []).append(asyncio.create_task(sweep_holds(deps), name="hold-sweeper"))
 
@@ -32,7 +33,7 @@ SPEC = ServiceSpec(
     settings_class=ConferenceSettings,
     migrations=Path(__file__).parent / "migrations",
     topics=[MEMBERSHIP, CONFERENCE],
-    routers=[*ROUTERS, web_router("/events")],
+    routers=[*ROUTERS, *OPERATOR_PAGES, web_router("/events")],
     start=start,
     exception_handlers=EXCEPTION_HANDLERS | PAGE_EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     description="Conferences, ticket types, holds and registrations. Publishes convene.conference.v1.",

@@ -12,6 +12,7 @@ from notifications.adapters.smtp import SmtpConnection
 from notifications.adapters.templates import Renderer
 from notifications.config import NotificationsSettings
 from notifications.entrypoints.http import router
+from notifications.entrypoints.pages.operator import OPERATOR_PAGES
 from notifications.entrypoints.subscribers import subscribe
 from notifications.service_layer.intake import Intake
 from notifications.service_layer.sender import Sender
@@ -30,7 +31,7 @@ async def start(runtime: Runtime) -> None:
     assert isinstance(settings, NotificationsSettings)
     intake = Intake(runtime.pool, renderer_for(settings), settings)
     runtime.extras["intake"] = intake
-    install_pages(runtime, "/mail")
+    install_pages(runtime, "/mail", Path(__file__).parent / "entrypoints" / "pages" / "templates")
     subscribe(runtime, intake)
     sender = Sender(runtime.pool, settings, [SmtpConnection(settings) for _ in range(SENDER_WORKERS)])
     runtime.extras.setdefault("tasks", []).append(asyncio.create_task(sender.run(), name="email-sender"))
@@ -41,7 +42,7 @@ SPEC = ServiceSpec(
     settings_class=NotificationsSettings,
     migrations=Path(__file__).parent / "migrations",
     topics=[MEMBERSHIP, CONFERENCE, NOTIFICATIONS],
-    routers=[router, web_router("/mail")],
+    routers=[router, *OPERATOR_PAGES, web_router("/mail")],
     exception_handlers=PAGE_EXCEPTION_HANDLERS,
     start=start,
     description="Turns every fact into exactly one email. Publishes convene.notifications.v1.",

@@ -69,6 +69,22 @@ async def create_conference(deps: Deps, c: ConferenceIn) -> UUID:
     return conference_id
 
 
+async def update_conference(deps: Deps, conference_id: UUID, c: ConferenceIn) -> None:
+    """Changes a conference's details (C1). Currency, capacity, questions and status stay as they
+    are: prices and capacity pools were made in them, and registrations may already hold seats."""
+    changed = await deps.pool.fetchval(
+        """UPDATE conferences SET name = $2, venue = $3, time_zone = $4, starts_on = $5, ends_on = $6,
+               registration_opens_at = $7, registration_closes_at = $8, hold_minutes = $9, full_refund_until = $10,
+               partial_refund_until = $11, partial_refund_percent = $12, certificate_hours = $13
+           WHERE id = $1 RETURNING true""",
+        conference_id, c.name, c.venue, c.time_zone, c.starts_on, c.ends_on, c.registration_opens_at,
+        c.registration_closes_at, c.hold_minutes, c.full_refund_until, c.partial_refund_until,
+        c.partial_refund_percent, c.certificate_hours,
+    )  # fmt: skip
+    if changed is None:
+        raise NotFound("conference")
+
+
 async def set_status(deps: Deps, conference_id: UUID, status: str) -> None:
     """Draft (being prepared), open (registration follows its instants) or closed (no more)."""
     if await deps.pool.fetchval("UPDATE conferences SET status = $2 WHERE id = $1 RETURNING true", conference_id,

@@ -47,6 +47,36 @@ async def check_in(deps: Deps, ticket_code: str, by: str = "staff") -> Scan:
     return Scan(row["name"], row["conference"], now, first_time=True)
 
 
+@dataclass(frozen=True)
+class Ticket:
+    """A confirmed ticket as the door sees it: who, which ticket types, and whether it was used."""
+
+    code: str
+    name: str
+    ticket_types: list[str]
+    conference_name: str
+    time_zone: str
+    checked_in_at: datetime | None
+
+
+async def look_up(deps: Deps, ticket_code: str) -> Ticket | None:
+    """The ticket with this code, if its registration is confirmed (the only tickets that open the door)."""
+    code = ticket_code.strip().upper()
+    row = await deps.pool.fetchrow(
+        """SELECT a.name, a.checked_in_at, c.name AS conference, c.time_zone,
+                  array_agg(t.name ORDER BY t.kind, t.name) AS ticket_types
+           FROM attendees a JOIN registrations r ON r.id = a.registration_id
+           JOIN conferences c ON c.id = r.conference_id
+           JOIN attendee_tickets at ON at.attendee_id = a.id JOIN ticket_types t ON t.id = at.ticket_type_id
+           WHERE a.ticket_code = $1 AND r.status = 'confirmed' GROUP BY a.id, c.id""",
+        code,
+    )
+    if row is None:
+        return None
+    return Ticket(code, row["name"], list(row["ticket_types"]), row["conference"], row["time_zone"],
+                  row["checked_in_at"])  # fmt: skip
+
+
 async def undo(deps: Deps, ticket_code: str) -> None:
     done = await deps.pool.fetchval(
         "UPDATE attendees SET checked_in_at = NULL, checked_in_by = NULL WHERE ticket_code = $1"

@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, Query, Request, status
 
 from convene_delivery.http import Operator, runtime_of
+from notifications.service_layer import delivery_log
 from notifications.service_layer.intake import Intake
 
 router = APIRouter()
@@ -24,28 +25,16 @@ async def deliveries(request: Request, recipient: str | None = None, event_type:
                      = None,
                      since: datetime | None = None,
                      limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[dict[str, Any]]:  # fmt: skip
-    rows = await _intake(request).pool.fetch(
-        """SELECT id, event_id, event_type, template, recipient, subject, status, attempts, last_error, created_at,
-                  sent_at, failed_at, transactional FROM deliveries
-           WHERE ($1::text IS NULL OR lower(recipient) = lower($1)) AND ($2::text IS NULL OR event_type = $2)
-             AND ($3::text IS NULL OR status = $3) AND ($4::timestamptz IS NULL OR created_at >= $4)
-           ORDER BY created_at DESC LIMIT $5""",
-        recipient, event_type, delivery_status, since, limit,
-    )  # fmt: skip
-    return [dict(row) for row in rows]
+    filters = delivery_log.Filters(recipient=recipient, event_type=event_type, status=delivery_status, since=since,
+                                   limit=limit)  # fmt: skip
+    return await delivery_log.find(_intake(request).pool, filters)
 
 
 @router.post("/deliveries/{delivery_id}/resend", dependencies=[Operator], tags=["operators"],
              status_code=status.HTTP_202_ACCEPTED, summary="Send this email again (e.g. after a failure)")  # fmt: skip
 async def resend(delivery_id: UUID, request: Request) -> dict[str, str]:
-    done = await _intake(request).pool.fetchval(
-        """UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), failed_at = NULL
-           WHERE id = $1 AND recipient <> 'erased' RETURNING true""",
-        delivery_id,
-    )
-    if not done:
+    if await delivery_log.resend(_intake(request).pool, delivery_id) is None:
         raise HTTPException(404, "no such delivery")
-    await _intake(request).pool.execute("NOTIFY convene_deliveries")
     return {"detail": "queued"}
 
 
