@@ -1,5 +1,5 @@
 """Membership's web pages under /membership: levels, joining and signing in for everyone; the
-member's own page.
+member's own page; the operators' dashboard, member search and levels.
 
 Thin like the JSON routes: they read a form, call the same service-layer code, and render.
 """
@@ -11,10 +11,15 @@ from membership.entrypoints.pages import (
     member_dues,
     member_privacy,
     member_seats,
+    operator_dashboard,
+    operator_levels,
+    operator_members,
+    operator_payments,
     signing_in,
 )
 
 PUBLIC = [joining.router, signing_in.router]
 MEMBER = [member.router, member_dues.router, member_privacy.router, member_seats.router]
-# web_router goes last: its default operator home gives way to one defined before it.
-ROUTERS = [*PUBLIC, *MEMBER, web_router("/membership")]
+OPERATOR = [operator_dashboard.router, operator_members.router, operator_levels.router, operator_payments.router]
+# web_router goes last: its default operator home gives way to the dashboard defined before it.
+ROUTERS = [*PUBLIC, *MEMBER, *OPERATOR, web_router("/membership")]
