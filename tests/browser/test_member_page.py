@@ -98,3 +98,53 @@ async def test_a_member_sees_pays_attention_to_and_then_erases_their_membership(
 
     await page.goto(f"{base}/membership/me")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+
+
+async def test_an_agencys_contact_names_a_seat_holder_and_sees_what_a_level_change_costs(
+    stack: Stack, smtp_server: SmtpServer, tab: PageCheck
+) -> None:
+    page, base, run = tab.page, stack.membership.url, uuid4().hex[:6]
+    email = f"chief-{run}@example.org"
+    secret = env_file("membership")["STRIPE_WEBHOOK_SECRET"]
+    async with httpx.AsyncClient(base_url=base, headers=OPERATOR) as client:
+        levels = []
+        for name, price in ((f"Agency {run}", 50000), (f"Large agency {run}", 90000)):
+            level = {"name": name, "price_minor": price, "currency": "usd", "term": "annual",
+                     "kind": "organizational", "seat_count": 2}  # fmt: skip
+            created = await client.post("/levels", json=level)
+            assert created.status_code == 201, created.text
+            levels.append(created.json())
+        application = {"name": "Chief Inspector", "email": email, "level_id": levels[0]["id"],
+                       "organization_name": "Metro"}  # fmt: skip
+        joined = await client.post("/memberships", json=application)
+        assert joined.status_code == 201, joined.text
+        metadata = {"convene_kind": "join", "membership_id": joined.json()["membership"]["id"]}
+        paid = stripe.event("checkout.session.completed", stripe.checkout_session(metadata, amount=50000))
+        body, headers = stripe.signed(paid, secret)
+        assert (await client.post("/stripe/webhook", content=body, headers=headers)).status_code == 200
+
+    await sign_in_as_member(page, base, smtp_server, email)
+    membership = page.get_by_role("region", name=f"Agency {run}")
+    await expect(membership).to_contain_text("0 of 2 assigned")
+    await membership.get_by_role("link", name="Manage seats").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Seats of Metro")
+    await page.get_by_label("Full name").fill("Officer Dibble")
+    await page.get_by_label("Email address").fill("dibble")
+    await page.get_by_role("button", name="Assign the seat").click()
+    await expect(page.locator("#f-email-error")).to_contain_text("Enter the seat holder's email address")
+    await tab.check("seats-with-a-mistake")
+    await page.get_by_label("Email address").fill(f"dibble-{run}@example.org")
+    await page.get_by_role("button", name="Assign the seat").click()
+    await expect(page.get_by_role("status")).to_contain_text("The seat is assigned")
+    await expect(membership).to_contain_text("1 of 2 assigned")
+
+    await membership.get_by_role("link", name="Change level").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(f"Change your Agency {run} membership")
+    await expect(page.get_by_text("You pay ")).to_contain_text("now for the rest of this period")
+    await tab.check("change-level")
+    await page.get_by_role("button", name="Change level").click()
+    await expect(page.locator("#f-level-error")).to_contain_text("Choose the level to move to")
+    await page.get_by_label(f"Large agency {run}").check()
+    await page.get_by_role("button", name="Change level").click()
+    await expect(page.get_by_role("heading", name="Stripe Checkout (test stand-in)")).to_be_visible()
+    assert tab.checkouts, "moving up was not sent to Stripe Checkout to pay the difference"

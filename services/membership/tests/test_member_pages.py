@@ -123,12 +123,14 @@ async def test_a_level_change_shows_what_it_costs_and_needs_a_choice(membership:
     gold = await membership.level(name="Gold", price_minor=20000)
     silver = await membership.level(name="Silver", price_minor=10000)
     await membership.level(name="Monthly", price_minor=1000, term="monthly")  # another term: not offered
+    agency = await membership.level(name="Agency", kind="organizational", seat_count=3)  # another kind: neither
     membership_id, _ = await paid_member(membership, gold)
     path = f"/membership/me/memberships/{membership_id}/level"
     form = await membership.client.get(path)
     assert form.status_code == 200
     assert "Silver: 100.00 USD a year" in form.text
     assert "Monthly" not in form.text
+    assert "Agency" not in form.text
     assert re.search(r"\d+\.\d\d USD of what you paid goes unused", form.text)
 
     level_of = "SELECT level_id FROM memberships WHERE id = $1"
@@ -136,6 +138,9 @@ async def test_a_level_change_shows_what_it_costs_and_needs_a_choice(membership:
     assert empty.status_code == 400
     assert re.search(r'id="f-level-error"><span class="visually-hidden">Error:</span> Choose the level to move to',
                      empty.text)  # fmt: skip
+    not_offered = await membership.client.post(path, data={"csrf_token": csrf_of(form), "level": agency["id"]})
+    assert not_offered.status_code == 400
+    assert 'id="f-level-error"' in not_offered.text
     assert str(await membership.deps.pool.fetchval(level_of, UUID(membership_id))) == gold["id"]
 
     moved = await membership.client.post(path, data={"csrf_token": csrf_of(form), "level": silver["id"]})

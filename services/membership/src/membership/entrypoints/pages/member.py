@@ -37,7 +37,7 @@ class MyMembership:
     level: Level
     can_renew: bool  # by hand, for the next period
     can_stop_auto_renew: bool
-    other_levels: list[Level]  # it may move to (same currency and term)
+    other_levels: list[Level]  # it may move to (level_choices)
     seats_in_use: int | None  # organizational memberships only
 
 
@@ -53,9 +53,12 @@ async def own_overview(deps: Deps, member_id: UUID) -> self_service.Overview:
 
 
 def level_choices(membership: Membership, level: Level, open_levels: list[Level]) -> list[Level]:
+    """Levels an active membership may move to: the same currency and term (the service's rule),
+    and the same kind, so an organization's seats neither vanish nor appear without a name."""
     if membership.status is not MembershipStatus.ACTIVE:
         return []
-    return [o for o in open_levels if o.id != level.id and (o.currency, o.term) == (level.currency, level.term)]
+    same = (level.currency, level.term, level.kind)
+    return [o for o in open_levels if o.id != level.id and (o.currency, o.term, o.kind) == same]
 
 
 async def render_me(request: Request, pages: Pages, deps: Deps, member_id: UUID, *, status: int = 200,

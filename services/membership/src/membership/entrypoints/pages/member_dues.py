@@ -83,17 +83,24 @@ class LevelChoice(BaseModel):
     level: UUID
 
 
-async def _change_page(request: Request, pages: Pages, deps: Deps, member_id: UUID, membership_id: UUID,
-                       form: FormState, status: int = 200) -> Response:  # fmt: skip
+CHOOSE = "Choose the level to move to"
+
+
+async def _choices(deps: Deps, member_id: UUID, membership_id: UUID) -> tuple[Membership, Level, list[Level]]:
     overview = await own_overview(deps, member_id)
     found = next(((m, lv) for m, lv in overview.memberships if m.id == membership_id), None)
     if found is None:
         raise PageNotFound("membership")
     membership, level = found
-    choices = [(o, what_it_costs(membership, level, o, deps))
-               for o in level_choices(membership, level, await levels.list_levels(deps))]  # fmt: skip
+    return membership, level, level_choices(membership, level, await levels.list_levels(deps))
+
+
+async def _change_page(request: Request, pages: Pages, deps: Deps, member_id: UUID, membership_id: UUID,
+                       form: FormState, status: int = 200) -> Response:  # fmt: skip
+    membership, level, choices = await _choices(deps, member_id, membership_id)
     return pages.render(request, "change_level.html", status=status, form=form, membership=membership, level=level,
-                        choices=choices, zone=deps.settings.association_timezone, section="member")  # fmt: skip
+                        choices=[(o, what_it_costs(membership, level, o, deps)) for o in choices],
+                        zone=deps.settings.association_timezone, section="member")  # fmt: skip
 
 
 @router.get("/memberships/{membership_id}/level")
@@ -107,12 +114,15 @@ async def change_level_form(membership_id: UUID, request: Request, session: Memb
 async def change_level(membership_id: UUID, request: Request, session: MemberPage, pages: PagesOf, deps: DepsOf,
                        ctx: Ctx) -> Response:  # fmt: skip
     assert session.member_id is not None
-    choice, form = validate(LevelChoice, posted(await request.form()), {"level": "Choose the level to move to"})
-    if choice is not None:
+    choice, form = validate(LevelChoice, posted(await request.form()), {"level": CHOOSE})
+    _, _, choices = await _choices(deps, session.member_id, membership_id)
+    if choice is not None and choice.level not in {o.id for o in choices}:
+        form.errors["level"] = CHOOSE  # only what the page offered
+    if not form.has_errors and choice is not None:
         try:
             change = await self_service.change_level(deps, ctx, session.member_id, membership_id, choice.level)
         except Invalid:
-            form.errors["level"] = "Choose the level to move to"
+            form.errors["level"] = CHOOSE
         except Refusal as error:
             return await refused(request, pages, deps, session.member_id, error)
         else:
