@@ -222,3 +222,16 @@ async def test_an_organizations_contact_assigns_and_frees_seats(membership: Memb
     freed = await membership.client.post(f"{path}/{seat_id}/remove", data={"csrf_token": token})
     assert freed.status_code == 303
     assert "0 of 1 assigned" in (await membership.client.get("/membership/me")).text
+
+
+async def test_every_member_form_refuses_a_post_without_its_token(membership: Membership) -> None:
+    membership_id = await renewing_member(membership)
+    before = await membership.deps.pool.fetchrow("SELECT level_id, auto_renew FROM memberships")
+    for path in (f"/memberships/{membership_id}/auto-renew/stop", f"/memberships/{membership_id}/renew",
+                 f"/memberships/{membership_id}/level", f"/memberships/{membership_id}/seats",
+                 f"/memberships/{membership_id}/seats/{uuid4()}/remove", "/billing-portal", "/erase"):  # fmt: skip
+        refused = await membership.client.post(f"/membership/me{path}", data={"csrf_token": "f" * 64})
+        assert refused.status_code == 403, path
+        assert "Nothing was saved" in refused.text
+    assert await membership.deps.pool.fetchrow("SELECT level_id, auto_renew FROM memberships") == before
+    assert await membership.deps.pool.fetchval("SELECT erased_at FROM members") is None

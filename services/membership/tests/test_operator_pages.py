@@ -233,3 +233,19 @@ async def test_operators_record_an_offline_payment_through_the_form(membership: 
     })  # fmt: skip
     assert renewed.status_code == 303
     assert await membership.deps.pool.fetchval(end, membership_id) > before
+
+
+async def test_every_operator_form_refuses_a_post_without_its_token(membership: Membership) -> None:
+    level = await membership.level(name="Individual")
+    arrive_signed_in(membership, "operator")
+    await membership.client.get("/membership/operator/levels")  # the CSRF cookie, but no field
+    for path in ("/levels/new", f"/levels/{level['id']}", f"/levels/{level['id']}/retire", "/payments/new"):
+        refused = await membership.client.post(f"/membership/operator{path}", data={
+            "name": "Changed", "price": "1", "currency": "usd", "term": "annual", "email": "x@example.org",
+            "level": level["id"], "amount": "1", "method": "cash", "reference": "R-1",
+        })  # fmt: skip
+        assert refused.status_code == 403, path
+    row = await membership.deps.pool.fetchrow("SELECT name, retired_at FROM levels")
+    assert row is not None
+    assert (row["name"], row["retired_at"], await level_count(membership)) == ("Individual", None, 1)
+    assert await membership.deps.pool.fetchval("SELECT count(*) FROM dues_payments") == 0
