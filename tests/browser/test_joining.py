@@ -112,8 +112,7 @@ async def test_a_person_joins_pays_and_signs_in_through_the_pages(
     await page.get_by_role("button", name="Sign in").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("My membership")
     assert page.url == f"{base}/membership/me"
-    row = page.get_by_role("row", name=level)
-    await expect(row).to_contain_text("Active")
+    await expect(page.get_by_role("region", name=level)).to_contain_text("Active")
     await tab.check("member-page")
 
     await page.goto(link)  # the link works once

@@ -9,9 +9,9 @@ from tests.support.browser import PageCheck
 from tests.support.services import OPERATOR_TOKEN, Stack
 
 
-# Each service's operator home: the shared default, or the service's own page that replaces it.
+# Each service's operator home: the page it lands on after signing in.
 @pytest.mark.parametrize(("service", "prefix", "home", "heading"), [
-    ("membership", "/membership", "/membership/operator", "Operator pages"),
+    ("membership", "/membership", "/membership/operator", "Members at a glance"),
     ("conference", "/events", "/events/operator", "Conferences"),
     ("notifications", "/mail", "/mail/operator/deliveries", "Email delivery log"),
 ])  # fmt: skip

@@ -5,12 +5,22 @@ desktop (1280x800) and phone (390x844) widths, no sideways scrolling down to a 3
 and no serious or critical accessibility violation.
 """
 
+import asyncio
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Route, ViewportSize
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Locator,
+    Page,
+    Playwright,
+    Route,
+    ViewportSize,
+)
 
 DESKTOP = ViewportSize(width=1280, height=800)
 PHONE = ViewportSize(width=390, height=844)
@@ -105,3 +115,13 @@ async def open_tab(browser: Browser, artifacts: Path, axe: str) -> PageCheck:
     page.on("console", console)
     page.on("pageerror", lambda error: tab.console_errors.append(f"{page.url}: {error}"))
     return tab
+
+
+async def downloaded(tab: PageCheck, link: Locator) -> str:
+    """Clicks a download link and returns the file's text (kept with the test's screenshots)."""
+    async with tab.page.expect_download() as downloading:
+        await link.click()
+    download = await downloading.value
+    saved = tab.artifacts / download.suggested_filename
+    await download.save_as(saved)
+    return await asyncio.to_thread(saved.read_text)

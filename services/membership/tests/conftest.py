@@ -2,6 +2,8 @@
 with helpers to act as an operator, an applicant, a signed-in member and Stripe."""
 
 import hashlib
+import re
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -12,6 +14,7 @@ import httpx
 import pytest
 
 from convene_contracts import MEMBERSHIP, RawEvent
+from convene_web.sessions import SESSION_COOKIE, Session, signed
 from membership.bootstrap import SPEC
 from membership.config import MembershipSettings
 from membership.service_layer.deps import Deps
@@ -85,6 +88,27 @@ class Membership:
         redeemed = await self.client.post(f"/sign-in/{url.rsplit('/', 1)[1]}")
         assert redeemed.status_code == 200, redeemed.text
         return {"Authorization": f"Bearer {redeemed.json()['session_token']}"}
+
+
+def csrf_of(page: httpx.Response) -> str:
+    found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text)
+    assert found, f"no CSRF field on {page.url}"
+    return found[1]
+
+
+def arrive_signed_in(service: Membership, kind: str, member_id: UUID | None = None, email: str | None = None) -> None:
+    """The pages' session cookie, as signing in would set it (http.cookiejar files a dotless host
+    such as the test client's 'membership' under '.local')."""
+    session = Session(kind, member_id, email, int(time.time()) + 3600)  # type: ignore[arg-type]
+    cookie = signed(service.deps.settings, session)
+    service.client.cookies.set(SESSION_COOKIE, cookie, domain="membership.local")
+
+
+async def as_member(service: Membership, email: str) -> UUID:
+    member_id: UUID = await service.deps.pool.fetchval("SELECT id FROM members WHERE email = $1", email)
+    assert member_id is not None, f"no member {email}"
+    arrive_signed_in(service, "member", member_id, email)
+    return member_id
 
 
 async def published(event_type: str, expect: int = 1, seconds: float = 20, **payload: Any) -> list[RawEvent]:

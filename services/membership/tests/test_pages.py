@@ -5,18 +5,10 @@ import re
 from typing import Any
 from uuid import uuid4
 
-import httpx
-
 from convene_web.csrf import CSRF_COOKIE
 from convene_web.sessions import SESSION_COOKIE
 
-from .conftest import Membership, sign_in_url
-
-
-def csrf_of(page: httpx.Response) -> str:
-    found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text)
-    assert found, f"no CSRF field on {page.url}"
-    return found[1]
+from .conftest import Membership, csrf_of, sign_in_url
 
 
 async def join_form(membership: Membership, level: dict[str, Any]) -> str:

@@ -14,6 +14,7 @@ from membership.config import MembershipSettings
 from membership.entrypoints.http import ROUTERS
 from membership.entrypoints.http.common import EXCEPTION_HANDLERS
 from membership.entrypoints.pages import ROUTERS as PAGE_ROUTERS
+from membership.entrypoints.pages.words import install_words
 from membership.entrypoints.scheduler import run_scheduler
 from membership.service_layer.deps import Deps
 from membership.service_layer.sign_in import member_of_session
@@ -24,7 +25,8 @@ async def start(runtime: Runtime) -> None:
     assert isinstance(settings, MembershipSettings)
     deps = Deps(runtime.pool, StripeGateway(settings), settings)
     runtime.extras["deps"] = deps
-    install_pages(runtime, "/membership", Path(__file__).parent / "entrypoints" / "pages" / "templates")
+    pages = install_pages(runtime, "/membership", Path(__file__).parent / "entrypoints" / "pages" / "templates")
+    install_words(pages)
 
     async def is_member_session(request: Request, token: str) -> bool:
         return await member_of_session(deps, token) is not None

@@ -2,6 +2,7 @@
 // - [data-poll="url"]: asks url for {"status": ...} every data-poll-seconds (default 2) and shows
 //   the child whose data-when lists that status, until a status in data-poll-until arrives.
 // - <time data-countdown datetime="ISO">: shows the minutes and seconds left, then data-expired.
+// - <button data-print hidden>: shown, and opens the browser's print dialog (a receipt).
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -33,5 +34,9 @@
       if (left > 0) { setTimeout(tick, 1000); }
     }
     tick();
+  });
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
   });
 })();

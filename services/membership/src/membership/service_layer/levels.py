@@ -62,3 +62,8 @@ async def retire_level(deps: Deps, level_id: UUID) -> Level:
 async def list_levels(deps: Deps, *, include_retired: bool = False) -> list[Level]:
     async with UnitOfWork(deps.pool) as uow:
         return await uow.repo.list_levels(include_retired=include_retired)
+
+
+async def get_level(deps: Deps, level_id: UUID, *, include_retired: bool = True) -> Level | None:
+    async with UnitOfWork(deps.pool) as uow:
+        return await uow.repo.get_level(level_id, include_retired=include_retired)

@@ -1,10 +1,25 @@
-"""Membership's web pages under /membership: levels, joining, signing in, the member's page.
+"""Membership's web pages under /membership: levels, joining and signing in for everyone; the
+member's own page; the operators' dashboard, member search and levels.
 
 Thin like the JSON routes: they read a form, call the same service-layer code, and render.
 """
 
 from convene_web.routes import web_router
-from membership.entrypoints.pages import joining, member, signing_in
+from membership.entrypoints.pages import (
+    joining,
+    member,
+    member_dues,
+    member_privacy,
+    member_seats,
+    operator_dashboard,
+    operator_levels,
+    operator_members,
+    operator_payments,
+    signing_in,
+)
 
-# web_router goes last: its default operator home gives way to one defined before it.
-ROUTERS = [joining.router, signing_in.router, member.router, web_router("/membership")]
+PUBLIC = [joining.router, signing_in.router]
+MEMBER = [member.router, member_dues.router, member_privacy.router, member_seats.router]
+OPERATOR = [operator_dashboard.router, operator_members.router, operator_levels.router, operator_payments.router]
+# web_router goes last: its default operator home gives way to the dashboard defined before it.
+ROUTERS = [*PUBLIC, *MEMBER, *OPERATOR, web_router("/membership")]

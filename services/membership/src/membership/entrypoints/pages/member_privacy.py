@@ -1,0 +1,71 @@
+"""A member's data (M10) from their page: download it as JSON, or erase it after a confirmation
+step that says what is kept; then they are signed out and shown a goodbye page."""
+
+from fastapi import APIRouter, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+
+from convene_web.access import MemberPage
+from convene_web.csrf import CsrfProtected
+from convene_web.forms import posted, validate
+from convene_web.pages import PagesOf
+from convene_web.sessions import end_session
+from membership.domain.model import CURRENT
+from membership.entrypoints.http.common import Ctx, DepsOf
+from membership.entrypoints.pages.member import own_overview
+from membership.service_layer import privacy
+from membership.service_layer.self_service import Overview
+
+router = APIRouter(prefix="/membership", include_in_schema=False)
+
+
+@router.get("/me/export")
+async def export(session: MemberPage, deps: DepsOf) -> Response:
+    assert session.member_id is not None
+    await own_overview(deps, session.member_id)
+    data = await privacy.export(deps, session.member_id)
+    return JSONResponse(jsonable_encoder(data), headers={
+        "Content-Disposition": 'attachment; filename="my-membership-data.json"', "Cache-Control": "no-store",
+    })  # fmt: skip
+
+
+class EraseConfirmation(BaseModel):
+    email: str
+
+
+def renewing(overview: Overview) -> list[str]:
+    """Levels of current memberships that renew by themselves. Erasure keeps memberships, and
+    Stripe would go on charging the card with nobody left to tell: those are stopped first."""
+    return [level.name for m, level in overview.memberships if m.auto_renew and m.status in CURRENT]
+
+
+@router.get("/me/erase")
+async def erase_form(request: Request, session: MemberPage, pages: PagesOf, deps: DepsOf) -> Response:
+    assert session.member_id is not None
+    overview = await own_overview(deps, session.member_id)
+    return pages.render(request, "erase.html", overview=overview, renewing=renewing(overview), section="member")
+
+
+@router.post("/me/erase", dependencies=[CsrfProtected])
+async def erase(request: Request, session: MemberPage, pages: PagesOf, deps: DepsOf, ctx: Ctx) -> Response:
+    assert session.member_id is not None
+    overview = await own_overview(deps, session.member_id)
+    typed = "Type the email address you are signed in with, exactly as shown above"
+    confirmation, form = validate(EraseConfirmation, posted(await request.form()), {"email": typed})
+    if confirmation is not None and confirmation.email.strip().lower() != overview.member.email.lower():
+        form.errors["email"] = typed
+    if renewing(overview):
+        form.problem = "Stop automatic renewal first, so your card is not charged after your details are gone."
+    if form.has_errors:
+        return pages.render(request, "erase.html", status=400, form=form, overview=overview,
+                            renewing=renewing(overview), section="member")  # fmt: skip
+    await privacy.erase(deps, ctx, session.member_id)
+    response = pages.redirect("/membership/goodbye")
+    end_session(request, response)
+    return response
+
+
+@router.get("/goodbye")
+async def goodbye(request: Request, pages: PagesOf) -> Response:
+    return pages.render(request, "goodbye.html")
