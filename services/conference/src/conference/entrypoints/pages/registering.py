@@ -46,16 +46,23 @@ async def _form_page(request: Request, pages: Pages, deps: Deps, conference: dic
     )  # fmt: skip
 
 
+def _one_ticket_chosen(conference: dict[str, Any], values: dict[str, str]) -> dict[str, str]:
+    """With a single ticket on sale, a new attendee has it chosen already (never after an error,
+    where the form shows what was sent)."""
+    mains = [t for t in conference["ticket_types"] if t["kind"] == "main" and not t["sold_out"]]
+    if len(mains) != 1:
+        return values
+    count = registration_form.attendee_count(values)
+    return values | {f"a{i}_ticket": str(mains[0]["id"]) for i in range(count) if not values.get(f"a{i}_ticket")}
+
+
 @router.get("/{conference_id:uuid}/register")
 async def registration_form_page(conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
                                  attendees: Annotated[int, Query(ge=1, le=registration_form.MAX_ATTENDEES)] = 1,
                                  ticket: Annotated[str | None, Query(max_length=64)] = None) -> Response:  # fmt: skip
     conference = await conference_or_404(deps, conference_id)
     session = current_session(request)
-    values = {"attendees": str(attendees), "a0_ticket": ticket or ""}
-    mains = [t for t in conference["ticket_types"] if t["kind"] == "main" and not t["sold_out"]]
-    if not ticket and len(mains) == 1:
-        values["a0_ticket"] = str(mains[0]["id"])
+    values = _one_ticket_chosen(conference, {"attendees": str(attendees), "a0_ticket": ticket or ""})
     if session and session.is_member and session.email:  # member prices follow this address
         values["a0_email"] = session.email
     return await _form_page(request, pages, deps, conference, FormState(values=values), first_visit=True)
@@ -67,7 +74,7 @@ async def change_attendees(conference_id: UUID, request: Request, pages: PagesOf
     with one more or one fewer attendee and everything typed kept. Nothing is booked."""
     conference = await conference_or_404(deps, conference_id)
     values = posted(await request.form())
-    values = registration_form.change_group(values, values.pop("change", ""))
+    values = _one_ticket_chosen(conference, registration_form.change_group(values, values.pop("change", "")))
     return await _form_page(request, pages, deps, conference, FormState(values=values))
 
 
