@@ -30,13 +30,13 @@ async def _claim_page(request: Request, pages: Pages, deps: Deps, entry_id: UUID
                         form=form or FormState(), section="conferences")  # fmt: skip
 
 
-@router.get("/{entry_id}/claim")
+@router.get("/{entry_id:uuid}/claim")
 async def claim_page(entry_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
                      token: Annotated[str, Query(max_length=100)] = "") -> Response:  # fmt: skip
     return await _claim_page(request, pages, deps, entry_id, token)
 
 
-@router.post("/{entry_id}/claim", dependencies=[CsrfProtected])
+@router.post("/{entry_id:uuid}/claim", dependencies=[CsrfProtected])
 async def claim(entry_id: UUID, request: Request, pages: PagesOf, deps: DepsOf) -> Response:
     token = posted(await request.form()).get("token", "")
     form = FormState()

@@ -30,7 +30,7 @@ def _qr(code: str) -> str:
     return "data:image/png;base64," + base64.b64encode(qr_png(code)).decode()
 
 
-@router.get("/{registration_id}")
+@router.get("/{registration_id:uuid}")
 async def registration_page(registration_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
                             token: Token = None) -> Response:  # fmt: skip
     found = await registration_or_404(deps, registration_id, token)
@@ -39,14 +39,14 @@ async def registration_page(registration_id: UUID, request: Request, pages: Page
                         hold_over=found.hold_expires_at <= deps.clock(), section="conferences")  # fmt: skip
 
 
-@router.get("/{registration_id}/status")
+@router.get("/{registration_id:uuid}/status")
 async def registration_status(registration_id: UUID, deps: DepsOf, token: Token = None) -> JSONResponse:
     """What the registration page polls while Stripe's webhook is on its way."""
     found = await registration_or_404(deps, registration_id, token)
     return JSONResponse({"status": found.status.value}, headers={"Cache-Control": "no-store"})
 
 
-@router.get("/{registration_id}/pay")
+@router.get("/{registration_id:uuid}/pay")
 async def payment_page(registration_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
                        token: Token = None) -> Response:  # fmt: skip
     found = await registration_or_404(deps, registration_id, token)
@@ -57,7 +57,7 @@ async def payment_page(registration_id: UUID, request: Request, pages: PagesOf, 
                         hold_over=found.hold_expires_at <= now, section="conferences")  # fmt: skip
 
 
-@router.get("/{registration_id}/cancel")
+@router.get("/{registration_id:uuid}/cancel")
 async def cancel_page(registration_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
                       token: Token = None) -> Response:  # fmt: skip
     found = await registration_or_404(deps, registration_id, token)
@@ -66,7 +66,7 @@ async def cancel_page(registration_id: UUID, request: Request, pages: PagesOf, d
     return pages.render(request, "cancel.html", registration=found, token=token, section="conferences")
 
 
-@router.post("/{registration_id}/cancel", dependencies=[CsrfProtected])
+@router.post("/{registration_id:uuid}/cancel", dependencies=[CsrfProtected])
 async def cancel(registration_id: UUID, request: Request, pages: PagesOf, deps: DepsOf) -> Response:
     """Cancels (or, for a cancellation whose refund Stripe did not take, asks Stripe again); the
     registration page then shows the refund."""
