@@ -56,6 +56,8 @@ print_pages() {
   say "  membership levels and joining  $membership/membership/levels"
   say "  member sign-in (emailed link)  $membership/membership/sign-in"
   say "  my membership                  $membership/membership/me"
+  say "  conferences and registering    $conference/events"
+  say "  my registrations               $conference/events/my"
   say "  operator sign-in               $membership/membership/operator/sign-in"
   say "                                 $conference/events/operator/sign-in"
   say "                                 $notifications/mail/operator/sign-in"

@@ -8,6 +8,9 @@ from conference.config import ConferenceSettings
 from conference.entrypoints.holds import sweep_holds
 from conference.entrypoints.http import ROUTERS
 from conference.entrypoints.http.common import EXCEPTION_HANDLERS
+from conference.entrypoints.pages import ROUTERS as PAGE_ROUTERS
+from conference.entrypoints.pages import TEMPLATES
+from conference.entrypoints.pages.formatting import FILTERS
 from conference.entrypoints.pages.operator import OPERATOR_PAGES
 from conference.entrypoints.subscribers import subscribe
 from conference.service_layer.deps import Deps
@@ -15,7 +18,6 @@ from convene_contracts import CONFERENCE, MEMBERSHIP
 from convene_delivery.runtime import Runtime, ServiceSpec
 from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
 from convene_web.pages import install_pages
-from convene_web.routes import web_router
 
 
 async def start(runtime: Runtime) -> None:
@@ -23,7 +25,7 @@ async def start(runtime: Runtime) -> None:
     assert isinstance(settings, ConferenceSettings)
     deps = Deps(runtime.pool, StripeGateway(settings), settings)
     runtime.extras["deps"] = deps
-    install_pages(runtime, "/events", Path(__file__).parent / "entrypoints" / "pages" / "templates")
+    install_pages(runtime, "/events", TEMPLATES).env.filters.update(FILTERS)
     subscribe(runtime)
     runtime.extras.setdefault("tasks", []).append(asyncio.create_task(sweep_holds(deps), name="hold-sweeper"))
 
@@ -33,7 +35,7 @@ SPEC = ServiceSpec(
     settings_class=ConferenceSettings,
     migrations=Path(__file__).parent / "migrations",
     topics=[MEMBERSHIP, CONFERENCE],
-    routers=[*ROUTERS, *OPERATOR_PAGES, web_router("/events")],
+    routers=[*ROUTERS, *OPERATOR_PAGES, *PAGE_ROUTERS],  # operator pages before the public /events/{...}
     start=start,
     exception_handlers=EXCEPTION_HANDLERS | PAGE_EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     description="Conferences, ticket types, holds and registrations. Publishes convene.conference.v1.",

@@ -7,11 +7,12 @@ from convene_contracts import CONFERENCE, MEMBERSHIP, NOTIFICATIONS
 from convene_delivery.runtime import Runtime, ServiceSpec
 from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
 from convene_web.pages import install_pages
-from convene_web.routes import web_router
 from notifications.adapters.smtp import SmtpConnection
 from notifications.adapters.templates import Renderer
 from notifications.config import NotificationsSettings
 from notifications.entrypoints.http import router
+from notifications.entrypoints.pages import ROUTERS as PAGE_ROUTERS
+from notifications.entrypoints.pages import TEMPLATES
 from notifications.entrypoints.pages.operator import OPERATOR_PAGES
 from notifications.entrypoints.subscribers import subscribe
 from notifications.service_layer.intake import Intake
@@ -31,7 +32,7 @@ async def start(runtime: Runtime) -> None:
     assert isinstance(settings, NotificationsSettings)
     intake = Intake(runtime.pool, renderer_for(settings), settings)
     runtime.extras["intake"] = intake
-    install_pages(runtime, "/mail", Path(__file__).parent / "entrypoints" / "pages" / "templates")
+    install_pages(runtime, "/mail", TEMPLATES)
     subscribe(runtime, intake)
     sender = Sender(runtime.pool, settings, [SmtpConnection(settings) for _ in range(SENDER_WORKERS)])
     runtime.extras.setdefault("tasks", []).append(asyncio.create_task(sender.run(), name="email-sender"))
@@ -42,7 +43,7 @@ SPEC = ServiceSpec(
     settings_class=NotificationsSettings,
     migrations=Path(__file__).parent / "migrations",
     topics=[MEMBERSHIP, CONFERENCE, NOTIFICATIONS],
-    routers=[router, *OPERATOR_PAGES, web_router("/mail")],
+    routers=[router, *OPERATOR_PAGES, *PAGE_ROUTERS],
     exception_handlers=PAGE_EXCEPTION_HANDLERS,
     start=start,
     description="Turns every fact into exactly one email. Publishes convene.notifications.v1.",

@@ -21,7 +21,14 @@ class StripeGateway:
         self._client = stripe_client(settings)
 
     async def checkout(
-        self, registration_id: UUID, payer_email: str, lines: list[tuple[str, int]], currency: str, expires_at: datetime
+        self,
+        registration_id: UUID,
+        payer_email: str,
+        lines: list[tuple[str, int]],
+        currency: str,
+        expires_at: datetime,
+        success_url: str,
+        cancel_url: str,
     ) -> Checkout:
         metadata = {"convene_kind": "registration", "registration_id": str(registration_id)}
         params: dict[str, Any] = {
@@ -38,8 +45,8 @@ class StripeGateway:
                 for name, amount in lines
             ],
             "expires_at": int(expires_at.timestamp()),
-            "success_url": f"{self._settings.public_base_url}/registrations/{registration_id}/paid",
-            "cancel_url": f"{self._settings.public_base_url}/registrations/{registration_id}/cancelled",
+            "success_url": success_url,
+            "cancel_url": cancel_url,
         }
         session = await call_stripe(
             self._client.v1.checkout.sessions.create_async, params, f"checkout:registration:{registration_id}"

@@ -1,8 +1,12 @@
 """Attendees reach their own registration through a link signed with ATTENDEE_LINK_SECRET:
-no account needed, and nobody can guess another registration's link."""
+no account needed, and nobody can guess another registration's link.
+
+The links people get (in emails, and from Stripe after paying) open the pages under /events;
+the same token also opens the JSON API's /registrations/{id}."""
 
 import hashlib
 import hmac
+from urllib.parse import quote
 from uuid import UUID
 
 from conference.service_layer.deps import Deps
@@ -17,5 +21,15 @@ def link_is_valid(deps: Deps, registration_id: UUID, token: str) -> bool:
     return hmac.compare_digest(link_token(deps, registration_id), token)
 
 
-def registration_url(deps: Deps, registration_id: UUID) -> str:
-    return f"{deps.settings.public_base_url}/registrations/{registration_id}?token={link_token(deps, registration_id)}"
+def registration_path(deps: Deps, registration_id: UUID, page: str = "") -> str:
+    """The attendee's page (or one of its sub-pages, e.g. "/pay"), as a path with the token."""
+    return f"/events/registrations/{registration_id}{page}?token={link_token(deps, registration_id)}"
+
+
+def registration_url(deps: Deps, registration_id: UUID, page: str = "") -> str:
+    return f"{deps.settings.conference_pages_url}{registration_path(deps, registration_id, page)}"
+
+
+def claim_url(deps: Deps, entry_id: UUID, token: str) -> str:
+    """The waitlist offer's page, where the person sees the deadline and claims the seat."""
+    return f"{deps.settings.conference_pages_url}/events/waitlist/{entry_id}/claim?token={quote(token)}"

@@ -159,3 +159,13 @@ async def conference_page(deps: Deps, conference_id: UUID) -> dict[str, Any]:
         if conference["capacity"] is not None:
             result["available"] = await available(conn, conference_id)
     return result
+
+
+async def open_conferences(deps: Deps) -> list[dict[str, Any]]:
+    """Conferences a visitor may register for now or soon: open, and registration not yet closed."""
+    rows = await deps.pool.fetch(
+        """SELECT id, name, venue, time_zone, starts_on, ends_on, registration_opens_at, registration_closes_at
+           FROM conferences WHERE status = 'open' AND registration_closes_at > $1 ORDER BY starts_on, name""",
+        deps.clock(),
+    )
+    return [dict(r) for r in rows]

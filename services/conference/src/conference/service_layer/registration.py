@@ -117,7 +117,7 @@ async def register(
                 prices = [0 for _ in prices]
             attendee_id = uuid4()
             attendee_rows.append(
-                (attendee_id, registration_id, attendee.name, attendee.email, json.dumps(attendee.answers))
+                (attendee_id, registration_id, attendee.name, attendee.email, json.dumps(attendee.answers), member)
             )
             for ticket, price in zip(chosen_types, prices, strict=True):
                 kept = (reserved or {}).pop(ticket.id, None)  # a waitlist claim brings its kept seat
@@ -145,7 +145,8 @@ async def register(
             hold_expires_at,
         )
         await conn.executemany(
-            "INSERT INTO attendees (id, registration_id, name, email, answers) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO attendees (id, registration_id, name, email, answers, member_pricing)"
+            " VALUES ($1, $2, $3, $4, $5, $6)",
             attendee_rows,
         )
         await conn.executemany(
@@ -180,13 +181,20 @@ async def register(
             [line for line in lines if line[1] > 0],
             conference["currency"],
             max(hold_expires_at, now + STRIPE_MINIMUM_CHECKOUT),
+            # Back from Stripe: paid, to the registration page (it waits for the webhook); not paid,
+            # to the payment page, which still has the Pay button while the hold lasts.
+            success_url=registration_url(deps, registration_id),
+            cancel_url=registration_url(deps, registration_id, "/pay"),
         )
     except Exception:
         await release(deps, registration_id, RegistrationStatus.EXPIRED, correlation_id, announce=False)
         raise
     async with deps.pool.acquire() as conn, conn.transaction():
         await conn.execute(
-            "UPDATE registrations SET checkout_session_id = $2 WHERE id = $1", registration_id, checkout.session_id
+            "UPDATE registrations SET checkout_session_id = $2, checkout_url = $3 WHERE id = $1",
+            registration_id,
+            checkout.session_id,
+            checkout.url,
         )
         held = contract.RegistrationHeld(
             producer=PRODUCER,

@@ -6,6 +6,7 @@ only when nobody waits does it go back to general sale."""
 import hashlib
 import json
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -14,6 +15,7 @@ import asyncpg
 
 from conference.adapters.capacity import available
 from conference.domain.model import RegistrationRefused
+from conference.service_layer.attendee_links import claim_url
 from conference.service_layer.deps import Deps
 from convene_contracts import CONFERENCE
 from convene_contracts import conference as contract
@@ -82,10 +84,10 @@ async def offer_freed_seat(deps: Deps, conn: Connection, ticket_type_id: UUID, s
                offered_shards = $4 WHERE id = $1""",
         entry_id, _hash(token), expires_at, json.dumps(shards),
     )  # fmt: skip
-    claim_url = f"{deps.settings.public_base_url}/waitlist/{entry_id}/claim?token={token}"
     await add_to_outbox(conn, CONFERENCE, contract.WaitlistOffered(
         producer=PRODUCER, correlation_id=uuid4(), payload=contract.WaitlistOfferedPayload(
-            **await _payload(conn, entry_id), claim_url=claim_url, offer_expires_at=expires_at)))  # fmt: skip
+            **await _payload(conn, entry_id), claim_url=claim_url(deps, entry_id, token),
+            offer_expires_at=expires_at)))  # fmt: skip
     return True
 
 
@@ -94,6 +96,36 @@ async def give_back(deps: Deps, conn: Connection, ticket_type_id: UUID, shards: 
     if not await offer_freed_seat(deps, conn, ticket_type_id, shards, now):
         for pool_id, shard in shards:
             await deps.capacity.release(conn, UUID(pool_id), shard)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A seat kept for one person on the waitlist, as the claim page shows it."""
+
+    entry_id: UUID
+    conference_id: UUID
+    conference_name: str
+    time_zone: str
+    ticket_type_name: str
+    name: str
+    expires_at: datetime
+    open: bool  # still offered and in time; False once claimed, expired or passed on
+
+
+async def offer(deps: Deps, entry_id: UUID, token: str) -> Offer | None:
+    """The offer this claim link is for, without claiming it; None if the link is not right."""
+    row = await deps.pool.fetchrow(
+        """SELECT w.*, c.name AS conference_name, c.time_zone, t.name AS ticket_type_name
+           FROM waitlist_entries w JOIN conferences c ON c.id = w.conference_id
+           JOIN ticket_types t ON t.id = w.ticket_type_id
+           WHERE w.id = $1 AND w.offer_token_sha256 = $2""",
+        entry_id, _hash(token),
+    )  # fmt: skip
+    if row is None:
+        return None
+    still_open = row["status"] == "offered" and row["offer_expires_at"] > deps.clock()
+    return Offer(row["id"], row["conference_id"], row["conference_name"], row["time_zone"], row["ticket_type_name"],
+                 row["name"], row["offer_expires_at"], still_open)  # fmt: skip
 
 
 async def claim(conn: Connection, entry_id: UUID, token: str, now: datetime) -> tuple[UUID, str, str, list[list[Any]]]:

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, Query, Request, status
 
 from convene_delivery.http import Operator, runtime_of
-from notifications.service_layer import delivery_log
+from notifications.service_layer import delivery_log, preferences
 from notifications.service_layer.intake import Intake
 
 router = APIRouter()
@@ -48,17 +48,16 @@ def _checked(request: Request, email: str, sig: str) -> Intake:
 @router.get("/unsubscribe", tags=["people"], summary="Whether this address gets reminders (the link's landing)")
 async def unsubscribe_status(request: Request, email: str, sig: str) -> dict[str, Any]:
     intake = _checked(request, email, sig)
-    gone = await intake.pool.fetchval("SELECT EXISTS (SELECT 1 FROM unsubscribes WHERE email = $1)", email.lower())
-    return {"email": email.lower(), "unsubscribed": gone}
+    return {"email": email.lower(), "unsubscribed": await preferences.is_unsubscribed(intake.pool, email)}
 
 
+# RFC 8058's one-click path: mail clients post `List-Unsubscribe=One-Click` here with no cookie
+# and no CSRF token, so the signed address in the query is the whole check. The page people open
+# from the email's footer (/mail/unsubscribe) is a separate, CSRF-protected form.
 @router.post("/unsubscribe", tags=["people"], summary="Stop reminders (also the one-click List-Unsubscribe-Post)")
 async def unsubscribe(request: Request, email: str, sig: str) -> dict[str, Any]:
     intake = _checked(request, email, sig)
-    first = await intake.pool.fetchval(
-        "INSERT INTO unsubscribes (email) VALUES ($1) ON CONFLICT DO NOTHING RETURNING true", email.lower()
-    )
-    if not first:
+    if not await preferences.unsubscribe(intake.pool, email):
         raise HTTPException(409, "this address is unsubscribed already")
     return {
         "email": email.lower(),

@@ -37,8 +37,14 @@ class Intake:
         return hmac.new(key, f"unsubscribe:{email.lower()}".encode(), hashlib.sha256).hexdigest()[:32]
 
     def unsubscribe_url(self, email: str) -> str:
+        """The one-click address of the List-Unsubscribe header (RFC 8058): mail clients post to it."""
         query = urlencode({"email": email.lower(), "sig": self.unsubscribe_signature(email)})
         return f"{self.settings.public_base_url}/unsubscribe?{query}"
+
+    def unsubscribe_page_url(self, email: str) -> str:
+        """The footer's link: a page that says what unsubscribing means and asks to confirm."""
+        query = urlencode({"email": email.lower(), "sig": self.unsubscribe_signature(email)})
+        return f"{self.settings.notifications_pages_url}/mail/unsubscribe?{query}"
 
     async def take_in(self, event: Event) -> None:
         await apply_once(self.pool, CONSUMER, event, self._owe(event))
@@ -69,9 +75,9 @@ class Intake:
                     if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM unsubscribes WHERE email = $1)",
                                            owed.recipient.lower()):  # fmt: skip
                         continue  # they asked not to get reminders; receipts still go
-                    url = self.unsubscribe_url(owed.recipient)
-                    values["unsubscribe_url"] = url
-                    headers = {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+                    values["unsubscribe_url"] = self.unsubscribe_page_url(owed.recipient)
+                    headers = {"List-Unsubscribe": f"<{self.unsubscribe_url(owed.recipient)}>",
+                               "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}  # fmt: skip
                 email = self.renderer.render(event.event_type, owed.recipient, **values)
                 delivery_id = await conn.fetchval(
                     """INSERT INTO deliveries (id, event_id, event_type, template, recipient, subject, body_text,
