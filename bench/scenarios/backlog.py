@@ -115,8 +115,10 @@ def run() -> dict[str, Any]:
     try:
         asyncio.run(_produce(events))
         started = time.perf_counter()
-        restart_service("notifications", SMTP_PORT=str(SINK_PORT), SEND_RATE_PER_SECOND="100000",
-                        LOG_LEVEL="WARNING", **_bench_env())  # fmt: skip
+        # Two processes: on 2 cores that drained 20,000 events at 561 emails/s against 475 with one.
+        settings = {"SMTP_PORT": str(SINK_PORT), "SEND_RATE_PER_SECOND": "100000", "LOG_LEVEL": "WARNING",
+                    "HTTP_WORKERS": "2"} | _bench_env()  # fmt: skip
+        restart_service("notifications", **settings)
         while dump.read() < owed.total():
             time.sleep(0.2)
         seconds = time.perf_counter() - started
