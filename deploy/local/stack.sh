@@ -61,6 +61,7 @@ print_pages() {
   say "  operator sign-in               $membership/membership/operator/sign-in"
   say "                                 $conference/events/operator/sign-in"
   say "                                 $notifications/mail/operator/sign-in"
+  say "  members dashboard (operators)  $membership/membership/operator"
   say "  conferences (operators)        $conference/events/operator"
   say "  check-in screen                $conference/events/operator/check-in"
   say "  email delivery log             $notifications/mail/operator/deliveries"
