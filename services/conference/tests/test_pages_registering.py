@@ -88,8 +88,13 @@ async def test_registering_holds_the_places_and_shows_the_payment_page_with_the_
     assert pay.status_code == 200
     assert "Pay 450.00 USD with Stripe" in pay.text
     assert re.search(r'<time data-countdown datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"', pay.text)
-    checkout = await conference.deps.pool.fetchval("SELECT checkout_url FROM registrations")
-    assert f'href="{escape(checkout)}"' in pay.text
+    pay_link = sent.headers["location"].replace("/pay?", "/checkout?")
+    assert f'href="{escape(pay_link)}"' in pay.text
+    to_stripe = await conference.client.get(pay_link)
+    assert to_stripe.status_code == 303
+    assert to_stripe.headers["location"] == await conference.deps.pool.fetchval(
+        "SELECT checkout_url FROM registrations"
+    )
     answers_kept = await conference.deps.pool.fetchval("SELECT answers::text FROM attendees")
     assert '"role": "Dispatcher"' in answers_kept
     assert '"first_time": false' in answers_kept

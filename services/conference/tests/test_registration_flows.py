@@ -3,6 +3,7 @@ from Kafka (C3, C4, C5, C13; reliability properties 1, 2, 5, 17, 19)."""
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID, uuid4
 
 import pytest
@@ -30,10 +31,20 @@ async def test_register_then_pay_confirms_with_a_ticket_code_and_an_event(confer
     _, _, registration = await held(conference)
     assert registration["status"] == "held"
     assert registration["amount_minor"] == 45000  # not a member
-    assert registration["checkout_url"].startswith("https://")
     registration_id = str(registration["registration_id"])
     [held_event] = await published("conference.registration_held", registration_id=registration_id)
     assert held_event.payload["checkout_url"] == registration["checkout_url"]
+    # The pay link opens Stripe Checkout (stripe-mock's here) on the first visit, the same one after.
+    link = urlsplit(registration["checkout_url"])
+    assert link.path == f"/events/registrations/{registration_id}/checkout"
+    first = await conference.client.get(f"{link.path}?{link.query}")
+    assert first.status_code == 303
+    assert first.headers["location"].startswith("https://")
+    again = await conference.client.get(f"{link.path}?{link.query}")
+    assert again.headers["location"] == first.headers["location"]
+    stored = await conference.deps.pool.fetchrow("SELECT * FROM registrations WHERE id = $1", UUID(registration_id))
+    assert stored is not None
+    assert (stored["checkout_url"], stored["checkout_session_id"][:3]) == (first.headers["location"], "cs_")
 
     paid = await conference.pay(registration_id, 45000)
     assert paid.json()["outcome"] == "confirmed"
@@ -264,3 +275,36 @@ async def test_seat_holders_count_as_members_until_the_organization_lapses(confe
         return not await pricing(officer) and not await pricing(p.email)
 
     await wait_until(lapsed_now)
+
+
+async def test_the_pay_link_of_an_ended_hold_opens_no_checkout(conference: Conference) -> None:
+    _, _, registration = await held(conference)
+    registration_id = UUID(str(registration["registration_id"]))
+    await conference.deps.pool.execute(
+        "UPDATE registrations SET hold_expires_at = now() - interval '1 second' WHERE id = $1", registration_id
+    )
+    link = urlsplit(registration["checkout_url"])
+    answer = await conference.client.get(f"{link.path}?{link.query}")
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith(f"/events/registrations/{registration_id}/pay?")
+    stored = await conference.deps.pool.fetchval("SELECT checkout_session_id FROM registrations WHERE id = $1",
+                                                 registration_id)  # fmt: skip
+    assert stored is None
+
+
+async def test_when_stripe_does_not_answer_the_hold_stays_and_the_pay_page_says_try_again(database: str) -> None:
+    async with running(database, stripe_api_base="http://127.0.0.1:9") as conference:  # nothing listens there
+        _, _, registration = await held(conference)
+        registration_id = UUID(str(registration["registration_id"]))
+        link = urlsplit(registration["checkout_url"])
+        answer = await conference.client.get(f"{link.path}?{link.query}")
+        assert answer.status_code == 503
+        assert "Stripe did not answer just now" in answer.text
+        assert "Your places are still held" in answer.text
+        assert await conference.status(str(registration_id)) == "held"
+        assert (
+            await conference.deps.pool.fetchval(
+                "SELECT checkout_session_id FROM registrations WHERE id = $1", registration_id
+            )
+            is None
+        )

@@ -48,9 +48,10 @@ class StripeGateway:
             "success_url": success_url,
             "cancel_url": cancel_url,
         }
-        session = await call_stripe(
-            self._client.v1.checkout.sessions.create_async, params, f"checkout:registration:{registration_id}"
-        )
+        # The key names the registration and the session's expiry: a retry of the same request is one
+        # session, while a later visit (a later expiry, after an answer that never came) is a new one.
+        key = f"checkout:registration:{registration_id}:{params['expires_at']}"
+        session = await call_stripe(self._client.v1.checkout.sessions.create_async, params, key)
         return Checkout(session.id, session.url or "")
 
     async def expire_checkout(self, session_id: str) -> None:

@@ -170,50 +170,67 @@ async def register(
         if total == 0:  # free and complimentary tickets need no Stripe (C13)
             await _confirm(deps, conn, registration_id, now, payment_intent=None, correlation_id=correlation_id)
             return Held(registration_id, RegistrationStatus.CONFIRMED, 0, conference["currency"], hold_expires_at, None)
-    # The seats are held and committed; Stripe is asked outside the transaction.
-    lines = [(f"{conference['name']}: {t.name} ({', '.join(t.ticket_types)})", 0) for t in tickets]
-    amounts = await _attendee_amounts(deps, registration_id)
-    lines = [(name, amounts[t.attendee_id]) for (name, _), t in zip(lines, tickets, strict=True)]
-    try:
+        # Stripe is not asked on the hold's path: the link opens Checkout when the attendee follows
+        # it (open_checkout). A rush of holds then costs one transaction each (docs/benchmarks.md, B1).
+        pay_link = registration_url(deps, registration_id, "/checkout")
+        held = contract.RegistrationHeld(
+            producer=PRODUCER,
+            correlation_id=correlation_id,
+            payload=contract.RegistrationHeldPayload(
+                **facts.model_dump(), hold_expires_at=hold_expires_at, checkout_url=pay_link
+            ),
+        )
+        await add_to_outbox(conn, CONFERENCE, held)
+    return Held(registration_id, RegistrationStatus.HELD, total, conference["currency"], hold_expires_at, pay_link)
+
+
+class NotPayable(Exception):
+    """The registration is not waiting for payment any more (paid, cancelled, or its hold ended)."""
+
+
+async def open_checkout(deps: Deps, registration_id: UUID) -> str:
+    """Stripe Checkout for a held registration: made on the first visit, the same one after.
+
+    The row stays locked while Stripe answers, so two clicks never make two sessions. Stripe
+    needs at least 30 minutes, so the session may outlive the hold: the hold sweeper closes it
+    when the hold ends, and a payment that still lands is confirmed again or refunded (C5)."""
+    now = deps.clock()
+    async with deps.pool.acquire() as conn, conn.transaction():
+        r = await conn.fetchrow(
+            """SELECT r.*, c.name AS conference_name FROM registrations r JOIN conferences c ON c.id = r.conference_id
+               WHERE r.id = $1 FOR UPDATE OF r""",
+            registration_id,
+        )
+        if r is None or r["status"] != RegistrationStatus.HELD.value or r["hold_expires_at"] <= now:
+            raise NotPayable(registration_id)
+        if r["checkout_url"]:
+            return str(r["checkout_url"])
+        rows = await conn.fetch(
+            """SELECT a.id, a.name, string_agg(t.name, ', ' ORDER BY t.name) AS tickets, sum(p.price_minor) AS amount
+               FROM attendees a JOIN attendee_tickets p ON p.attendee_id = a.id
+               JOIN ticket_types t ON t.id = p.ticket_type_id
+               WHERE a.registration_id = $1 GROUP BY a.id, a.name ORDER BY a.name, a.id""",
+            registration_id,
+        )
+        lines = [(f"{r['conference_name']}: {a['name']} ({a['tickets']})", int(a["amount"])) for a in rows]
         checkout = await deps.stripe.checkout(
             registration_id,
-            payer_email,
+            r["payer_email"],
             [line for line in lines if line[1] > 0],
-            conference["currency"],
-            max(hold_expires_at, now + STRIPE_MINIMUM_CHECKOUT),
+            r["currency"],
+            max(r["hold_expires_at"], now + STRIPE_MINIMUM_CHECKOUT),
             # Back from Stripe: paid, to the registration page (it waits for the webhook); not paid,
             # to the payment page, which still has the Pay button while the hold lasts.
             success_url=registration_url(deps, registration_id),
             cancel_url=registration_url(deps, registration_id, "/pay"),
         )
-    except Exception:
-        await release(deps, registration_id, RegistrationStatus.EXPIRED, correlation_id, announce=False)
-        raise
-    async with deps.pool.acquire() as conn, conn.transaction():
         await conn.execute(
             "UPDATE registrations SET checkout_session_id = $2, checkout_url = $3 WHERE id = $1",
             registration_id,
             checkout.session_id,
             checkout.url,
         )
-        held = contract.RegistrationHeld(
-            producer=PRODUCER,
-            correlation_id=correlation_id,
-            payload=contract.RegistrationHeldPayload(
-                **facts.model_dump(), hold_expires_at=hold_expires_at, checkout_url=checkout.url
-            ),
-        )
-        await add_to_outbox(conn, CONFERENCE, held)
-    return Held(registration_id, RegistrationStatus.HELD, total, conference["currency"], hold_expires_at, checkout.url)
-
-
-async def _attendee_amounts(deps: Deps, registration_id: UUID) -> dict[UUID, int]:
-    rows = await deps.pool.fetch(
-        """SELECT a.id, sum(t.price_minor) AS amount FROM attendees a JOIN attendee_tickets t ON t.attendee_id = a.id
-           WHERE a.registration_id = $1 GROUP BY a.id""",
-        registration_id,
-    )
-    return {r["id"]: int(r["amount"]) for r in rows}
+        return checkout.url
 
 
 async def _take_seat(deps: Deps, conn: Connection, conference: Any, ticket: TicketType) -> list[list[Any]]:

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from conference.domain.model import RegistrationRefused, RegistrationStatus
 from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.pages.common import registration_or_404
-from conference.service_layer import attendee
+from conference.service_layer import attendee, registration
 from conference.service_layer.attendee_links import registration_path
 from conference.service_layer.checkin import qr_png
 from convene_delivery.payments import PaymentProviderUnavailable
@@ -55,6 +55,23 @@ async def payment_page(registration_id: UUID, request: Request, pages: PagesOf, 
     now = deps.clock()
     return pages.render(request, "pay.html", registration=found, token=token, now=now,
                         hold_over=found.hold_expires_at <= now, section="conferences")  # fmt: skip
+
+
+@router.get("/{registration_id:uuid}/checkout")
+async def checkout(registration_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
+                   token: Token = None) -> Response:  # fmt: skip
+    """The pay link (the Pay button, the held email, the API's checkout_url): opens Stripe
+    Checkout for the hold, made on the first visit and the same one after."""
+    found = await registration_or_404(deps, registration_id, token)
+    try:
+        return pages.redirect(await registration.open_checkout(deps, registration_id))
+    except registration.NotPayable:  # paid, cancelled or the hold ended: the payment page says which
+        return pages.redirect(registration_path(deps, registration_id, "/pay"))
+    except PaymentProviderUnavailable:
+        now = deps.clock()
+        over = found.hold_expires_at <= now
+        return pages.render(request, "pay.html", status=503, registration=found, token=token, now=now,
+                            hold_over=over, stripe_down=True, section="conferences")  # fmt: skip
 
 
 @router.get("/{registration_id:uuid}/cancel")
