@@ -66,6 +66,12 @@ def restart_service(service: str, **overrides: str) -> None:
     pid_file.write_text(str(process.process.pid))
 
 
+def settings_from_environment(prefix: str) -> dict[str, str]:
+    """A service's settings for one benchmark run, from variables such as
+    BENCH_CONFERENCE_HTTP_WORKERS=2 (prefix BENCH_CONFERENCE_): {"HTTP_WORKERS": "2"}."""
+    return {k.removeprefix(prefix): v for k, v in os.environ.items() if k.startswith(prefix)}
+
+
 def post(service: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
     response = httpx.post(f"{url(service)}{path}", json=body, headers=OPERATOR, timeout=30)
     response.raise_for_status()

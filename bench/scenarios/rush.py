@@ -19,7 +19,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from bench.stack import PG_BIN, POSTGRES, post, restart_service, rss_mb, service_pid
+from bench.stack import PG_BIN, POSTGRES, post, restart_service, rss_mb, service_pid, settings_from_environment
 
 SEATS, PEOPLE, CONNECTIONS, THREADS = 1000, 5000, 64, 2
 LUA = Path(__file__).with_name("rush.lua")
@@ -27,9 +27,7 @@ LUA = Path(__file__).with_name("rush.lua")
 
 def prepare() -> None:
     """Every request comes from one address: lift the per-client limit for the run."""
-    overrides = {
-        k.removeprefix("BENCH_CONFERENCE_"): v for k, v in os.environ.items() if k.startswith("BENCH_CONFERENCE_")
-    }  # fmt: skip  (e.g. BENCH_CONFERENCE_HTTP_WORKERS=2)
+    overrides = settings_from_environment("BENCH_CONFERENCE_")  # e.g. BENCH_CONFERENCE_HTTP_WORKERS=2
     restart_service("conference", RATE_LIMIT_PER_MINUTE="100000000", LOG_LEVEL="WARNING", **overrides)
 
 

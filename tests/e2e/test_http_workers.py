@@ -1,12 +1,9 @@
 """HTTP_WORKERS > 1: one service, several processes on one port, all serving and all stopping."""
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
-import pytest
 
-from tests.support.databases import create_database, drop_database
 from tests.support.services import service_process
 from tests.support.stack import kafka_bootstrap, stripe_api_base
 
@@ -15,13 +12,6 @@ def workers_of(pid: int) -> list[int]:
     """uvicorn's worker processes (multiprocessing also starts a resource tracker: not a worker)."""
     children = [int(c) for t in Path(f"/proc/{pid}/task").iterdir() for c in (t / "children").read_text().split()]
     return [c for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
-
-
-@pytest.fixture
-async def database() -> AsyncIterator[str]:
-    dsn = await create_database("workers")
-    yield dsn
-    await drop_database(dsn)
 
 
 def test_two_http_workers_serve_one_port_and_stop_with_the_service(database: str, tmp_path: Path) -> None:
