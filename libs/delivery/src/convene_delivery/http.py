@@ -22,7 +22,7 @@ def runtime_of(request: Request) -> Runtime:
     return runtime
 
 
-def pool_of(request: Request) -> asyncpg.Pool:
+async def pool_of(request: Request) -> asyncpg.Pool:  # async: FastAPI runs plain functions on a worker thread
     return runtime_of(request).pool
 
 

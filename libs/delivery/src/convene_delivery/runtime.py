@@ -62,12 +62,21 @@ class ServiceSpec:
     description: str = ""
 
 
+async def _session_kept(conn: asyncpg.Connection) -> None:
+    """What a connection going back to the pool needs beyond asyncpg's rollback of an open
+    transaction: nothing. Convene never changes session state on a pooled connection (no SET,
+    LISTEN, cursor or session-level lock: listeners and the relay's leader lock have connections
+    of their own), so asyncpg's default reset query would cost a round trip per use for nothing."""
+
+
 async def connect_pool(dsn: str, wait_seconds: float) -> asyncpg.Pool:
     """Opens the pool, waiting for Postgres to accept connections (it may start after us)."""
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            pool: asyncpg.Pool = await asyncpg.create_pool(dsn, min_size=1, max_size=10, command_timeout=10)
+            pool: asyncpg.Pool = await asyncpg.create_pool(
+                dsn, min_size=1, max_size=10, command_timeout=10, reset=_session_kept
+            )
             return pool
         except OUTAGES:
             if time.monotonic() > deadline:

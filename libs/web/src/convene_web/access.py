@@ -41,7 +41,7 @@ class TooManyAttempts(Exception):
         self.retry_after = retry_after
 
 
-def require_member_page(request: Request) -> Session:
+async def require_member_page(request: Request) -> Session:
     session = current_session(request)
     if session is None or not session.is_member:
         back = quote(here(request, pages_of(request).base_url), safe="")
@@ -49,7 +49,7 @@ def require_member_page(request: Request) -> Session:
     return session
 
 
-def require_operator_page(request: Request) -> Session:
+async def require_operator_page(request: Request) -> Session:
     session = current_session(request)
     if session is None:
         query = f"?{request.url.query}" if request.url.query else ""

@@ -122,7 +122,11 @@ def pages_of(request: Request) -> Pages:
     return pages
 
 
-PagesOf = Annotated[Pages, Depends(pages_of)]
+async def _pages(request: Request) -> Pages:  # async: FastAPI runs plain functions on a worker thread
+    return pages_of(request)
+
+
+PagesOf = Annotated[Pages, Depends(_pages)]
 
 
 def install_pages(runtime: Runtime, prefix: str, templates: Path | None = None) -> Pages:

@@ -5,15 +5,14 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 
-from conference.domain.model import RegistrationRefused
+from conference.domain.model import RegistrationRefused, SoldOut
 from conference.service_layer.catalog import NotFound
 from conference.service_layer.deps import Deps
-from conference.service_layer.registration import SoldOut
 from convene_delivery.http import runtime_of
 from convene_delivery.payments import PaymentProviderUnavailable
 
 
-def deps_of(request: Request) -> Deps:
+async def deps_of(request: Request) -> Deps:  # async: FastAPI runs plain functions on a worker thread
     deps: Deps = runtime_of(request).extras["deps"]
     return deps
 

@@ -14,12 +14,12 @@ from membership.service_layer.events import Context
 from membership.service_layer.sign_in import member_of_session
 
 
-def deps_of(request: Request) -> Deps:
+async def deps_of(request: Request) -> Deps:  # async: FastAPI runs plain functions on a worker thread
     deps: Deps = runtime_of(request).extras["deps"]
     return deps
 
 
-def request_context(request: Request) -> Context:
+async def request_context(request: Request) -> Context:
     """Every event a request causes shares one correlation id (taken from X-Correlation-ID)."""
     try:
         return Context(UUID(request.headers.get("x-correlation-id", "")))
@@ -29,7 +29,7 @@ def request_context(request: Request) -> Context:
 
 async def signed_in_member(request: Request, credentials: Credentials) -> UUID:
     if credentials is not None:
-        member_id = await member_of_session(deps_of(request), credentials.credentials)
+        member_id = await member_of_session(await deps_of(request), credentials.credentials)
         if member_id is not None:
             return member_id
     raise HTTPException(401, "sign in with the link we email you", headers={"WWW-Authenticate": "Bearer"})
