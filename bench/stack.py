@@ -1,6 +1,7 @@
 """Where the local stack (./convene up) listens, and small helpers to talk to it."""
 
 import os
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -64,6 +65,24 @@ def restart_service(service: str, **overrides: str) -> None:
     process.start()  # waits for /readyz, and fails early if the process exits
     assert process.process is not None
     pid_file.write_text(str(process.process.pid))
+
+
+SINK_PORT = 2525
+SINK_DIR = ROOT / ".local" / "dev" / "bench-sink"
+
+
+def start_smtp_sink() -> tuple[subprocess.Popen[bytes], Path]:
+    """Postfix's smtp-sink, a receiver far faster than any sender here: the SMTP server is outside
+    the system under test, and the stack's own mailbox (aiosmtpd writing a Maildir) is not."""
+    shutil.rmtree(SINK_DIR, ignore_errors=True)
+    SINK_DIR.mkdir(parents=True)
+    SINK_DIR.chmod(0o777)  # smtp-sink drops to nobody before it writes the dump
+    dump = SINK_DIR / "dump"
+    sink = subprocess.Popen(  # noqa: S603
+        ["/usr/sbin/smtp-sink", "-u", "nobody", "-D", str(dump), f"127.0.0.1:{SINK_PORT}", "1024"],
+        stdout=subprocess.DEVNULL,
+    )
+    return sink, dump
 
 
 def settings_from_environment(prefix: str) -> dict[str, str]:

@@ -9,8 +9,6 @@ email owed, both measured here, outside the service.
 
 import asyncio
 import os
-import shutil
-import subprocess
 import time
 from collections import Counter
 from pathlib import Path
@@ -20,18 +18,24 @@ from uuid import UUID, uuid4
 import asyncpg
 from aiokafka import AIOKafkaProducer
 
-from bench.stack import KAFKA, POSTGRES, ROOT, restart_service, settings_from_environment, stop_service
+from bench.stack import (
+    KAFKA,
+    POSTGRES,
+    SINK_PORT,
+    restart_service,
+    settings_from_environment,
+    start_smtp_sink,
+    stop_service,
+)
 from convene_contracts import Event
 from notifications.domain.catalog import KINDS
 from tests.support.samples import sample_events
 from tests.support.waiting import wait_until
 
 EVENTS = int(os.environ.get("B4_EVENTS", "50000"))  # fewer for a quick look while profiling
-SINK_PORT = 2525
 # A mix like a real flood: renewal reminders and receipts, tickets with QR and calendar invite.
 MIX = ("membership.expiring_soon", "membership.renewed", "conference.registration_confirmed",
        "conference.checked_in")  # fmt: skip
-SINK_DIR = ROOT / ".local" / "dev" / "bench-sink"
 
 
 def _events(run: str) -> list[Event]:
@@ -56,18 +60,6 @@ async def _produce(events: list[Event]) -> None:
         await producer.flush()
     finally:
         await producer.stop()
-
-
-def _start_sink() -> tuple[subprocess.Popen[bytes], Path]:
-    shutil.rmtree(SINK_DIR, ignore_errors=True)
-    SINK_DIR.mkdir(parents=True)
-    SINK_DIR.chmod(0o777)  # smtp-sink drops to nobody before it writes the dump
-    dump = SINK_DIR / "dump"
-    sink = subprocess.Popen(  # noqa: S603
-        ["/usr/sbin/smtp-sink", "-u", "nobody", "-D", str(dump), f"127.0.0.1:{SINK_PORT}", "1024"],
-        stdout=subprocess.DEVNULL,
-    )
-    return sink, dump
 
 
 class Dump:
@@ -107,7 +99,7 @@ def run() -> dict[str, Any]:
     events = _events(run_id)
     owed = _owed(events)
     stop_service("notifications")
-    sink, path = _start_sink()
+    sink, path = start_smtp_sink()
     dump = Dump(path, run_id)
     try:
         asyncio.run(_produce(events))

@@ -32,6 +32,38 @@ async def test_500_people_racing_for_100_seats_get_exactly_100(conference: Confe
         assert await available(conn, UUID(free)) == 0
 
 
+async def test_500_people_racing_for_100_paid_seats_hold_exactly_100_each_with_its_event(
+    conference: Conference,
+) -> None:
+    """Paid single tickets take the one-statement hold (service_layer/holding.py)."""
+    conference_id = await conference.conference()
+    paid = await conference.ticket_type(conference_id, capacity=100)
+    outcomes = await rush(conference, conference_id, paid, people=500)
+    assert outcomes == Counter({201: 100, 409: 400})
+    pool = conference.deps.pool
+    assert await pool.fetchval("SELECT sum(taken) FROM capacity_shards WHERE pool_id = $1", UUID(paid)) == 100
+    held = await pool.fetch("SELECT id FROM registrations WHERE status = 'held'")
+    assert len(held) == 100
+    assert await pool.fetchval("SELECT count(*) FROM attendee_tickets WHERE ticket_type_id = $1", UUID(paid)) == 100
+    events = await pool.fetch("SELECT message_key FROM outbox WHERE event_type = 'conference.registration_held'")
+    assert sorted(e["message_key"] for e in events) == sorted(str(r["id"]) for r in held)
+
+
+async def test_a_hold_waits_for_busy_shards_instead_of_answering_sold_out(conference: Conference) -> None:
+    """Every shard with room locked by holds in flight: the one-statement hold finds none free
+    and the hold waits in the general path until one is released."""
+    conference_id = await conference.conference()
+    paid = await conference.ticket_type(conference_id, capacity=100)
+    async with conference.deps.pool.acquire() as blocker, blocker.transaction():
+        await blocker.execute("SELECT 1 FROM capacity_shards WHERE pool_id = $1 FOR UPDATE", UUID(paid))
+        pending = asyncio.create_task(conference.register(conference_id, [paid]))
+        await asyncio.sleep(0.5)
+        assert not pending.done()  # neither sold out nor held while every shard is busy
+    response = await pending
+    assert response.status_code == 201, response.text
+    assert await conference.deps.pool.fetchval("SELECT count(*) FROM registrations") == 1
+
+
 async def test_the_whole_conferences_capacity_holds_across_ticket_types(conference: Conference) -> None:
     conference_id = await conference.conference(capacity=30)
     day_one = await conference.ticket_type(conference_id, capacity=25, member_price_minor=0, non_member_price_minor=0)

@@ -26,6 +26,14 @@ class RegistrationRefused(Exception):
         self.field = field
 
 
+class SoldOut(Exception):
+    """No capacity left for this ticket type (or the conference): the waitlist is open."""
+
+    def __init__(self, ticket_type_id: UUID, name: str) -> None:
+        super().__init__(f"{name} is sold out: join the waitlist")
+        self.ticket_type_id = ticket_type_id
+
+
 @dataclass(frozen=True)
 class TicketType:
     id: UUID

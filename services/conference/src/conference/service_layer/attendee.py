@@ -6,8 +6,8 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from conference.domain.model import RefundPolicy, RegistrationStatus, require
+from conference.service_layer import holding, waitlist
 from conference.service_layer import registration as reg
-from conference.service_layer import waitlist
 from conference.service_layer.catalog import NotFound
 from conference.service_layer.deps import Deps
 from convene_contracts import CONFERENCE
@@ -78,15 +78,15 @@ async def cancel(deps: Deps, registration_id: UUID) -> int:
     return due
 
 
-async def claim_offer(deps: Deps, entry_id: UUID, token: str) -> reg.Held:
+async def claim_offer(deps: Deps, entry_id: UUID, token: str) -> holding.Held:
     """The person offered a freed seat takes it: a registration holding exactly that seat."""
     now = deps.clock()
     async with deps.pool.acquire() as conn, conn.transaction():
         ticket_type_id, name, email, shards = await waitlist.claim(conn, entry_id, token, now)
         conference_id = await conn.fetchval("SELECT conference_id FROM ticket_types WHERE id = $1", ticket_type_id)
     try:
-        return await reg.register(deps, uuid4(), conference_id, name, email,
-                                  [reg.AttendeeIn(name, email, [ticket_type_id], {})], None,
+        return await holding.register(deps, uuid4(), conference_id, name, email,
+                                  [holding.AttendeeIn(name, email, [ticket_type_id], {})], None,
                                   reserved={ticket_type_id: shards})  # fmt: skip
     except Exception:
         async with deps.pool.acquire() as conn, conn.transaction():  # never lose the kept seat

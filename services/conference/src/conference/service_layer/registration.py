@@ -1,27 +1,17 @@
-"""Registering (C3, C4, C5, C6, C9, C13): a hold takes capacity at once, payment confirms it,
-time releases it. Each change runs in one transaction with its outbox event."""
+"""After the hold (C5, C6): payment confirms a registration, time releases it, a late payment is
+confirmed again or refunded. Each change runs in one transaction with its outbox event. Holds
+themselves are made in holding.py."""
 
 import json
 import logging
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 from uuid import UUID, uuid4
 
-from conference.domain.model import (
-    DiscountCode,
-    RegistrationRefused,
-    RegistrationStatus,
-    TicketKind,
-    TicketType,
-    priced_tickets,
-)
-from conference.domain.questions import check_answers
+from conference.domain.model import RegistrationStatus, SoldOut
 from conference.service_layer import waitlist
 from conference.service_layer.attendee_links import registration_url
 from conference.service_layer.deps import Deps
-from conference.service_layer.members import is_member
 from convene_contracts import CONFERENCE, Event
 from convene_contracts import conference as contract
 from convene_delivery.outbox import add_to_outbox
@@ -30,158 +20,6 @@ from convene_delivery.postgres import Connection
 log = logging.getLogger(__name__)
 PRODUCER = "conference"
 STRIPE_MINIMUM_CHECKOUT = timedelta(minutes=31)  # Stripe refuses sessions that expire sooner
-
-
-class SoldOut(Exception):
-    """No capacity left for this ticket type (or the conference): the waitlist is open."""
-
-    def __init__(self, ticket_type_id: UUID, name: str) -> None:
-        super().__init__(f"{name} is sold out: join the waitlist")
-        self.ticket_type_id = ticket_type_id
-
-
-@dataclass(frozen=True)
-class AttendeeIn:
-    name: str
-    email: str
-    ticket_type_ids: list[UUID]
-    answers: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Held:
-    registration_id: UUID
-    status: RegistrationStatus
-    amount_minor: int
-    currency: str
-    hold_expires_at: datetime
-    checkout_url: str | None
-
-
-def _ticket_type(row: Any) -> TicketType:
-    return TicketType(
-        row["id"],
-        row["conference_id"],
-        row["name"],
-        TicketKind(row["kind"]),
-        row["capacity"],
-        row["member_price_minor"],
-        row["non_member_price_minor"],
-        row["early_member_price_minor"],
-        row["early_non_member_price_minor"],
-        row["early_bird_until"],
-    )
-
-
-async def register(
-    deps: Deps,
-    correlation_id: UUID,
-    conference_id: UUID,
-    payer_name: str,
-    payer_email: str,
-    attendees: list[AttendeeIn],
-    discount_code: str | None,
-    reserved: dict[UUID, list[list[Any]]] | None = None,
-    complimentary: bool = False,
-) -> Held:
-    """Holds seats for every attendee, all or nothing, then opens Stripe Checkout for the total."""
-    now = deps.clock()
-    async with deps.pool.acquire() as conn, conn.transaction():
-        conference = await conn.fetchrow("SELECT * FROM conferences WHERE id = $1", conference_id)
-        if conference is None:
-            raise RegistrationRefused("conference_id", "no such conference")
-        if conference["status"] != "open" or not (
-            conference["registration_opens_at"] <= now < conference["registration_closes_at"]
-        ):
-            raise RegistrationRefused("conference_id", "registration is not open now")
-        types = {
-            r["id"]: _ticket_type(r)
-            for r in await conn.fetch("SELECT * FROM ticket_types WHERE conference_id = $1", conference_id)
-        }
-        discount = await _use_discount(conn, conference_id, discount_code, now) if discount_code else None
-        registration_id, total = uuid4(), 0
-        hold_expires_at = now + timedelta(minutes=conference["hold_minutes"])
-        tickets: list[contract.AttendeeTicket] = []
-        attendee_rows, ticket_rows = [], []
-        for position, attendee in enumerate(attendees):
-            check_answers(json.loads(conference["questions"]), attendee.answers, f"attendees.{position}.answers")
-            chosen = [types.get(t) for t in attendee.ticket_type_ids]
-            if any(t is None for t in chosen):
-                raise RegistrationRefused(
-                    f"attendees.{position}.ticket_type_ids", "not a ticket type of this conference"
-                )
-            chosen_types = [t for t in chosen if t is not None]
-            member = await is_member(conn, attendee.email)
-            prices = priced_tickets(chosen_types, member=member, now=now, discount=discount)
-            if complimentary:  # an operator's comp: the seat is real, the price is nothing (C13)
-                prices = [0 for _ in prices]
-            attendee_id = uuid4()
-            attendee_rows.append(
-                (attendee_id, registration_id, attendee.name, attendee.email, json.dumps(attendee.answers), member)
-            )
-            for ticket, price in zip(chosen_types, prices, strict=True):
-                kept = (reserved or {}).pop(ticket.id, None)  # a waitlist claim brings its kept seat
-                shards = kept if kept is not None else await _take_seat(deps, conn, conference, ticket)
-                ticket_rows.append((attendee_id, ticket.id, price, json.dumps(shards)))
-                total += price
-            tickets.append(
-                contract.AttendeeTicket(
-                    attendee_id=attendee_id,
-                    name=attendee.name,
-                    email=attendee.email,
-                    ticket_types=[t.name for t in chosen_types],
-                )
-            )
-        await conn.execute(
-            """INSERT INTO registrations (id, conference_id, status, payer_name, payer_email, amount_minor, currency,
-                   discount_code_id, hold_expires_at) VALUES ($1, $2, 'held', $3, $4, $5, $6, $7, $8)""",
-            registration_id,
-            conference_id,
-            payer_name,
-            payer_email,
-            total,
-            conference["currency"],
-            discount.id if discount else None,
-            hold_expires_at,
-        )
-        await conn.executemany(
-            "INSERT INTO attendees (id, registration_id, name, email, answers, member_pricing)"
-            " VALUES ($1, $2, $3, $4, $5, $6)",
-            attendee_rows,
-        )
-        await conn.executemany(
-            "INSERT INTO attendee_tickets (attendee_id, ticket_type_id, price_minor, shards) VALUES ($1, $2, $3, $4)",
-            ticket_rows,
-        )
-        facts = contract.RegistrationFacts(
-            registration_id=registration_id,
-            conference_id=conference_id,
-            conference_name=conference["name"],
-            payer_name=payer_name,
-            payer_email=payer_email,
-            attendees=tickets,
-            amount_minor=total,
-            currency=conference["currency"],
-            manage_url=registration_url(deps, registration_id),
-            starts_on=conference["starts_on"],
-            ends_on=conference["ends_on"],
-            venue=conference["venue"] or None,
-        )
-        if total == 0:  # free and complimentary tickets need no Stripe (C13)
-            await _confirm(deps, conn, registration_id, now, payment_intent=None, correlation_id=correlation_id)
-            return Held(registration_id, RegistrationStatus.CONFIRMED, 0, conference["currency"], hold_expires_at, None)
-        # Stripe is not asked on the hold's path: the link opens Checkout when the attendee follows
-        # it (open_checkout). A rush of holds then costs one transaction each (docs/benchmarks.md, B1).
-        pay_link = registration_url(deps, registration_id, "/checkout")
-        held = contract.RegistrationHeld(
-            producer=PRODUCER,
-            correlation_id=correlation_id,
-            payload=contract.RegistrationHeldPayload(
-                **facts.model_dump(), hold_expires_at=hold_expires_at, checkout_url=pay_link
-            ),
-        )
-        await add_to_outbox(conn, CONFERENCE, held)
-    return Held(registration_id, RegistrationStatus.HELD, total, conference["currency"], hold_expires_at, pay_link)
 
 
 class NotPayable(Exception):
@@ -233,46 +71,6 @@ async def open_checkout(deps: Deps, registration_id: UUID) -> str:
         return checkout.url
 
 
-async def _take_seat(deps: Deps, conn: Connection, conference: Any, ticket: TicketType) -> list[list[Any]]:
-    """One unit of the conference's capacity (when it has one) and of the ticket type's; always in
-    that order, so two holds never wait on each other's rows crosswise."""
-    taken: list[list[Any]] = []
-    pools = [conference["id"]] if conference["capacity"] is not None and ticket.kind is TicketKind.MAIN else []
-    for pool_id in [*pools, ticket.id]:
-        shard = await deps.capacity.take(conn, pool_id)
-        if shard is None:
-            raise SoldOut(ticket.id, ticket.name if pool_id == ticket.id else "the conference")
-        taken.append([str(pool_id), shard])
-    return taken
-
-
-async def _use_discount(conn: Connection, conference_id: UUID, code: str, now: datetime) -> DiscountCode:
-    row = await conn.fetchrow(
-        "SELECT * FROM discount_codes WHERE conference_id = $1 AND code = $2", conference_id, code.strip().upper()
-    )
-    if row is None:
-        raise RegistrationRefused("discount_code", "no such code for this conference")
-    discount = DiscountCode(
-        row["id"],
-        row["code"],
-        row["percent_off"],
-        row["amount_off_minor"],
-        row["valid_from"],
-        row["valid_until"],
-        frozenset(row["ticket_type_ids"]) if row["ticket_type_ids"] is not None else None,
-    )
-    discount.check_valid(now)
-    # One statement decides: a use is taken only while uses remain (and the CHECK backs it).
-    if (
-        await conn.fetchval(
-            "UPDATE discount_codes SET used = used + 1 WHERE id = $1 AND used < max_uses RETURNING used", discount.id
-        )
-        is None
-    ):
-        raise RegistrationRefused("discount_code", "this code has been used up")
-    return discount
-
-
 async def _facts(deps: Deps, conn: Connection, registration_id: UUID) -> contract.RegistrationFacts:
     r = await conn.fetchrow(
         "SELECT r.*, c.name AS conference_name, c.starts_on, c.ends_on, c.venue FROM registrations r"
@@ -317,7 +115,7 @@ def new_ticket_code() -> str:
     return secrets.token_hex(5).upper()  # 10 hex characters: short to type, 2^40 to guess
 
 
-async def _confirm(
+async def confirm(
     deps: Deps, conn: Connection, registration_id: UUID, now: datetime, payment_intent: str | None, correlation_id: UUID
 ) -> None:
     await conn.execute(
@@ -396,7 +194,7 @@ async def confirm_payment(
             return "ignored"
         status = RegistrationStatus(row["status"])
         if status is RegistrationStatus.HELD:
-            await _confirm(deps, conn, registration_id, at, payment_intent, correlation_id)
+            await confirm(deps, conn, registration_id, at, payment_intent, correlation_id)
             return "confirmed"
         if status is not RegistrationStatus.EXPIRED:
             return "ignored"
@@ -428,7 +226,7 @@ async def confirm_payment(
                 ),
             )
         else:
-            await _confirm(deps, conn, registration_id, at, payment_intent, correlation_id)
+            await confirm(deps, conn, registration_id, at, payment_intent, correlation_id)
             return "confirmed late"
     # Committed first: the refund is owed whatever Stripe answers now; the idempotency key
     # (refund:<registration>) makes a retry of this call create one refund, never two.

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from conference.entrypoints.http.common import DepsOf
-from conference.service_layer import catalog, certificates, checkin, registration, reports
+from conference.service_layer import catalog, certificates, checkin, holding, reports
 from conference.service_layer.members import is_member
 from convene_delivery.http import Operator
 
@@ -170,7 +170,7 @@ class CompIn(Input):
 @router.post("/conferences/{conference_id}/comps", status_code=status.HTTP_201_CREATED,
              summary="Issue a complimentary registration: a real seat, no payment")  # fmt: skip
 async def issue_comp(conference_id: UUID, body: CompIn, deps: DepsOf) -> dict[str, Any]:
-    attendee = registration.AttendeeIn(body.name, body.email.lower(), body.ticket_type_ids, {})
-    held = await registration.register(deps, uuid4(), conference_id, body.name, body.email.lower(), [attendee], None,
+    attendee = holding.AttendeeIn(body.name, body.email.lower(), body.ticket_type_ids, {})
+    held = await holding.register(deps, uuid4(), conference_id, body.name, body.email.lower(), [attendee], None,
                                        complimentary=True)  # fmt: skip
     return {"registration_id": held.registration_id, "status": held.status}

@@ -9,11 +9,11 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from conference.domain.model import RegistrationRefused
+from conference.domain.model import RegistrationRefused, SoldOut
 from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.pages import registration_form
 from conference.entrypoints.pages.common import conference_or_404
-from conference.service_layer import registration
+from conference.service_layer import holding
 from conference.service_layer.attendee_links import registration_path
 from conference.service_layer.deps import Deps
 from conference.service_layer.members import is_member
@@ -87,11 +87,11 @@ async def register(conference_id: UUID, request: Request, pages: PagesOf, deps: 
     if asked is None:
         return await _form_page(request, pages, deps, conference, form, status=400)
     try:
-        held = await registration.register(deps, uuid4(), conference_id, asked.payer_name, asked.payer_email,
+        held = await holding.register(deps, uuid4(), conference_id, asked.payer_name, asked.payer_email,
                                            asked.attendees, asked.discount_code)  # fmt: skip
     except RegistrationRefused as refused:
         registration_form.place_refusal(form, refused, len(asked.attendees))
-    except registration.SoldOut as sold_out:
+    except SoldOut as sold_out:
         registration_form.place_sold_out(form, values, sold_out)
         return await _form_page(request, pages, deps, conference, form, status=409,
                                 sold_out=str(sold_out.ticket_type_id))  # fmt: skip

@@ -1,5 +1,5 @@
 """The registration form (C3, C9): one group of fields per attendee (name, email, ticket,
-add-ons, the conference's own questions), read into what `registration.register` takes, with
+add-ons, the conference's own questions), read into what `holding.register` takes, with
 a message for each field at fault. Field names: `a<i>_name`, `a<i>_email`, `a<i>_ticket`,
 `a<i>_addon_<ticket type>`, `a<i>_q_<question key>`; then `discount_code`, `payer_name`,
 `payer_email`, and `attendees` (how many)."""
@@ -12,8 +12,8 @@ from uuid import UUID
 
 from pydantic import EmailStr, TypeAdapter, ValidationError
 
-from conference.domain.model import RegistrationRefused, TicketKind, TicketType
-from conference.service_layer.registration import AttendeeIn, SoldOut
+from conference.domain.model import RegistrationRefused, SoldOut, TicketKind, TicketType
+from conference.service_layer.holding import AttendeeIn
 from convene_web.formatting import money
 from convene_web.forms import FormState
 

@@ -7,11 +7,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from conference.domain.model import RegistrationRefused
+from conference.domain.model import RegistrationRefused, SoldOut
 from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.pages.operator.common import SECTION, the_conference
-from conference.service_layer import operator_views, registration
-from conference.service_layer.registration import SoldOut
+from conference.service_layer import holding, operator_views
 from convene_web.access import OperatorPage
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import FormState, posted, validate
@@ -55,9 +54,9 @@ async def issue_comp(conference_id: UUID, request: Request, pages: PagesOf, deps
     await the_conference(deps, conference_id)
     comp, form = validate(Comp, posted(await request.form()), MESSAGES)
     if comp is not None:
-        attendee = registration.AttendeeIn(comp.name, comp.email.lower(), [comp.ticket_type], {})
+        attendee = holding.AttendeeIn(comp.name, comp.email.lower(), [comp.ticket_type], {})
         try:
-            held = await registration.register(deps, uuid4(), conference_id, comp.name, comp.email.lower(),
+            held = await holding.register(deps, uuid4(), conference_id, comp.name, comp.email.lower(),
                                                [attendee], None, complimentary=True)  # fmt: skip
         except SoldOut as sold_out:
             form.errors["ticket_type"] = f"{sold_out}".replace(": join the waitlist", "")
