@@ -19,9 +19,7 @@ from convene_delivery.postgres import Connection
 SHARDS = 16
 TAKE_DEADLINE_SECONDS = 10.0
 
-# One unit of pool $1 from a random shard with room that no hold in flight has locked; the shard,
-# or no row. Also the first step of a one-statement hold (service_layer/holding.py).
-TAKE_FREE_ROW = """
+_TAKE_FREE_ROW = """
     UPDATE capacity_shards SET taken = taken + 1
     WHERE (pool_id, shard) = (SELECT pool_id, shard FROM capacity_shards
                               WHERE pool_id = $1 AND taken < capacity
@@ -56,7 +54,7 @@ class ShardedCapacity:
         deadline = time.monotonic() + TAKE_DEADLINE_SECONDS
         attempt = 0
         while time.monotonic() < deadline:
-            shard: int | None = await conn.fetchval(TAKE_FREE_ROW, pool_id)
+            shard: int | None = await conn.fetchval(_TAKE_FREE_ROW, pool_id)
             if shard is not None:
                 return shard
             if await available(conn, pool_id) == 0:

@@ -9,6 +9,7 @@ import asyncpg
 from conference.adapters.capacity import Capacity, ShardedCapacity
 from conference.adapters.stripe_gateway import StripeGateway
 from conference.config import ConferenceSettings
+from conference.service_layer.hold_batches import HoldBatches
 
 
 def utc_now() -> datetime:
@@ -22,3 +23,4 @@ class Deps:
     settings: ConferenceSettings
     capacity: Capacity = field(default_factory=ShardedCapacity)
     clock: Callable[[], datetime] = field(default=utc_now)
+    holds: HoldBatches = field(default_factory=HoldBatches)  # this process's batches of one-seat holds

@@ -2,11 +2,12 @@
 payment; free and complimentary ones are confirmed on the spot.
 
 A rush of holds is bound by round trips (docs/benchmarks.md, B1). So a hold reads all it needs in
-one statement and works out the prices; then one person with one paid ticket from one pool of
-seats (the usual registration) is written in one more statement, where the seat, the rows and the
-event commit together or not at all. Anything else (a group, a code, a conference-wide capacity,
-a waitlist seat, a free ticket), and a moment when every shard with room is busy, goes through a
-transaction that takes each seat in turn and waits for a busy shard.
+one statement and works out the prices. One person with one paid ticket from one pool of seats
+(the usual registration) is then written by one statement together with the others arriving at
+the same moment (hold_batches.py): its seat, rows and event commit together or not at all.
+Anything else (a group, a code, a conference-wide capacity, a waitlist seat, a free ticket), and a
+moment when every shard with room is busy, goes through a transaction that takes each seat in
+turn and waits for a busy shard.
 """
 
 import json
@@ -15,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from conference.adapters.capacity import TAKE_FREE_ROW
 from conference.domain.model import (
     DiscountCode,
     RegistrationRefused,
@@ -28,11 +28,12 @@ from conference.domain.model import (
 from conference.domain.questions import check_answers
 from conference.service_layer.attendee_links import registration_url
 from conference.service_layer.deps import Deps
+from conference.service_layer.hold_batches import OneSeatHold
 from conference.service_layer.members import MEMBERS_AMONG
 from conference.service_layer.registration import PRODUCER, confirm
 from convene_contracts import CONFERENCE
 from convene_contracts import conference as contract
-from convene_delivery.outbox import OUTBOX_CHANNEL, add_to_outbox
+from convene_delivery.outbox import add_to_outbox
 from convene_delivery.postgres import Connection
 
 
@@ -98,26 +99,6 @@ _WRITE = """
     )
     INSERT INTO attendee_tickets (attendee_id, ticket_type_id, price_minor, shards)
     SELECT * FROM unnest($14::uuid[], $15::uuid[], $16::bigint[], $17::jsonb[])"""
-
-# One person, one ticket, one pool ($1): the seat, every row and the event, in one statement and
-# so one transaction. Without a free shard with room nothing is written and no row comes back.
-_WRITE_ONE = f"""
-    WITH seat AS ({TAKE_FREE_ROW}
-    ), registration AS (
-        INSERT INTO registrations (id, conference_id, status, payer_name, payer_email, amount_minor, currency,
-                                   hold_expires_at)
-        SELECT $2, $3, 'held', $4, $5, $6, $7, $8 FROM seat
-    ), attendee AS (
-        INSERT INTO attendees (id, registration_id, name, email, answers, member_pricing)
-        SELECT $9, $2, $10, $11, $12, $13 FROM seat
-    ), ticket AS (
-        INSERT INTO attendee_tickets (attendee_id, ticket_type_id, price_minor, shards)
-        SELECT $9, $1, $6, jsonb_build_array(jsonb_build_array($1::text, shard)) FROM seat
-    ), event AS (
-        INSERT INTO outbox (event_id, event_type, topic, message_key, body)
-        SELECT $14, $15, $16, $17, $18 FROM seat
-    )
-    SELECT shard, pg_notify($19, '') FROM seat"""  # noqa: S608 - constant fragments, no input
 
 
 def _ticket_type(row: Any) -> TicketType:
@@ -249,18 +230,14 @@ def _held_event(deps: Deps, plan: _Plan, conference: Any, attendees: list[Attend
 
 
 async def _write_one(deps: Deps, plan: _Plan, conference_id: UUID, event: contract.RegistrationHeld) -> bool:
-    """False when no shard with room was free this instant (busy, or sold out): nothing written."""
+    """False when no seat was free this instant (busy shards, or sold out): nothing written."""
     ticket, (attendee_id, name, email, answers, member) = plan.tickets[0], plan.attendees[0]
-    shard = await deps.pool.fetchval(
-        _WRITE_ONE,
-        ticket.ticket.id,
-        plan.registration_id, conference_id, plan.payer_name, plan.payer_email, plan.total, plan.currency,
-        plan.hold_expires_at,
-        attendee_id, name, email, answers, member,
+    hold = OneSeatHold(
+        ticket.ticket.id, conference_id, plan.currency, plan.registration_id, plan.payer_name, plan.payer_email,
+        plan.total, plan.hold_expires_at, attendee_id, name, email, answers, member,
         event.event_id, event.event_type, CONFERENCE, event.aggregate_id(), event.model_dump_json().encode(),
-        OUTBOX_CHANNEL,
     )  # fmt: skip
-    return shard is not None
+    return await deps.holds.write(deps.pool, hold)
 
 
 async def _write(deps: Deps, plan: _Plan, conference_id: UUID, event: contract.RegistrationHeld | None,

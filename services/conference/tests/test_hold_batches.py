@@ -1,0 +1,51 @@
+"""Holds written together (service_layer/hold_batches.py): each one all or nothing, never more
+seats than the pool has free, and a failed batch writes nothing and sends each hold on alone."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid4
+
+from conference.service_layer.hold_batches import HoldBatches, OneSeatHold
+from convene_contracts import CONFERENCE
+from tests.support.samples import sample_events
+
+from .conftest import Conference
+
+
+def one_seat(ticket_type_id: str, conference_id: str, registration_id: UUID | None = None) -> OneSeatHold:
+    email = f"b-{uuid4().hex[:8]}@example.org"
+    event = sample_events(email)["conference.registration_held"]
+    return OneSeatHold(
+        UUID(ticket_type_id), UUID(conference_id), "usd", registration_id or uuid4(), "Pat", email, 45000,
+        datetime.now(UTC) + timedelta(minutes=15), uuid4(), "Pat", email, "{}", False,
+        event.event_id, event.event_type, CONFERENCE, event.aggregate_id(), event.model_dump_json().encode(),
+    )  # fmt: skip
+
+
+async def test_five_holds_arriving_together_for_three_free_seats_seat_exactly_three(conference: Conference) -> None:
+    conference_id = await conference.conference()
+    ticket = await conference.ticket_type(conference_id, capacity=3)
+    pool = conference.deps.pool
+    assert await HoldBatches().write(pool, one_seat(ticket, conference_id))
+    batches = HoldBatches()
+    together = await asyncio.gather(*(batches.write(pool, one_seat(ticket, conference_id)) for _ in range(5)))
+    assert sorted(together) == [False, False, False, True, True]  # two seats were left after the first
+    assert await pool.fetchval("SELECT sum(taken) FROM capacity_shards WHERE pool_id = $1", UUID(ticket)) == 3
+    assert await pool.fetchval("SELECT count(*) FROM registrations") == 3
+    assert await pool.fetchval("SELECT count(*) FROM attendee_tickets") == 3
+    assert await pool.fetchval("SELECT count(*) FROM outbox WHERE event_type = 'conference.registration_held'") == 3
+    shards = await pool.fetch("SELECT shards FROM attendee_tickets")
+    assert all(ticket in row["shards"] for row in shards)
+
+
+async def test_a_batch_that_fails_writes_nothing_and_answers_each_hold_false(conference: Conference) -> None:
+    conference_id = await conference.conference()
+    ticket = await conference.ticket_type(conference_id, capacity=10)
+    pool = conference.deps.pool
+    taken = uuid4()
+    assert await HoldBatches().write(pool, one_seat(ticket, conference_id, registration_id=taken))
+    batches = HoldBatches()
+    holds = [one_seat(ticket, conference_id), one_seat(ticket, conference_id, registration_id=taken)]
+    assert await asyncio.gather(*(batches.write(pool, h) for h in holds)) == [False, False]
+    assert await pool.fetchval("SELECT count(*) FROM registrations") == 1
+    assert await pool.fetchval("SELECT sum(taken) FROM capacity_shards WHERE pool_id = $1", UUID(ticket)) == 1
