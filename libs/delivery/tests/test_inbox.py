@@ -5,7 +5,7 @@ import asyncio
 import asyncpg
 import pytest
 
-from convene_delivery.inbox import apply_once
+from convene_delivery.inbox import apply_once, first_time_in
 from convene_delivery.postgres import Connection
 from tests.support.events import activated
 
@@ -60,3 +60,15 @@ async def test_a_failed_effect_leaves_no_inbox_row_so_a_retry_applies_it(pool: a
         await conn.execute("INSERT INTO effects (event_id) VALUES ($1)", event.event_id)
 
     assert await apply_once(pool, "c", event, effect)
+
+
+async def test_a_batch_yields_each_new_event_once_in_order_and_skips_the_applied_ones(pool: asyncpg.Pool) -> None:
+    applied, first, second = activated(), activated(), activated()
+    async with pool.acquire() as conn, conn.transaction():
+        assert await first_time_in(conn, "c", [applied]) == [applied]
+    async with pool.acquire() as conn, conn.transaction():
+        new = await first_time_in(conn, "c", [second, applied, first, second])
+    assert [e.event_id for e in new] == [second.event_id, first.event_id]
+    async with pool.acquire() as conn:
+        assert await first_time_in(conn, "c", [first, second]) == []  # committed: redelivered, nothing new
+        assert await first_time_in(conn, "other", [first]) == [first]  # another consumer's own inbox
