@@ -94,19 +94,32 @@ async def _unsent(event_ids: list[UUID]) -> int:
         await conn.close()
 
 
+async def _nothing_pending() -> bool:
+    conn = await asyncpg.connect(f"{POSTGRES}/notifications")
+    try:
+        pending: int = await conn.fetchval("SELECT count(*) FROM deliveries WHERE status = 'pending'")
+        return pending == 0
+    finally:
+        await conn.close()
+
+
 def run() -> dict[str, Any]:
     run_id = uuid4().hex[:8]
     events = _events(run_id)
     owed = _owed(events)
-    stop_service("notifications")
     sink, path = start_smtp_sink()
     dump = Dump(path, run_id)
+    # Two processes: on 2 cores that drained 20,000 events at 561 emails/s against 475 with one.
+    settings = {"SMTP_PORT": str(SINK_PORT), "SEND_RATE_PER_SECOND": "100000", "LOG_LEVEL": "WARNING",
+                "HTTP_WORKERS": "2"} | settings_from_environment("B4_NOTIFICATIONS_")  # fmt: skip
     try:
+        # Emails the stack already owed (the other scenarios' holds, at the stack's send cap) would
+        # be sent inside the measured window: they go first, into the sink.
+        restart_service("notifications", **settings)
+        asyncio.run(wait_until(_nothing_pending, seconds=1800))
+        stop_service("notifications")
         asyncio.run(_produce(events))
         started = time.perf_counter()
-        # Two processes: on 2 cores that drained 20,000 events at 561 emails/s against 475 with one.
-        settings = {"SMTP_PORT": str(SINK_PORT), "SEND_RATE_PER_SECOND": "100000", "LOG_LEVEL": "WARNING",
-                    "HTTP_WORKERS": "2"} | settings_from_environment("B4_NOTIFICATIONS_")  # fmt: skip
         restart_service("notifications", **settings)
         asyncio.run(wait_until(lambda: dump.read() >= owed.total(), seconds=1800))
         seconds = time.perf_counter() - started
