@@ -8,15 +8,16 @@ from datetime import date
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, EmailStr, Field
+from pydantic import AwareDatetime, Field
 
+from convene_contracts.email import Email
 from convene_contracts.envelope import Event, Payload
 
 
 class AttendeeTicket(Payload):
     attendee_id: UUID
     name: str
-    email: EmailStr
+    email: Email
     ticket_types: list[str] = Field(description="Names of the ticket types this attendee holds.")
     ticket_code: str | None = Field(default=None, description="Set once the registration is confirmed.")
 
@@ -26,7 +27,7 @@ class RegistrationFacts(Payload):
     conference_id: UUID
     conference_name: str
     payer_name: str
-    payer_email: EmailStr
+    payer_email: Email
     attendees: list[AttendeeTicket]
     amount_minor: int = Field(ge=0)
     currency: str = Field(min_length=3, max_length=3)
@@ -94,7 +95,7 @@ class WaitlistPayload(Payload):
     ticket_type_id: UUID
     ticket_type_name: str
     name: str
-    email: EmailStr
+    email: Email
 
 
 class _WaitlistEvent(Event):
@@ -130,7 +131,7 @@ class AttendeePayload(Payload):
     conference_id: UUID
     conference_name: str
     name: str
-    email: EmailStr
+    email: Email
 
 
 class CheckedIn(Event):

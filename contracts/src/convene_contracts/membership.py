@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, EmailStr, Field
+from pydantic import AwareDatetime, Field
 
+from convene_contracts.email import Email
 from convene_contracts.envelope import Event, Payload
 
 
@@ -18,7 +19,7 @@ class MembershipFacts(Payload):
 
     member_id: UUID
     membership_id: UUID
-    email: EmailStr = Field(description="Where the member receives email.")
+    email: Email = Field(description="Where the member receives email.")
     member_name: str
     level_id: UUID
     level_name: str = Field(examples=["Individual", "Agency (10 seats)"])
@@ -146,7 +147,7 @@ class SeatPayload(Payload):
     member_id: UUID = Field(description="The organization's contact, who holds the membership.")
     membership_id: UUID
     seat_id: UUID
-    email: EmailStr = Field(description="The seat holder's address.")
+    email: Email = Field(description="The seat holder's address.")
 
 
 class SeatAssignedPayload(SeatPayload):
@@ -178,7 +179,7 @@ class SeatRemoved(Event):
 
 class SignInRequestedPayload(Payload):
     member_id: UUID
-    email: EmailStr
+    email: Email
     member_name: str
     sign_in_url: str = Field(description="Single-use link; carries a secret, never log it.")
     expires_at: AwareDatetime

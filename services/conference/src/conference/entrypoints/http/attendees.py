@@ -5,13 +5,14 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.http.public import RegistrationOut
 from conference.service_layer import attendee, certificates, waitlist
 from conference.service_layer.attendee_links import link_is_valid
 from conference.service_layer.checkin import qr_png
+from convene_contracts.email import Email
 from convene_delivery.http import RateLimit
 
 router = APIRouter(tags=["attendees"])
@@ -49,7 +50,7 @@ class WaitlistIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     ticket_type_id: UUID
     name: str = Field(min_length=1, max_length=200)
-    email: EmailStr
+    email: Email
 
 
 @router.post(

@@ -6,11 +6,12 @@ from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse, PlainTextResponse
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from conference.entrypoints.http.common import DepsOf
 from conference.service_layer import catalog, certificates, checkin, holding, reports
 from conference.service_layer.members import is_member
+from convene_contracts.email import Email
 from convene_delivery.http import Operator
 
 router = APIRouter(tags=["operators"], dependencies=[Operator])
@@ -104,12 +105,12 @@ async def add_discount_code(conference_id: UUID, body: DiscountCodeIn, deps: Dep
 
 
 class MemberStatus(BaseModel):
-    email: EmailStr
+    email: Email
     member_pricing: bool
 
 
 @router.get("/member-pricing", tags=["members"])
-async def member_pricing(deps: DepsOf, email: Annotated[EmailStr, Query()]) -> MemberStatus:
+async def member_pricing(deps: DepsOf, email: Annotated[Email, Query()]) -> MemberStatus:
     """Whether registrations by this email get member prices, by the conference's own member table."""
     return MemberStatus(email=email, member_pricing=await is_member(deps.pool, email))
 
@@ -163,7 +164,7 @@ async def set_status(conference_id: UUID, body: StatusIn, deps: DepsOf) -> None:
 
 class CompIn(Input):
     name: str = Field(min_length=1, max_length=200)
-    email: EmailStr
+    email: Email
     ticket_type_ids: list[UUID] = Field(min_length=1, max_length=10)
 
 

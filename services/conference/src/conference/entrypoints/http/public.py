@@ -5,11 +5,12 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Depends, Request, status
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from conference.entrypoints.http.common import DepsOf
 from conference.service_layer import catalog, holding
 from conference.service_layer.stripe_webhooks import apply_stripe_event
+from convene_contracts.email import Email
 from convene_delivery.http import RateLimit
 from convene_delivery.payments import verified_event
 
@@ -19,7 +20,7 @@ router = APIRouter(tags=["attendees"])
 class AttendeeIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     name: str = Field(min_length=1, max_length=200)
-    email: EmailStr
+    email: Email
     ticket_type_ids: list[UUID] = Field(min_length=1, max_length=10)
     answers: dict[str, Any] = Field(default_factory=dict)
 
@@ -29,7 +30,7 @@ class RegistrationIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     payer_name: str = Field(min_length=1, max_length=200)
-    payer_email: EmailStr
+    payer_email: Email
     attendees: list[AttendeeIn] = Field(min_length=1, max_length=50, description="Several for a group (C9).")
     discount_code: str | None = Field(default=None, max_length=50)
 

@@ -6,12 +6,13 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from conference.domain.model import RegistrationRefused
 from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.pages.common import conference_or_404
 from conference.service_layer import catalog, waitlist
+from convene_contracts.email import Email
 from convene_web.access import PageNotFound, PageRateLimit
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import FormState, posted, validate
@@ -26,7 +27,7 @@ class WaitlistForm(BaseModel):
 
     ticket_type: UUID
     name: str = Field(min_length=1, max_length=200)
-    email: EmailStr
+    email: Email
 
 
 MESSAGES = {

@@ -10,15 +10,16 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import EmailStr, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from conference.domain.model import RegistrationRefused, SoldOut, TicketKind, TicketType
 from conference.service_layer.holding import AttendeeIn
+from convene_contracts.email import Email
 from convene_web.formatting import money
 from convene_web.forms import FormState
 
 MAX_ATTENDEES = 20  # the API takes 50; a page of more than 20 people is better sent as a list to staff
-EMAIL = TypeAdapter(EmailStr)
+EMAIL = TypeAdapter(Email)
 ATTENDEE_FIELD = re.compile(r"^a(\d+)_(.+)$")
 
 

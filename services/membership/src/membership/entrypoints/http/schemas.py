@@ -5,8 +5,9 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from convene_contracts.email import Email
 from membership.domain.model import Level, LevelKind, Membership, MembershipStatus, Term
 
 
@@ -54,7 +55,7 @@ class LevelOut(BaseModel):
 
 class JoinIn(Input):
     name: str = Name
-    email: EmailStr
+    email: Email
     level_id: UUID
     auto_renew: bool = Field(default=False, description="Renew automatically through a Stripe subscription.")
     organization_name: str | None = Field(default=None, max_length=200, description="Organizational levels.")
@@ -85,7 +86,7 @@ class JoinOut(BaseModel):
 
 class OfflinePaymentIn(Input):
     name: str = Name
-    email: EmailStr
+    email: Email
     level_id: UUID
     membership_id: UUID | None = Field(default=None, description="Pay for this membership instead of a new one.")
     amount_minor: int = Field(ge=0, le=100_000_000)
@@ -96,7 +97,7 @@ class OfflinePaymentIn(Input):
 
 
 class SignInIn(Input):
-    email: EmailStr
+    email: Email
 
 
 class SessionOut(BaseModel):
@@ -127,7 +128,7 @@ class LevelChangeOut(BaseModel):
 
 
 class SeatIn(Input):
-    email: EmailStr
+    email: Email
     name: str = Name
 
 

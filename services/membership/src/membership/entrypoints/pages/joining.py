@@ -6,8 +6,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from convene_contracts.email import Email
 from convene_delivery.payments import PaymentProviderUnavailable
 from convene_web.access import PageNotFound, PageRateLimit
 from convene_web.csrf import CsrfProtected
@@ -25,7 +26,7 @@ class JoinForm(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=200)
-    email: EmailStr
+    email: Email
     level: UUID
     organization_name: str | None = Field(default=None, max_length=200)
     auto_renew: bool = False

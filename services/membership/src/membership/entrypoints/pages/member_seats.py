@@ -5,8 +5,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from convene_contracts.email import Email
 from convene_web.access import MemberPage, PageNotFound
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import FormState, posted, validate
@@ -24,7 +25,7 @@ class SeatForm(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=200)
-    email: EmailStr
+    email: Email
 
 
 MESSAGES = {

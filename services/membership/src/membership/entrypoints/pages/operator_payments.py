@@ -7,8 +7,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from convene_contracts.email import Email
 from convene_web.access import OperatorPage, PageNotFound
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import FormState, posted, validate
@@ -27,7 +28,7 @@ class OfflinePaymentForm(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=200)
-    email: EmailStr
+    email: Email
     level: UUID
     amount: str = Field(max_length=20)
     method: Literal["cheque", "bank_transfer", "cash"]

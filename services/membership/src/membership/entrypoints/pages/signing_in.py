@@ -8,8 +8,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, EmailStr
+from pydantic import BaseModel
 
+from convene_contracts.email import Email
 from convene_web.access import PageRateLimit
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import FormState, posted, validate
@@ -23,7 +24,7 @@ Next = Annotated[str | None, Query(max_length=2000)]
 
 
 class SignInForm(BaseModel):
-    email: EmailStr
+    email: Email
 
 
 @router.get("/sign-in")

@@ -5,12 +5,13 @@ from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from conference.domain.model import RegistrationRefused, SoldOut
 from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.pages.operator.common import SECTION, the_conference
 from conference.service_layer import holding, operator_views
+from convene_contracts.email import Email
 from convene_web.access import OperatorPage
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import FormState, posted, validate
@@ -23,7 +24,7 @@ class Comp(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=200)
-    email: EmailStr
+    email: Email
     ticket_type: UUID
 
 
