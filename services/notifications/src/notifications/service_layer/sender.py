@@ -99,17 +99,18 @@ class Sender:
     async def send_one(self, smtp: Smtp) -> bool:
         """Sends (or retries, or fails) one due delivery; False when none is due."""
         async with self._pool.acquire() as conn, conn.transaction():
-            row = await conn.fetchrow(
-                """SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= now()
-                   ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED"""
+            row = await conn.fetchrow(  # with its attachments: one round trip per claim
+                """SELECT d.*, array(SELECT f FROM delivery_attachments f WHERE f.delivery_id = d.id) AS files
+                   FROM deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+                   ORDER BY d.next_attempt_at LIMIT 1 FOR UPDATE OF d SKIP LOCKED"""
             )
             if row is None:
                 return False
             await self._rate.wait()
             email = RenderedEmail(row["template"], row["recipient"], row["subject"], row["body_text"], row["body_html"])
             attempts = row["attempts"] + 1
-            stored = await conn.fetch("SELECT * FROM delivery_attachments WHERE delivery_id = $1", row["id"])
-            files = [Attachment(f["filename"], f["content_type"], bytes(f["content"]), f["content_id"]) for f in stored]
+            files = [Attachment(f["filename"], f["content_type"], bytes(f["content"]), f["content_id"])
+                     for f in row["files"]]  # fmt: skip
             try:
                 await smtp.send(email, f"<{row['id']}@convene>", _headers(row["headers"]), files)
             except aiosmtplib.SMTPResponseException as error:
