@@ -10,6 +10,7 @@ from convene_contracts import CONFERENCE
 from tests.support.samples import sample_events
 
 from .conftest import Conference
+from .pages import member
 
 
 def one_seat(ticket_type_id: str, conference_id: str, registration_id: UUID | None = None) -> OneSeatHold:
@@ -26,9 +27,9 @@ async def test_five_holds_arriving_together_for_three_free_seats_seat_exactly_th
     conference_id = await conference.conference()
     ticket = await conference.ticket_type(conference_id, capacity=3)
     pool = conference.deps.pool
-    assert await HoldBatches().write(pool, one_seat(ticket, conference_id))
-    batches = HoldBatches()
-    together = await asyncio.gather(*(batches.write(pool, one_seat(ticket, conference_id)) for _ in range(5)))
+    assert await HoldBatches(pool).write(one_seat(ticket, conference_id))
+    batches = HoldBatches(pool)
+    together = await asyncio.gather(*(batches.write(one_seat(ticket, conference_id)) for _ in range(5)))
     assert sorted(together) == [False, False, False, True, True]  # two seats were left after the first
     assert await pool.fetchval("SELECT sum(taken) FROM capacity_shards WHERE pool_id = $1", UUID(ticket)) == 3
     assert await pool.fetchval("SELECT count(*) FROM registrations") == 3
@@ -43,9 +44,20 @@ async def test_a_batch_that_fails_writes_nothing_and_answers_each_hold_false(con
     ticket = await conference.ticket_type(conference_id, capacity=10)
     pool = conference.deps.pool
     taken = uuid4()
-    assert await HoldBatches().write(pool, one_seat(ticket, conference_id, registration_id=taken))
-    batches = HoldBatches()
+    assert await HoldBatches(pool).write(one_seat(ticket, conference_id, registration_id=taken))
+    batches = HoldBatches(pool)
     holds = [one_seat(ticket, conference_id), one_seat(ticket, conference_id, registration_id=taken)]
-    assert await asyncio.gather(*(batches.write(pool, h) for h in holds)) == [False, False]
+    assert await asyncio.gather(*(batches.write(h) for h in holds)) == [False, False]
     assert await pool.fetchval("SELECT count(*) FROM registrations") == 1
     assert await pool.fetchval("SELECT sum(taken) FROM capacity_shards WHERE pool_id = $1", UUID(ticket)) == 1
+
+
+async def test_members_and_others_registering_at_once_each_get_their_own_price(conference: Conference) -> None:
+    """Their holds share one read of who is a member; each still gets the price that is theirs."""
+    conference_id = await conference.conference()
+    ticket = await conference.ticket_type(conference_id, member_price_minor=30000, non_member_price_minor=45000)
+    members = [await member(conference, sign_in=False) for _ in range(5)]
+    others = [f"o-{uuid4().hex[:8]}@example.org" for _ in range(5)]
+    answers = await asyncio.gather(*(conference.register(conference_id, [ticket], email=e) for e in members + others))
+    amounts = [a.json()["amount_minor"] for a in answers]
+    assert amounts == [30000] * 5 + [45000] * 5

@@ -14,6 +14,7 @@ from conference.entrypoints.pages.formatting import FILTERS
 from conference.entrypoints.pages.operator import OPERATOR_PAGES
 from conference.entrypoints.subscribers import subscribe
 from conference.service_layer.deps import Deps
+from conference.service_layer.hold_batches import HoldBatches
 from convene_contracts import CONFERENCE, MEMBERSHIP
 from convene_delivery.runtime import Runtime, ServiceSpec
 from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
@@ -23,7 +24,7 @@ from convene_web.pages import install_pages
 async def start(runtime: Runtime) -> None:
     settings = runtime.settings
     assert isinstance(settings, ConferenceSettings)
-    deps = Deps(runtime.pool, StripeGateway(settings), settings)
+    deps = Deps(runtime.pool, StripeGateway(settings), settings, HoldBatches(runtime.pool))
     runtime.extras["deps"] = deps
     install_pages(runtime, "/events", TEMPLATES).env.filters.update(FILTERS)
     subscribe(runtime)

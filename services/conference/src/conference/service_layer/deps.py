@@ -21,6 +21,6 @@ class Deps:
     pool: asyncpg.Pool
     stripe: StripeGateway
     settings: ConferenceSettings
+    holds: HoldBatches  # this process's reads and writes of holds arriving together
     capacity: Capacity = field(default_factory=ShardedCapacity)
     clock: Callable[[], datetime] = field(default=utc_now)
-    holds: HoldBatches = field(default_factory=HoldBatches)  # this process's batches of one-seat holds

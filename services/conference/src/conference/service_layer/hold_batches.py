@@ -1,23 +1,27 @@
-"""Holds of one person and one paid ticket that arrive together are written together (B1).
+"""Holds that arrive together are read and written together (docs/benchmarks.md, B1).
 
-While one statement writes a batch of a pool's holds, the holds that arrive for that pool wait;
-when it commits, the next statement takes all of them. Like a group commit: a rush costs one
-round trip and one commit per batch instead of per hold, and a quiet moment a batch of one.
+Reads: the holds for one conference that arrive while a read is in flight share the next one (the
+conference, its ticket types, and which of all their attendees are members).
 
-Each hold is still all or nothing: its seat, registration, attendee, ticket and event are written
-by the same statement or not at all. A hold that finds no seat in its batch (every shard with room
-busy, or too few units left) gets False and goes through the general path, which waits for a busy
-shard and decides "sold out". The CHECK on capacity_shards stays the guarantee against overselling.
+Writes, for one person with one paid ticket: while one statement writes a batch of a pool's
+holds, the holds that arrive for that pool wait, and the next statement writes them all. Each hold
+is still all or nothing: its seat, registration, attendee, ticket and event are written by the
+same statement or not at all. A hold that finds no seat in its batch (every shard with room busy,
+or too few units left) gets False and goes through the general path, which waits for a busy shard
+and decides "sold out"; so does every hold of a batch whose statement failed. The CHECK on
+capacity_shards stays the guarantee against overselling.
 """
 
-import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
+from asyncpg import Record
 
+from conference.service_layer.members import MEMBERS_AMONG
+from conference.service_layer.together import Together
 from convene_delivery.outbox import OUTBOX_CHANNEL
 from convene_delivery.postgres import OUTAGES
 
@@ -90,48 +94,41 @@ _WRITE_BATCH = """
     SELECT n, pg_notify($20, '') FROM hold"""
 
 
-@dataclass
+# The conference ($2), its ticket types and which of the attendees ($1: their addresses) are members.
+_READ = f"""
+    SELECT c.*, array(SELECT t FROM ticket_types t WHERE t.conference_id = c.id) AS ticket_types,
+           array({MEMBERS_AMONG}) AS members
+    FROM conferences c WHERE c.id = $2"""  # noqa: S608 - constant fragments, no input
+
+
 class HoldBatches:
-    _waiting: dict[UUID, list[tuple[OneSeatHold, asyncio.Future[bool]]]] = field(default_factory=dict)
-    _writers: dict[UUID, asyncio.Task[None]] = field(default_factory=dict)
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+        self._reads: Together[UUID, list[str], Record | None] = Together(self._read_batch, BATCH_LIMIT)
+        self._writes: Together[UUID, OneSeatHold, bool] = Together(self._write_batch, BATCH_LIMIT)
 
-    async def write(self, pool: asyncpg.Pool, hold: OneSeatHold) -> bool:
+    async def read(self, conference_id: UUID, emails: list[str]) -> Record | None:
+        """The conference with `ticket_types` and `members` (those of `emails` who are), or None."""
+        return await self._reads(conference_id, [e.lower() for e in emails])
+
+    async def write(self, hold: OneSeatHold) -> bool:
         """True when the hold was written with its seat; False when it found none free."""
-        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._waiting.setdefault(hold.ticket_type_id, []).append((hold, done))
-        if hold.ticket_type_id not in self._writers:
-            self._writers[hold.ticket_type_id] = asyncio.create_task(self._write_all(pool, hold.ticket_type_id))
-        return await done
+        return await self._writes(hold.ticket_type_id, hold)
 
-    async def _write_all(self, pool: asyncpg.Pool, ticket_type_id: UUID) -> None:
-        try:
-            while waiting := self._waiting.pop(ticket_type_id, []):
-                for start in range(0, len(waiting), BATCH_LIMIT):
-                    await self._write_batch(pool, waiting[start : start + BATCH_LIMIT])
-        finally:
-            del self._writers[ticket_type_id]
+    async def _read_batch(self, conference_id: UUID, emails: list[list[str]]) -> list[Record | None]:
+        row = await self._pool.fetchrow(_READ, sorted({e for each in emails for e in each}), conference_id)
+        return [row] * len(emails)
 
-    async def _write_batch(self, pool: asyncpg.Pool, batch: list[tuple[OneSeatHold, asyncio.Future[bool]]]) -> None:
-        holds = [hold for hold, _ in batch]
+    async def _write_batch(self, ticket_type_id: UUID, holds: list[OneSeatHold]) -> list[bool]:
         try:
-            rows = await pool.fetch(_WRITE_BATCH, *_arguments(holds))
-        except asyncio.CancelledError:  # the service is stopping: nobody waits for an answer forever
-            for _, done in batch:
-                done.cancel()
-            raise
-        except OUTAGES as outage:  # each hold answers 503, as it would alone
-            for _, done in batch:
-                if not done.done():
-                    done.set_exception(outage)
-            return
+            rows = await self._pool.fetch(_WRITE_BATCH, *_arguments(holds))
+        except OUTAGES:
+            raise  # each hold answers 503, as it would alone
         except Exception:  # nothing was written: each hold tries alone, and the faulty one says why
-            log.warning("a batch of %d holds failed; each is tried alone", len(batch), exc_info=True)
-            seated: set[int] = set()
-        else:
-            seated = {row["n"] for row in rows}
-        for n, (_, done) in enumerate(batch, start=1):
-            if not done.done():
-                done.set_result(n in seated)
+            log.warning("a batch of %d holds failed; each is tried alone", len(holds), exc_info=True)
+            return [False] * len(holds)
+        seated = {row["n"] for row in rows}
+        return [n in seated for n in range(1, len(holds) + 1)]
 
 
 def _arguments(holds: list[OneSeatHold]) -> list[object]:

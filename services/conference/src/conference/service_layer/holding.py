@@ -2,9 +2,10 @@
 payment; free and complimentary ones are confirmed on the spot.
 
 A rush of holds is bound by round trips (docs/benchmarks.md, B1). So a hold reads all it needs in
-one statement and works out the prices. One person with one paid ticket from one pool of seats
-(the usual registration) is then written by one statement together with the others arriving at
-the same moment (hold_batches.py): its seat, rows and event commit together or not at all.
+one statement, shared with the holds arriving at the same moment, and works out the prices. One
+person with one paid ticket from one pool of seats (the usual registration) is then written by one
+statement together with the others arriving at the same moment: its seat, rows and event commit
+together or not at all (hold_batches.py).
 Anything else (a group, a code, a conference-wide capacity, a waitlist seat, a free ticket), and a
 moment when every shard with room is busy, goes through a transaction that takes each seat in
 turn and waits for a busy shard.
@@ -29,7 +30,6 @@ from conference.domain.questions import check_answers
 from conference.service_layer.attendee_links import registration_url
 from conference.service_layer.deps import Deps
 from conference.service_layer.hold_batches import OneSeatHold
-from conference.service_layer.members import MEMBERS_AMONG
 from conference.service_layer.registration import PRODUCER, confirm
 from convene_contracts import CONFERENCE
 from convene_contracts import conference as contract
@@ -79,12 +79,6 @@ class _Plan:
     tickets: list[_Ticket]
 
 
-# The conference ($2), its ticket types and which attendees ($1: their addresses) are members.
-_READ = f"""
-    SELECT c.*, array(SELECT t FROM ticket_types t WHERE t.conference_id = c.id) AS ticket_types,
-           array({MEMBERS_AMONG}) AS members
-    FROM conferences c WHERE c.id = $2"""  # noqa: S608 - constant fragments, no input
-
 # The registration ($1-$8), its attendees ($9-$13, one array per column) and tickets ($14-$17).
 _WRITE = """
     WITH registration AS (
@@ -129,7 +123,7 @@ async def register(
 ) -> Held:
     """Holds seats for every attendee, all or nothing; the answer carries the pay link."""
     now = deps.clock()
-    conference = await deps.pool.fetchrow(_READ, [a.email.lower() for a in attendees], conference_id)
+    conference = await deps.holds.read(conference_id, [a.email for a in attendees])
     if conference is None:
         raise RegistrationRefused("conference_id", "no such conference")
     if conference["status"] != "open" or not (
@@ -237,7 +231,7 @@ async def _write_one(deps: Deps, plan: _Plan, conference_id: UUID, event: contra
         plan.total, plan.hold_expires_at, attendee_id, name, email, answers, member,
         event.event_id, event.event_type, CONFERENCE, event.aggregate_id(), event.model_dump_json().encode(),
     )  # fmt: skip
-    return await deps.holds.write(deps.pool, hold)
+    return await deps.holds.write(hold)
 
 
 async def _write(deps: Deps, plan: _Plan, conference_id: UUID, event: contract.RegistrationHeld | None,
