@@ -48,7 +48,18 @@ class Mail:
         self.client.cookies.set(SESSION_COOKIE, signed(self.runtime.settings, session))  # type: ignore[arg-type]
 
     async def sent_to(self, recipient: str, count: int = 1) -> list[Any]:
-        return await asyncio.to_thread(self.smtp.mailbox.wait_for, recipient, count, 20)
+        """The emails the SMTP server received, once the sender has also recorded them as sent:
+        the server's acceptance comes a moment before the sender's commit."""
+        received = await asyncio.to_thread(self.smtp.mailbox.wait_for, recipient, count, 20)
+
+        async def recorded() -> bool:
+            sent = await self.runtime.pool.fetchval(
+                "SELECT count(*) FROM deliveries WHERE recipient = $1 AND status = 'sent'", recipient
+            )
+            return bool(sent >= 1)
+
+        await wait_until(recorded)
+        return received
 
 
 @pytest.fixture
