@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 
 from tests.support.services import ServiceProcess, env_file
@@ -83,6 +84,16 @@ def start_smtp_sink() -> tuple[subprocess.Popen[bytes], Path]:
         stdout=subprocess.DEVNULL,
     )
     return sink, dump
+
+
+async def nothing_pending() -> bool:
+    """No email owed and not yet sent: what a timed scenario waits for, so that it times only its own."""
+    conn = await asyncpg.connect(f"{POSTGRES}/notifications")
+    try:
+        pending: int = await conn.fetchval("SELECT count(*) FROM deliveries WHERE status = 'pending'")
+        return pending == 0
+    finally:
+        await conn.close()
 
 
 def settings_from_environment(prefix: str) -> dict[str, str]:

@@ -22,6 +22,7 @@ from bench.stack import (
     KAFKA,
     POSTGRES,
     SINK_PORT,
+    nothing_pending,
     restart_service,
     settings_from_environment,
     start_smtp_sink,
@@ -94,15 +95,6 @@ async def _unsent(event_ids: list[UUID]) -> int:
         await conn.close()
 
 
-async def _nothing_pending() -> bool:
-    conn = await asyncpg.connect(f"{POSTGRES}/notifications")
-    try:
-        pending: int = await conn.fetchval("SELECT count(*) FROM deliveries WHERE status = 'pending'")
-        return pending == 0
-    finally:
-        await conn.close()
-
-
 def run() -> dict[str, Any]:
     run_id = uuid4().hex[:8]
     events = _events(run_id)
@@ -116,7 +108,7 @@ def run() -> dict[str, Any]:
         # Emails the stack already owed (the other scenarios' holds, at the stack's send cap) would
         # be sent inside the measured window: they go first, into the sink.
         restart_service("notifications", **settings)
-        asyncio.run(wait_until(_nothing_pending, seconds=1800))
+        asyncio.run(wait_until(nothing_pending, seconds=1800))
         stop_service("notifications")
         asyncio.run(_produce(events))
         started = time.perf_counter()

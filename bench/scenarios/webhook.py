@@ -18,7 +18,7 @@ import httpx
 from aiosmtpd.controller import Controller
 
 from bench.scenarios.rush import conference_with_seats
-from bench.stack import restart_service, url
+from bench.stack import nothing_pending, restart_service, url
 from tests.support import stripe as shapes
 from tests.support.services import env_file
 from tests.support.smtp import free_port
@@ -98,8 +98,10 @@ def run() -> dict[str, Any]:
         conference_id, ticket_id = conference_with_seats(CONFIRMATIONS)
         emails = [f"b3-{uuid4().hex[:8]}-{n}@example.org" for n in range(CONFIRMATIONS)]
         registrations = asyncio.run(_holds(conference_id, ticket_id, emails))
-        # First the "complete your registration" emails, so that only confirmations are timed.
+        # First the "complete your registration" emails, and anything else the stack owed, so
+        # that only confirmations are timed.
         asyncio.run(wait_until(lambda: receiver.others >= CONFIRMATIONS, seconds=300))
+        asyncio.run(wait_until(nothing_pending, seconds=300))
         accepted = asyncio.run(_confirm_at_rate(registrations))
         asyncio.run(wait_until(lambda: len(receiver.tickets) >= CONFIRMATIONS, seconds=300))
     finally:
