@@ -178,7 +178,7 @@ async def test_erasure_leaves_no_address_or_name_in_the_delivery_log(service: Se
     await service.emails_to(to)
     member_id = joined.payload.member_id  # type: ignore[attr-defined]
     erased = MemberErasedPayload(member_id=member_id, erased_at=NOW)
-    await service.intake.erase(MemberErased(producer="membership", correlation_id=uuid4(), payload=erased))
+    await service.intake.take_in(MemberErased(producer="membership", correlation_id=uuid4(), payload=erased))
     rows = await service.runtime.pool.fetch("SELECT d::text AS row FROM deliveries d")
     assert rows
     for row in rows:

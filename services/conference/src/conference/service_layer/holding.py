@@ -139,7 +139,7 @@ async def register(
     # (registration.open_checkout), so a hold costs the database only.
     pay_link = registration_url(deps, plan.registration_id, "/checkout")
     event = _held_event(deps, plan, conference, attendees, correlation_id, pay_link)
-    if not (_fits_one_statement(plan) and await _write_one(deps, plan, conference_id, event)):
+    if not (_fits_a_batch(plan) and await _write_in_batch(deps, plan, conference_id, event)):
         await _write(deps, plan, conference_id, event, correlation_id, now)
     return Held(plan.registration_id, RegistrationStatus.HELD, plan.total, plan.currency, plan.hold_expires_at,
                 pay_link)  # fmt: skip
@@ -184,7 +184,7 @@ def _plan(
     )  # fmt: skip
 
 
-def _fits_one_statement(plan: _Plan) -> bool:
+def _fits_a_batch(plan: _Plan) -> bool:
     return (
         plan.discount is None
         and len(plan.tickets) == 1
@@ -223,7 +223,7 @@ def _held_event(deps: Deps, plan: _Plan, conference: Any, attendees: list[Attend
     )
 
 
-async def _write_one(deps: Deps, plan: _Plan, conference_id: UUID, event: contract.RegistrationHeld) -> bool:
+async def _write_in_batch(deps: Deps, plan: _Plan, conference_id: UUID, event: contract.RegistrationHeld) -> bool:
     """False when no seat was free this instant (busy shards, or sold out): nothing written."""
     ticket, (attendee_id, name, email, answers, member) = plan.tickets[0], plan.attendees[0]
     hold = OneSeatHold(

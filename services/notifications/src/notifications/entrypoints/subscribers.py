@@ -11,7 +11,7 @@ def subscribe(runtime: Runtime, intake: Intake) -> None:
     for topic in (MEMBERSHIP, CONFERENCE):
         handlers: dict[str, Handler] = {t: intake.take_in for t in KINDS if t.startswith(topic.split(".")[1])}
         if topic == MEMBERSHIP:
-            handlers["membership.member_erased"] = intake.erase
+            handlers["membership.member_erased"] = intake.take_in
         # In batches: a backlog is taken in at one transaction and one offset commit per batch (B4).
         Subscription(runtime.broker, topic=topic, group_id="notifications", handlers=handlers, retry=runtime.retry,
                      batch=intake.take_in_batch)  # fmt: skip

@@ -49,9 +49,7 @@ class Intake:
         return f"{self.settings.notifications_pages_url}/mail/unsubscribe?{query}"
 
     async def take_in(self, event: Event) -> None:
-        await self.take_in_batch([event])
-
-    async def erase(self, event: Event) -> None:
+        """One event (an email owed, or an erasure), as a batch of one."""
         await self.take_in_batch([event])
 
     async def take_in_batch(self, events: Sequence[Event]) -> None:
