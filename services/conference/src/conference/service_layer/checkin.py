@@ -1,12 +1,9 @@
 """Check-in at the door (C10): each ticket once; a second scan says when it was used; an
 operator can undo a mistaken check-in."""
 
-import io
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import uuid4
-
-import segno
 
 from conference.service_layer.catalog import NotFound
 from conference.service_layer.deps import Deps
@@ -85,10 +82,3 @@ async def undo(deps: Deps, ticket_code: str) -> None:
     )
     if not done:
         raise NotFound("check-in of this ticket")
-
-
-def qr_png(ticket_code: str) -> bytes:
-    """The ticket code as a QR image, for the confirmation email and the attendee's page."""
-    buffer = io.BytesIO()
-    segno.make(ticket_code, error="m").save(buffer, kind="png", scale=6)
-    return buffer.getvalue()

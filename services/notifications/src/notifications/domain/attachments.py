@@ -1,11 +1,10 @@
 """Files that travel with an email (N5): a calendar invite and the ticket's QR code."""
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-import segno
+from convene_web.qr import qr_png
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,4 @@ def calendar_invite(uid: UUID, name: str, starts_on: date, ends_on: date, venue:
 
 
 def ticket_qr(ticket_code: str) -> Attachment:
-    buffer = io.BytesIO()
-    segno.make(ticket_code, error="m").save(buffer, kind="png", scale=6)
-    return Attachment("ticket.png", "image/png", buffer.getvalue(), content_id="ticket-qr")
+    return Attachment("ticket.png", "image/png", qr_png(ticket_code), content_id="ticket-qr")

@@ -11,9 +11,9 @@ from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.http.public import RegistrationOut
 from conference.service_layer import attendee, certificates, waitlist
 from conference.service_layer.attendee_links import link_is_valid
-from conference.service_layer.checkin import qr_png
 from convene_contracts.email import Email
 from convene_delivery.http import RateLimit
+from convene_web.qr import qr_png
 
 router = APIRouter(tags=["attendees"])
 Token = Annotated[str, Query(min_length=1, max_length=100, description="From the link in the email")]

@@ -14,11 +14,11 @@ from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.pages.common import registration_or_404
 from conference.service_layer import attendee, registration
 from conference.service_layer.attendee_links import registration_path
-from conference.service_layer.checkin import qr_png
 from convene_delivery.payments import PaymentProviderUnavailable
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import posted
 from convene_web.pages import PagesOf
+from convene_web.qr import qr_png
 
 router = APIRouter(prefix="/events/registrations", include_in_schema=False)
 Token = Annotated[str | None, Query(max_length=100)]
