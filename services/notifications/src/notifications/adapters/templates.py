@@ -2,7 +2,7 @@
 
 Operators override any template by putting a file of the same name in TEMPLATES_OVERRIDE_DIR.
 Every template is compiled at start, so a broken override stops the service with its file and
-line instead of failing when an email is due.
+line instead of failing when an email is due; a changed override is read at the next start.
 """
 
 from pathlib import Path
@@ -35,6 +35,9 @@ class Renderer:
             undefined=StrictUndefined,
             autoescape=select_autoescape(["html.j2"]),
             keep_trailing_newline=False,
+            # Compiled once at start, checked there; an edited override takes effect on restart. Jinja
+            # would otherwise look at every file's modification time for every email it renders.
+            auto_reload=False,
         )
         self._branding = branding
         self._check(override_dir)
