@@ -42,7 +42,9 @@ def stack(
         ),
         "notifications": service_process(
             "notifications", logs, port=ports["notifications"], DATABASE_URL=databases["notifications"],
-            SMTP_PORT=str(smtp_server.port), SEND_BACKOFF_SECONDS="0.2", SEND_MAX_ATTEMPTS="50", **shared,
+            SMTP_PORT=str(smtp_server.port), SEND_BACKOFF_SECONDS="0.2", SEND_MAX_ATTEMPTS="50",
+            # a killed instance's claimed emails go again after 15 s, not the default 2 minutes
+            SMTP_TIMEOUT_SECONDS="5", SEND_LEASE_SECONDS="15", **shared,
         ),
     }  # fmt: skip
     try:

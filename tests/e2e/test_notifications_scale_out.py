@@ -25,7 +25,7 @@ def second_notifications(stack: Stack, smtp_server: SmtpServer, tmp_path: Path) 
     process = service_process(
         "notifications", tmp_path, DATABASE_URL=stack.databases["notifications"],
         KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap(), SMTP_PORT=str(smtp_server.port), SEND_BACKOFF_SECONDS="0.2",
-        SEND_MAX_ATTEMPTS="50",
+        SEND_MAX_ATTEMPTS="50", SMTP_TIMEOUT_SECONDS="5", SEND_LEASE_SECONDS="15",  # as the stack's
     )  # fmt: skip
     process.start()
     yield process

@@ -236,7 +236,7 @@ async def test_the_sender_waits_for_the_cap_before_each_email(database: str) -> 
             await intake.take_in(sample_events(f"rate-{n}-{uuid4().hex[:6]}@example.org")["conference.checked_in"])
         smtp = RecordingSmtp(clock)
         sender = Sender(pool, config, [smtp], rate=SendRate(2, clock=clock, sleep=clock.sleep))
-        while await sender.send_one(smtp):
+        while await sender.send_due(smtp):
             pass
     finally:
         await pool.close()

@@ -4,6 +4,8 @@ The caller passes the connection of its own open transaction: the event row comm
 back with the state change it describes. NOTIFY wakes the relay when (and only if) it commits.
 """
 
+from uuid import UUID
+
 from convene_contracts import Event
 from convene_delivery.postgres import Connection
 
@@ -28,3 +30,9 @@ async def add_to_outbox(conn: Connection, topic: str, *events: Event) -> None:
         [e.aggregate_id() for e in events],
         [e.model_dump_json().encode() for e in events],
     )
+
+
+def outbox_values(topic: str, event: Event) -> tuple[UUID, str, str, str, bytes]:
+    """One event's outbox row, in the order of `outbox (event_id, event_type, topic, message_key,
+    body)`, for a statement that writes it beside its state change (the sender's "sent")."""
+    return event.event_id, event.event_type, topic, event.aggregate_id(), event.model_dump_json().encode()

@@ -1,8 +1,9 @@
 """Notifications settings: the shared ones, SMTP, sending, and the association's identity."""
 
 from pathlib import Path
+from typing import Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from convene_web.settings import WebSettings
 
@@ -25,3 +26,15 @@ class NotificationsSettings(WebSettings):
     send_backoff_seconds: float = Field(default=30, gt=0, description="First retry delay; doubles, with jitter.")
     send_rate_per_second: float = Field(default=50, gt=0, description="Most emails sent per second (N6).")
     sender_poll_seconds: float = Field(default=2, gt=0)
+    smtp_timeout_seconds: float = Field(default=30, gt=0, description="Longest one email's SMTP exchange may take.")
+    send_lease_seconds: float = Field(
+        default=120, gt=0, description="How long a worker keeps the emails it claimed; a crashed one's go after it."
+    )
+
+    @model_validator(mode="after")
+    def _lease_outlasts_sends(self) -> Self:
+        # A worker starts a send only while a whole send timeout and one more are left of its lease
+        # (service_layer/sender.py), so the lease has to hold at least three.
+        if self.send_lease_seconds < 3 * self.smtp_timeout_seconds:
+            raise ValueError("send_lease_seconds must be at least three times smtp_timeout_seconds")
+        return self

@@ -50,8 +50,9 @@ async def resend(pool: asyncpg.Pool, delivery_id: UUID) -> str | None:
     """Queues the email again, attachments and Message-ID unchanged; its recipient, or None when
     there is no such delivery or its person was erased (nothing left to send)."""
     recipient: str | None = await pool.fetchval(
-        """UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), failed_at = NULL
-           WHERE id = $1 AND recipient <> 'erased' RETURNING recipient""",
+        # A claim a worker holds on it ends: that worker's "sent" no longer counts, and it goes again.
+        """UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), failed_at = NULL,
+               claim = NULL WHERE id = $1 AND recipient <> 'erased' RETURNING recipient""",
         delivery_id,
     )
     if recipient is not None:

@@ -1,9 +1,17 @@
 """The sender (N2, N6): claims due deliveries, sends each once, retries what can be retried.
 
-Each delivery is sent inside its own transaction holding its row lock (FOR UPDATE SKIP LOCKED),
-so several workers and several instances never send the same row; the row is marked sent in
-that transaction right after the SMTP server accepts. The one window left: a crash between the
-server's acceptance and that commit sends that email again after the restart.
+A worker claims a few due deliveries at once, with their attachments, in one statement: it
+locks them with FOR UPDATE SKIP LOCKED, stamps them with a claim of its own and moves their
+`next_attempt_at` one lease (SEND_LEASE_SECONDS) ahead, so no other worker or instance takes
+them while it sends. Each one the SMTP server accepts is then marked sent, with its
+`notification.sent` event, in one statement that holds only while the claim is still this
+worker's. Two round trips to Postgres per email became about one (docs/benchmarks.md, B4).
+
+No email is sent after its lease could have run out: a send is bounded by SMTP_TIMEOUT_SECONDS,
+and a worker starts one only while two of those are left of its lease; what it cannot start in
+time it hands back. A crash leaves its claimed emails due again when their lease ends. The one
+window left is as before: a crash between the server's acceptance and the "sent" statement sends
+that email again.
 
 A 4xx answer or a lost connection is retried with exponential backoff and jitter up to
 SEND_MAX_ATTEMPTS; a 5xx answer is final. Either way a failed delivery publishes
@@ -19,6 +27,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from datetime import timedelta
 from typing import Any, Protocol
+from uuid import UUID, uuid4
 
 import aiosmtplib
 import asyncpg
@@ -30,8 +39,7 @@ from convene_contracts.notifications import (
     NotificationFailedPayload,
     NotificationSent,
 )
-from convene_delivery.outbox import add_to_outbox
-from convene_delivery.postgres import Connection
+from convene_delivery.outbox import OUTBOX_CHANNEL, add_to_outbox, outbox_values
 from notifications.config import NotificationsSettings
 from notifications.domain.attachments import Attachment
 from notifications.domain.email import RenderedEmail
@@ -67,6 +75,38 @@ class SendRate:
             await self._sleep(slot - now)
 
 
+CLAIM_LIMIT = 16  # emails per claim: one round trip shared by many, and few held back by a crash
+
+# Up to $3 due deliveries, oldest first, for claim $1 and a lease of $2; with their attachments.
+_CLAIM = """
+    WITH due AS (
+        SELECT id, next_attempt_at FROM deliveries WHERE status = 'pending' AND next_attempt_at <= now()
+        ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED
+    )
+    UPDATE deliveries d SET claim = $1, next_attempt_at = now() + $2::interval FROM due WHERE d.id = due.id
+    RETURNING d.*, due.next_attempt_at AS due_at,
+              array(SELECT f FROM delivery_attachments f WHERE f.delivery_id = d.id) AS files"""
+
+# Delivery $1 sent on attempt $3, if claim $2 still holds it; with its event ($4-$8) and the NOTIFY.
+# Only pending rows carry a claim, so the claim alone is the test: a `status` condition would
+# tempt the planner onto the partial index of pending rows, which a backlog fills with dead entries.
+_SENT = """
+    WITH sent AS (
+        UPDATE deliveries SET status = 'sent', sent_at = now(), attempts = $3, claim = NULL
+        WHERE id = $1 AND claim = $2 RETURNING id
+    ), event AS (
+        INSERT INTO outbox (event_id, event_type, topic, message_key, body)
+        SELECT $4, $5, $6, $7, $8 FROM sent RETURNING event_id
+    )
+    SELECT pg_notify($9, '') FROM event"""
+
+# What a claim could not send in time goes back, due when it was due.
+_HAND_BACK = """
+    UPDATE deliveries d SET claim = NULL, next_attempt_at = back.due_at
+    FROM unnest($2::uuid[], $3::timestamptz[]) AS back(id, due_at)
+    WHERE d.id = back.id AND d.claim = $1"""
+
+
 class Sender:
     def __init__(
         self, pool: asyncpg.Pool, settings: NotificationsSettings, smtp: list[Smtp], rate: SendRate | None = None
@@ -76,6 +116,11 @@ class Sender:
         self._smtp = smtp  # one connection per worker
         self._rate = rate or SendRate(settings.send_rate_per_second)
         self._wake = asyncio.Event()
+        # Under a low send cap a big claim would only wait: each worker claims about a second's worth.
+        self._claim_limit = max(1, min(CLAIM_LIMIT, int(settings.send_rate_per_second / len(smtp))))
+        self._lease = timedelta(seconds=settings.send_lease_seconds)
+        # Starting a send later than this after claiming could outlast the lease: see the module's doc.
+        self._sending_window = settings.send_lease_seconds - 2 * settings.smtp_timeout_seconds
 
     async def run(self) -> None:
         listener = await asyncpg.connect(self._settings.database_url)
@@ -88,7 +133,7 @@ class Sender:
     async def _work(self, smtp: Smtp) -> None:
         while True:
             try:
-                if await self.send_one(smtp):
+                if await self.send_due(smtp):
                     continue
             except Exception:
                 log.warning("sender pass failed", exc_info=True)
@@ -96,54 +141,67 @@ class Sender:
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._settings.sender_poll_seconds)
 
-    async def send_one(self, smtp: Smtp) -> bool:
-        """Sends (or retries, or fails) one due delivery; False when none is due."""
-        async with self._pool.acquire() as conn, conn.transaction():
-            row = await conn.fetchrow(  # with its attachments: one round trip per claim
-                """SELECT d.*, array(SELECT f FROM delivery_attachments f WHERE f.delivery_id = d.id) AS files
-                   FROM deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= now()
-                   ORDER BY d.next_attempt_at LIMIT 1 FOR UPDATE OF d SKIP LOCKED"""
-            )
-            if row is None:
-                return False
-            await self._rate.wait()
-            email = RenderedEmail(row["template"], row["recipient"], row["subject"], row["body_text"], row["body_html"])
-            attempts = row["attempts"] + 1
-            files = [Attachment(f["filename"], f["content_type"], bytes(f["content"]), f["content_id"])
-                     for f in row["files"]]  # fmt: skip
-            try:
-                await smtp.send(email, f"<{row['id']}@convene>", _headers(row["headers"]), files)
-            except aiosmtplib.SMTPResponseException as error:
-                await self._not_sent(conn, row, attempts, f"{error.code} {error.message}", permanent=error.code >= 500)
-            except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
-                await self._not_sent(conn, row, attempts, f"{type(error).__name__}: {error}", permanent=False)
-            else:
-                await conn.execute(
-                    "UPDATE deliveries SET status = 'sent', sent_at = now(), attempts = $2 WHERE id = $1",
-                    row["id"], attempts,
-                )  # fmt: skip
-                await add_to_outbox(conn, NOTIFICATIONS, NotificationSent(
-                    producer="notifications", correlation_id=row["event_id"], causation_id=row["event_id"],
-                    payload=_payload(row, attempts)))  # fmt: skip
-            return True
+    async def send_due(self, smtp: Smtp) -> bool:
+        """Claims due deliveries and sends (or retries, or fails) each; False when none is due."""
+        claim, claimed_at = uuid4(), time.monotonic()
+        rows = sorted(await self._pool.fetch(_CLAIM, claim, self._lease, self._claim_limit), key=_due_at)
+        if not rows:
+            return False
+        try:
+            while rows:
+                await self._rate.wait()
+                if time.monotonic() - claimed_at > self._sending_window:
+                    break
+                await self._send(smtp, claim, rows[0])
+                rows.pop(0)
+        finally:
+            if rows:  # out of time, a failure, or shutting down
+                await self._pool.execute(_HAND_BACK, claim, [r["id"] for r in rows], [r["due_at"] for r in rows])
+        return True
 
-    async def _not_sent(self, conn: Connection, row: Any, attempts: int, error: str, permanent: bool) -> None:
-        if permanent or attempts >= self._settings.send_max_attempts:
+    async def _send(self, smtp: Smtp, claim: UUID, row: Any) -> None:
+        email = RenderedEmail(row["template"], row["recipient"], row["subject"], row["body_text"], row["body_html"])
+        attempts = row["attempts"] + 1
+        files = [Attachment(f["filename"], f["content_type"], bytes(f["content"]), f["content_id"])
+                 for f in row["files"]]  # fmt: skip
+        try:
+            await smtp.send(email, f"<{row['id']}@convene>", _headers(row["headers"]), files)
+        except aiosmtplib.SMTPResponseException as error:
+            await self._not_sent(claim, row, attempts, f"{error.code} {error.message}", permanent=error.code >= 500)
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
+            await self._not_sent(claim, row, attempts, f"{type(error).__name__}: {error}", permanent=False)
+        else:
+            sent = NotificationSent(producer="notifications", correlation_id=row["event_id"],
+                                    causation_id=row["event_id"], payload=_payload(row, attempts))  # fmt: skip
+            if not await self._pool.fetch(_SENT, row["id"], claim, attempts, *outbox_values(NOTIFICATIONS, sent),
+                                          OUTBOX_CHANNEL):  # fmt: skip
+                log.warning("delivery %s was sent after an operator queued it again; it goes once more", row["id"])
+
+    async def _not_sent(self, claim: UUID, row: Any, attempts: int, error: str, permanent: bool) -> None:
+        async with self._pool.acquire() as conn, conn.transaction():
+            if permanent or attempts >= self._settings.send_max_attempts:
+                failed = await conn.fetchval(
+                    """UPDATE deliveries SET status = 'failed', failed_at = now(), attempts = $2, last_error = $3,
+                           claim = NULL WHERE id = $1 AND claim = $4 RETURNING id""",
+                    row["id"], attempts, error, claim,
+                )  # fmt: skip
+                if failed is not None:
+                    await add_to_outbox(conn, NOTIFICATIONS, NotificationFailed(
+                        producer="notifications", correlation_id=row["event_id"], causation_id=row["event_id"],
+                        payload=NotificationFailedPayload(**_payload(row, attempts).model_dump(), error=error,
+                                                          permanent=permanent)))  # fmt: skip
+                return
+            ceiling = self._settings.send_backoff_seconds * 2 ** (attempts - 1)
+            delay = random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not secrecy
             await conn.execute(
-                "UPDATE deliveries SET status = 'failed', failed_at = now(), attempts = $2, last_error = $3"
-                " WHERE id = $1", row["id"], attempts, error,
+                """UPDATE deliveries SET attempts = $2, last_error = $3, next_attempt_at = now() + $4, claim = NULL
+                   WHERE id = $1 AND claim = $5""",
+                row["id"], attempts, error, timedelta(seconds=delay), claim,
             )  # fmt: skip
-            await add_to_outbox(conn, NOTIFICATIONS, NotificationFailed(
-                producer="notifications", correlation_id=row["event_id"], causation_id=row["event_id"],
-                payload=NotificationFailedPayload(**_payload(row, attempts).model_dump(), error=error,
-                                                  permanent=permanent)))  # fmt: skip
-            return
-        ceiling = self._settings.send_backoff_seconds * 2 ** (attempts - 1)
-        delay = random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not secrecy
-        await conn.execute(
-            "UPDATE deliveries SET attempts = $2, last_error = $3, next_attempt_at = now() + $4 WHERE id = $1",
-            row["id"], attempts, error, timedelta(seconds=delay),
-        )  # fmt: skip
+
+
+def _due_at(row: Any) -> Any:
+    return row["due_at"]
 
 
 def _headers(raw: Any) -> dict[str, str]:
