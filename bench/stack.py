@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -55,11 +56,21 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 def restart_service(service: str, **overrides: str) -> None:
     """Restarts one service of the local stack with changed settings (e.g. a higher rate limit,
     since every benchmark request comes from one address)."""
     pid_file = ROOT / ".local" / "dev" / "pids" / f"{service}.pid"
     stop_service(service)
+    port = int(env_file(service)["HTTP_PORT"])
+    # A process the pid file does not name would answer the new one's readiness check and be
+    # measured in its place: refuse rather than time the wrong process.
+    if _listening(port):
+        raise RuntimeError(f"{service} stopped, but something still listens on port {port}: stop it first")
     process = ServiceProcess(
         service, env_file(service) | overrides, ROOT / ".local" / "dev" / "logs" / f"{service}.log"
     )
