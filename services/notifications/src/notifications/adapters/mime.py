@@ -1,79 +1,90 @@
-"""Builds each email's MIME bytes with the classic `email.mime` classes (compat32 policy).
-
-Measured on the local stack, the modern `EmailMessage` API cost about 2.5 ms per ticket email
-(its header registry parses every header again), this about 0.5 ms; at a backlog's pace that
-is the difference that matters (docs/benchmarks.md, B4). Layout:
+"""Writes each email's MIME bytes for the one layout Convene sends:
 
     multipart/mixed            only when there are attachments (the certificate, the .ics)
       multipart/alternative
-        text/plain
+        text/plain             quoted-printable, UTF-8: readable in any mail client's source view
         multipart/related      only when images are shown inline (the ticket's QR)
           text/html
           image/png (Content-ID)
       application/pdf ...
+
+Written here rather than by the `email` package's generator: for a backlog that generator was
+the largest single cost of sending (it compiles a regular expression for every boundary it
+makes and re-folds every header), about 0.5 ms per ticket email against 0.1 here
+(docs/benchmarks.md, B4). The standard library still does the encoding: binascii's
+quoted-printable and base64, and `email.header` for non-ASCII headers (RFC 2047). Tests read
+every message back with the `email` package.
+
+Boundaries begin with "=_", which neither quoted-printable nor base64 text can contain, and
+carry the Message-ID's token, so the same delivery always gives the same bytes.
 """
 
-import io
+import binascii
 from collections.abc import Sequence
-from email import encoders
-from email.charset import QP, Charset
-from email.generator import BytesGenerator
 from email.header import Header
-from email.mime.base import MIMEBase
-from email.mime.multipart import MIMEMultipart
-from email.mime.nonmultipart import MIMENonMultipart
 from email.utils import formataddr
 
 from notifications.domain.attachments import Attachment
 from notifications.domain.email import RenderedEmail
 
-UTF8_QP = Charset("utf-8")
-UTF8_QP.body_encoding = QP  # readable in any mail client's source view; base64 looks like spam
-
-
-def _text(body: str, subtype: str) -> MIMENonMultipart:
-    part = MIMENonMultipart("text", subtype)
-    part.set_payload(body, UTF8_QP)  # sets the charset and Content-Transfer-Encoding, and encodes
-    return part
-
-
-def _file(f: Attachment) -> MIMENonMultipart:
-    maintype, subtype = f.content_type.split("/", 1)
-    part = MIMEBase(maintype, subtype)
-    part.set_payload(f.content)
-    encoders.encode_base64(part)
-    if f.content_id:
-        part.add_header("Content-ID", f"<{f.content_id}>")
-        part.add_header("Content-Disposition", "inline", filename=f.filename)
-    else:
-        part.add_header("Content-Disposition", "attachment", filename=f.filename)
-    return part  # type: ignore[return-value]
+CRLF = b"\r\n"
+Part = tuple[list[str], bytes]  # header lines, then the body as it goes on the wire
 
 
 def _header(value: str) -> str:
-    return value if value.isascii() else Header(value, "utf-8").encode()  # an RFC 2047 encoded-word
+    value = " ".join(value.splitlines())  # a line break in a value would start a header of its own
+    if value.isascii():
+        return value
+    return Header(value, "utf-8").encode(linesep="\r\n")  # RFC 2047 encoded-words, folded
+
+
+def _text(body: str, subtype: str) -> Part:
+    lines = body.replace("\r\n", "\n").replace("\r", "\n").encode()  # any line end is one line end
+    encoded = binascii.b2a_qp(lines, quotetabs=False, istext=True, header=False)
+    encoded = encoded.replace(b"\n", CRLF)  # its line ends and soft breaks, as the wire wants them
+    return [f'Content-Type: text/{subtype}; charset="utf-8"', "Content-Transfer-Encoding: quoted-printable"], encoded
+
+
+def _file(f: Attachment) -> Part:
+    disposition = "inline" if f.content_id else "attachment"
+    headers = [f"Content-Type: {f.content_type}", "Content-Transfer-Encoding: base64",
+               f'Content-Disposition: {disposition}; filename="{f.filename}"']  # fmt: skip
+    if f.content_id:
+        headers.append(f"Content-ID: <{f.content_id}>")
+    return headers, _base64_lines(f.content)
+
+
+def _base64_lines(content: bytes) -> bytes:
+    encoded = binascii.b2a_base64(content, newline=False)
+    return CRLF.join(encoded[i : i + 76] for i in range(0, len(encoded), 76))
+
+
+def _wire(part: Part) -> bytes:
+    headers, body = part
+    return "\r\n".join(headers).encode() + CRLF + CRLF + body
+
+
+def _multipart(subtype: str, boundary: str, parts: list[Part]) -> Part:
+    delimiter = b"--" + boundary.encode()
+    body = b"".join(delimiter + CRLF + _wire(p) + CRLF for p in parts) + delimiter + b"--" + CRLF
+    return [f'Content-Type: multipart/{subtype}; boundary="{boundary}"'], body
 
 
 def build(email: RenderedEmail, sender: tuple[str, str], message_id: str, headers: dict[str, str],
           attachments: Sequence[Attachment] = ()) -> bytes:  # fmt: skip
     """The whole message as it goes on the wire, CRLF line ends."""
+    token = "".join(c for c in message_id if c.isalnum())[:40]
     inline = [f for f in attachments if f.content_id]
     attached = [f for f in attachments if not f.content_id]
-    html: MIMENonMultipart | MIMEMultipart = _text(email.html, "html")
+    html = _text(email.html, "html")
     if inline:
-        html = MIMEMultipart("related", _subparts=[html, *(_file(f) for f in inline)])
-    root: MIMEMultipart = MIMEMultipart("alternative", _subparts=[_text(email.text, "plain"), html])
+        html = _multipart("related", f"=_{token}_r", [html, *(_file(f) for f in inline)])
+    root = _multipart("alternative", f"=_{token}_a", [_text(email.text, "plain"), html])
     if attached:
-        root = MIMEMultipart("mixed", _subparts=[root, *(_file(f) for f in attached)])
-    for part in root.walk():
-        if part is not root:
-            del part["MIME-Version"]  # the email.mime classes stamp it on every part; it belongs on top only
-    root["From"] = formataddr(sender, charset="utf-8")
-    root["To"] = email.recipient
-    root["Subject"] = _header(email.subject)
-    root["Message-ID"] = message_id  # the same delivery always carries the same id
-    for name, value in headers.items():
-        root[name] = _header(value)
-    out = io.BytesIO()
-    BytesGenerator(out, mangle_from_=False, maxheaderlen=0).flatten(root, linesep="\r\n")
-    return out.getvalue()
+        root = _multipart("mixed", f"=_{token}_m", [root, *(_file(f) for f in attached)])
+    from_ = formataddr(sender, charset="utf-8").replace("\n", "\r\n")  # a long name comes folded
+    top = [f"From: {from_}", f"To: {_header(email.recipient)}", f"Subject: {_header(email.subject)}",
+           f"Message-ID: {message_id}", *(f"{name}: {_header(value)}" for name, value in headers.items()),
+           "MIME-Version: 1.0"]  # fmt: skip
+    root_headers, root_body = root
+    return _wire((top + root_headers, root_body))
