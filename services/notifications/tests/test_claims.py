@@ -1,7 +1,7 @@
-"""The sender's claims, on a real Postgres: a worker keeps the emails it claimed for a lease, starts
-no send its lease might not cover, and a worker that dies leaves its emails to go out once the
-lease ends, once. The SMTP side is a recording stand-in (what is under test is the claim), except
-for the hung server, which is a real socket that stops answering."""
+"""The sender against a real Postgres: a worker keeps the emails it claimed for a lease, starts no
+send its lease might not cover, and a worker that dies leaves its emails to go out once the
+lease ends, once. The SMTP side is a recording stand-in where the claim is under test, and real
+sockets for servers that stop answering or drop the line after taking a message."""
 
 import asyncio
 import subprocess
@@ -183,3 +183,40 @@ async def test_a_server_that_stops_answering_is_cut_off_and_the_email_retried(
     assert "Timeout" in row["last_error"]
     assert row["claim"] is None  # released for the retry, not left to its lease
     assert connections >= 2  # each try on a fresh connection: the stuck one was dropped
+
+
+async def test_a_connection_lost_after_the_data_is_a_failed_attempt_not_a_second_copy_at_once(
+    pool: asyncpg.Pool, database: str
+) -> None:
+    received = 0
+
+    async def drops_after_the_data(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal received
+        writer.write(b"220 relay.cit.example ESMTP\r\n")
+        while line := await reader.readline():
+            command = line[:4].upper()
+            if command == b"DATA":
+                writer.write(b"354 go ahead\r\n")
+                await reader.readuntil(b"\r\n.\r\n")
+                received += 1
+                break  # the message is in, and the line goes before the answer
+            writer.write(b"250-relay.cit.example\r\n250 OK\r\n" if command in (b"EHLO", b"HELO") else b"250 OK\r\n")
+        writer.close()
+
+    port = free_port()
+    server = await asyncio.start_server(drops_after_the_data, "127.0.0.1", port)
+    config = settings_for(database, smtp_port=port, smtp_timeout_seconds=2, send_lease_seconds=6)
+    [person] = await owe(pool, config, 1)
+
+    async def failed() -> bool:
+        return bool(await pool.fetchval("SELECT status = 'failed' FROM deliveries WHERE recipient = $1", person))
+
+    try:
+        await run_until(Sender(pool, config, [SmtpConnection(config)]), failed)
+    finally:
+        server.close()
+    row = await pool.fetchrow("SELECT attempts, last_error FROM deliveries WHERE recipient = $1", person)
+    assert row is not None
+    assert row["attempts"] == config.send_max_attempts == 5
+    assert "Disconnected" in row["last_error"]
+    assert received == 5  # one copy per attempt, each after its backoff: none sent again blindly

@@ -1,9 +1,16 @@
 """Sends rendered emails over SMTP with aiosmtplib, reusing one connection per sender worker
 (N6: a backlog drains without a handshake per email). STARTTLS or implicit TLS and
 authentication when configured. One email's whole exchange, connecting included, is bounded by
-SMTP_TIMEOUT_SECONDS: the sender relies on it to finish every send inside its lease."""
+SMTP_TIMEOUT_SECONDS: the sender relies on it to finish every send inside its lease.
+
+A connection that failed in the middle of an email is never used to try that email again at
+once: the server may have taken it before the connection went, so the failure goes back to the
+sender as a retryable one (its backoff, its attempt count, its last error in the delivery log).
+Servers close connections left idle, so one unused for IDLE_CHECK_SECONDS is checked with a
+NOOP before it carries an email."""
 
 import asyncio
+import time
 from collections.abc import Sequence
 
 import aiosmtplib
@@ -13,13 +20,21 @@ from notifications.config import NotificationsSettings
 from notifications.domain.attachments import Attachment
 from notifications.domain.email import RenderedEmail
 
+IDLE_CHECK_SECONDS = 10.0
+
 
 class SmtpConnection:
     def __init__(self, settings: NotificationsSettings) -> None:
         self._settings = settings
         self._client: aiosmtplib.SMTP | None = None
+        self._last_used = 0.0
 
     async def _connected(self) -> aiosmtplib.SMTP:
+        if self._client is not None and time.monotonic() - self._last_used > IDLE_CHECK_SECONDS:
+            try:
+                await self._client.noop()
+            except (aiosmtplib.SMTPException, OSError):
+                self._drop()  # closed while idle: a fresh one below
         if self._client is None or not self._client.is_connected:
             s = self._settings
             # Certificates are always verified; SMTP_CA_FILE adds a private CA (an internal relay).
@@ -39,17 +54,13 @@ class SmtpConnection:
         raw = mime.build(email, sender, message_id, headers, attachments)
         try:
             async with asyncio.timeout(self._settings.smtp_timeout_seconds):
-                await self._sendmail(raw, email.recipient)
-        except TimeoutError:
-            self._drop()  # cut off mid-command: the connection's state is unknown
+                client = await self._connected()
+                await client.sendmail(self._settings.smtp_from, [email.recipient], raw)
+        except (TimeoutError, aiosmtplib.SMTPServerDisconnected, OSError):
+            self._drop()  # cut off mid-exchange: the connection's state is unknown
             raise
-
-    async def _sendmail(self, raw: bytes, recipient: str) -> None:
-        try:
-            await (await self._connected()).sendmail(self._settings.smtp_from, [recipient], raw)
-        except aiosmtplib.SMTPServerDisconnected:
-            self._client = None  # the server closed an idle connection: once more on a fresh one
-            await (await self._connected()).sendmail(self._settings.smtp_from, [recipient], raw)
+        finally:
+            self._last_used = time.monotonic()
 
     def _drop(self) -> None:
         if self._client is not None:
