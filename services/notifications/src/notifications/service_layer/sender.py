@@ -132,12 +132,14 @@ class Sender:
 
     async def _work(self, smtp: Smtp) -> None:
         while True:
+            # Cleared before looking, not after finding nothing: a NOTIFY that arrives while this
+            # pass looks would otherwise be lost and its email wait for the next poll.
+            self._wake.clear()
             try:
                 if await self.send_due(smtp):
                     continue
             except Exception:
                 log.warning("sender pass failed", exc_info=True)
-            self._wake.clear()
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._settings.sender_poll_seconds)
 
