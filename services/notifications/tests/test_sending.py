@@ -186,6 +186,33 @@ async def test_erasure_leaves_no_address_or_name_in_the_delivery_log(service: Se
         assert "Lovelace" not in row["row"]
 
 
+async def test_an_email_still_owed_when_its_person_is_erased_is_never_sent(
+    database: str, smtp_server: SmtpServer
+) -> None:
+    async with running_app(SPEC, settings_for(database, smtp_server, send_max_attempts=50)) as (client, runtime):
+        service = Service(client, runtime, smtp_server)
+        to = address()
+        smtp_server.mailbox.hold(to)  # the server answers 4xx: the email stays owed, retried
+        joined = event("membership.activated", to)
+        await service.intake.take_in(joined)
+
+        async def tried() -> bool:
+            return bool((await service.delivery(to))["attempts"] >= 1)
+
+        await wait_until(tried)
+        member_id = joined.payload.member_id  # type: ignore[attr-defined]
+        erased = MemberErasedPayload(member_id=member_id, erased_at=NOW)
+        await service.intake.take_in(MemberErased(producer="membership", correlation_id=uuid4(), payload=erased))
+        smtp_server.mailbox.release(to)
+        await asyncio.sleep(1)  # retries come every fraction of a second here
+        row = await runtime.pool.fetchrow("SELECT status, last_error FROM deliveries WHERE event_id = $1",
+                                          joined.event_id)  # fmt: skip
+        assert row is not None
+        assert (row["status"], row["last_error"]) == ("failed", "erased before it was sent")
+        assert smtp_server.mailbox.to(to) == []
+        assert smtp_server.mailbox.to("erased") == []
+
+
 async def test_two_senders_on_one_database_never_send_the_same_email_twice(
     service: Service, database: str, smtp_server: SmtpServer
 ) -> None:

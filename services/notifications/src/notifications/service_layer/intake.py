@@ -152,9 +152,14 @@ async def _forget(conn: Connection, event: MemberErased) -> None:
     member_id = event.payload.member_id
     addresses = [r["email"] for r in await conn.fetch(
         "DELETE FROM member_addresses WHERE member_id = $1 RETURNING email", member_id)]  # fmt: skip
+    # What was still to be sent will not be: it ends as failed, and any claim on it with it.
     await conn.execute(
         """UPDATE deliveries SET recipient = 'erased', subject = '(erased)', body_text = '', body_html = '',
-               headers = '{}', last_error = NULL WHERE member_id = $1 OR lower(recipient) = ANY($2::text[])""",
+               headers = '{}', claim = NULL,
+               last_error = CASE WHEN status = 'pending' THEN 'erased before it was sent' END,
+               failed_at = CASE WHEN status = 'pending' THEN now() ELSE failed_at END,
+               status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END
+           WHERE member_id = $1 OR lower(recipient) = ANY($2::text[])""",
         member_id, addresses,
     )  # fmt: skip
     await conn.execute("DELETE FROM unsubscribes WHERE email = ANY($1::text[])", addresses)

@@ -177,7 +177,8 @@ class Sender:
                                     causation_id=row["event_id"], payload=_payload(row, attempts))  # fmt: skip
             if not await self._pool.fetch(_SENT, row["id"], claim, attempts, *outbox_values(NOTIFICATIONS, sent),
                                           OUTBOX_CHANNEL):  # fmt: skip
-                log.warning("delivery %s was sent after an operator queued it again; it goes once more", row["id"])
+                # An operator queued it again (it goes once more), or its person was erased meanwhile.
+                log.warning("delivery %s was sent after its claim ended", row["id"])
 
     async def _not_sent(self, claim: UUID, row: Any, attempts: int, error: str, permanent: bool) -> None:
         async with self._pool.acquire() as conn, conn.transaction():
