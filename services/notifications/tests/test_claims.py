@@ -6,7 +6,7 @@ sockets for servers that stop answering or drop the line after taking a message.
 import asyncio
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -93,6 +93,27 @@ async def run_until(sender: Sender, done: Any) -> None:
         await asyncio.gather(running, return_exceptions=True)
 
 
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+async def send_to(server: Handler, pool: asyncpg.Pool, database: str, until: str, **overrides: Any) -> Any:
+    """Runs a sender against `server`, on a real socket, until `until` (a query about the one email
+    owed, its delivery row filtered here) is true; the delivery row after."""
+    port = free_port()
+    listening = await asyncio.start_server(server, "127.0.0.1", port)
+    config = settings_for(database, smtp_port=port, **overrides)
+    [person] = await owe(pool, config, 1)
+
+    async def done() -> bool:
+        return bool(await pool.fetchval(until + " WHERE recipient = $1", person))
+
+    try:
+        await run_until(Sender(pool, config, [SmtpConnection(config)]), done)
+    finally:
+        listening.close()
+    return await pool.fetchrow("SELECT * FROM deliveries WHERE recipient = $1", person)
+
+
 async def test_a_worker_starts_no_send_its_lease_might_not_cover(pool: asyncpg.Pool, database: str) -> None:
     # Lease 3 s, sends time out after 1 s: a send may start only while 2 s of the lease are left.
     config = settings_for(database, smtp_timeout_seconds=1, send_lease_seconds=3)
@@ -164,21 +185,8 @@ async def test_a_server_that_stops_answering_is_cut_off_and_the_email_retried(
         await reader.read()  # reads on, answers nothing, until the client hangs up
         writer.close()
 
-    port = free_port()
-    server = await asyncio.start_server(hangs_after_greeting, "127.0.0.1", port)
-    config = settings_for(database, smtp_port=port, smtp_timeout_seconds=0.3, send_lease_seconds=1)
-    [person] = await owe(pool, config, 1)
-    sender = Sender(pool, config, [SmtpConnection(config)])
-
-    async def tried_twice() -> bool:
-        return bool(await pool.fetchval("SELECT attempts >= 2 FROM deliveries WHERE recipient = $1", person))
-
-    try:
-        await run_until(sender, tried_twice)
-    finally:
-        server.close()
-    row = await pool.fetchrow("SELECT status, last_error, claim FROM deliveries WHERE recipient = $1", person)
-    assert row is not None
+    row = await send_to(hangs_after_greeting, pool, database, "SELECT attempts >= 2 FROM deliveries",
+                        smtp_timeout_seconds=0.3, send_lease_seconds=1)  # fmt: skip
     assert row["status"] == "pending"
     assert "Timeout" in row["last_error"]
     assert row["claim"] is None  # released for the retry, not left to its lease
@@ -203,20 +211,8 @@ async def test_a_connection_lost_after_the_data_is_a_failed_attempt_not_a_second
             writer.write(b"250-relay.cit.example\r\n250 OK\r\n" if command in (b"EHLO", b"HELO") else b"250 OK\r\n")
         writer.close()
 
-    port = free_port()
-    server = await asyncio.start_server(drops_after_the_data, "127.0.0.1", port)
-    config = settings_for(database, smtp_port=port, smtp_timeout_seconds=2, send_lease_seconds=6)
-    [person] = await owe(pool, config, 1)
-
-    async def failed() -> bool:
-        return bool(await pool.fetchval("SELECT status = 'failed' FROM deliveries WHERE recipient = $1", person))
-
-    try:
-        await run_until(Sender(pool, config, [SmtpConnection(config)]), failed)
-    finally:
-        server.close()
-    row = await pool.fetchrow("SELECT attempts, last_error FROM deliveries WHERE recipient = $1", person)
-    assert row is not None
-    assert row["attempts"] == config.send_max_attempts == 5
+    row = await send_to(drops_after_the_data, pool, database, "SELECT status = 'failed' FROM deliveries",
+                        smtp_timeout_seconds=2, send_lease_seconds=6)  # fmt: skip
+    assert row["attempts"] == 5  # SEND_MAX_ATTEMPTS
     assert "Disconnected" in row["last_error"]
     assert received == 5  # one copy per attempt, each after its backoff: none sent again blindly
