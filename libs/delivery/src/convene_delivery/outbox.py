@@ -15,6 +15,10 @@ OUTBOX_CHANNEL = "convene_outbox"
 async def add_to_outbox(conn: Connection, topic: str, *events: Event) -> None:
     if not conn.is_in_transaction():
         raise RuntimeError("outbox writes belong inside the transaction of the state change")
+    if not events:
+        return  # nothing happened: no row, and no NOTIFY
+    rows = [outbox_values(topic, e) for e in events]
+    ids, types, _topic, keys, bodies = (list(column) for column in zip(*rows, strict=True))
     # One round trip for the rows and the NOTIFY: every write path pays it, a rush of holds most.
     await conn.execute(
         """WITH added AS (
@@ -25,10 +29,10 @@ async def add_to_outbox(conn: Connection, topic: str, *events: Event) -> None:
             SELECT pg_notify($1, '')""",
         OUTBOX_CHANNEL,
         topic,
-        [e.event_id for e in events],
-        [e.event_type for e in events],
-        [e.aggregate_id() for e in events],
-        [e.model_dump_json().encode() for e in events],
+        ids,
+        types,
+        keys,
+        bodies,
     )
 
 

@@ -4,7 +4,7 @@ ZXing (zxing-cpp) encodes: a regular QR code at error correction level M, with t
 as the standard asks. Regular, not Micro QR: phone cameras and most check-in scanners do not read
 Micro QR. The image is written here as a 1-bit PNG of a few hundred bytes. A ticket email is
 drawn for every attendee, so this is on the path of every ticket (docs/benchmarks.md, B4): about
-0.08 ms in all, where segno took 0.5.
+0.12 ms in all, where segno took 0.5.
 """
 
 import struct

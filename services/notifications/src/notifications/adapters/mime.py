@@ -10,7 +10,7 @@
 
 Written here rather than by the `email` package's generator: for a backlog that generator was
 the largest single cost of sending (it compiles a regular expression for every boundary it
-makes and re-folds every header), about 0.5 ms per ticket email against 0.1 here
+makes and re-folds every header), 0.68 ms per ticket email against 0.04 here
 (docs/benchmarks.md, B4). The standard library still does the encoding: binascii's
 quoted-printable and base64, and `email.header` for non-ASCII headers (RFC 2047). Tests read
 every message back with the `email` package.

@@ -56,7 +56,7 @@ class SmtpConnection:
             async with asyncio.timeout(self._settings.smtp_timeout_seconds):
                 client = await self._connected()
                 await client.sendmail(self._settings.smtp_from, [email.recipient], raw)
-        except (TimeoutError, aiosmtplib.SMTPServerDisconnected, OSError):
+        except OSError:  # a timeout or a lost connection (aiosmtplib's "disconnected" is one too)
             self._drop()  # cut off mid-exchange: the connection's state is unknown
             raise
         finally:

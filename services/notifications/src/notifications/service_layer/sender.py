@@ -5,7 +5,7 @@ locks them with FOR UPDATE SKIP LOCKED, stamps them with a claim of its own and 
 `next_attempt_at` one lease (SEND_LEASE_SECONDS) ahead, so no other worker or instance takes
 them while it sends. Each one the SMTP server accepts is then marked sent, with its
 `notification.sent` event, in one statement that holds only while the claim is still this
-worker's. Two round trips to Postgres per email became about one (docs/benchmarks.md, B4).
+worker's. Five round trips to Postgres per email became about one (docs/benchmarks.md, B4).
 
 No email is sent after its lease could have run out: a send is bounded by SMTP_TIMEOUT_SECONDS,
 and a worker starts one only while two of those are left of its lease; what it cannot start in
@@ -26,6 +26,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from datetime import timedelta
+from operator import itemgetter
 from typing import Any, Protocol
 from uuid import UUID, uuid4
 
@@ -146,7 +147,7 @@ class Sender:
     async def send_due(self, smtp: Smtp) -> bool:
         """Claims due deliveries and sends (or retries, or fails) each; False when none is due."""
         claim, claimed_at = uuid4(), time.monotonic()
-        rows = sorted(await self._pool.fetch(_CLAIM, claim, self._lease, self._claim_limit), key=_due_at)
+        rows = sorted(await self._pool.fetch(_CLAIM, claim, self._lease, self._claim_limit), key=itemgetter("due_at"))
         if not rows:
             return False
         try:
@@ -201,10 +202,6 @@ class Sender:
                    WHERE id = $1 AND claim = $5""",
                 row["id"], attempts, error, timedelta(seconds=delay), claim,
             )  # fmt: skip
-
-
-def _due_at(row: Any) -> Any:
-    return row["due_at"]
 
 
 def _headers(raw: Any) -> dict[str, str]:
