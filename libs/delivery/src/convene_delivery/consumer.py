@@ -13,7 +13,6 @@
 
 import asyncio
 import logging
-import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
@@ -24,6 +23,7 @@ from faststream.kafka.annotations import KafkaMessage
 from pydantic import ValidationError
 
 from convene_contracts import Event, RawEvent, dead_letter_topic, parse_event
+from convene_delivery.backoff import backoff_delay
 from convene_delivery.postgres import OUTAGES
 
 log = logging.getLogger(__name__)
@@ -41,9 +41,7 @@ class RetryPolicy:
     max_backoff_seconds: float = 10.0
 
     def delay(self, attempt: int) -> float:
-        """Exponential backoff with full jitter, so a crowd of failures does not retry in step."""
-        ceiling = min(self.max_backoff_seconds, self.backoff_seconds * 2 ** (attempt - 1))
-        return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not secrecy
+        return backoff_delay(attempt, self.backoff_seconds, self.max_backoff_seconds)
 
 
 class Subscription:

@@ -10,6 +10,10 @@ from convene_contracts import Event
 from convene_delivery.postgres import Connection
 
 OUTBOX_CHANNEL = "convene_outbox"
+# The one definition of an outbox row: its columns here, its values in `outbox_values`. Every
+# statement that writes rows (here, and the batched writes of holds and of sent emails) starts
+# with this, followed by a SELECT of the five values in this order.
+INSERT_OUTBOX_ROWS = "INSERT INTO outbox (event_id, event_type, topic, message_key, body)"
 
 
 async def add_to_outbox(conn: Connection, topic: str, *events: Event) -> None:
@@ -21,12 +25,12 @@ async def add_to_outbox(conn: Connection, topic: str, *events: Event) -> None:
     ids, types, _topic, keys, bodies = (list(column) for column in zip(*rows, strict=True))
     # One round trip for the rows and the NOTIFY: every write path pays it, a rush of holds most.
     await conn.execute(
-        """WITH added AS (
-                INSERT INTO outbox (event_id, event_type, topic, message_key, body)
+        f"""WITH added AS (
+                {INSERT_OUTBOX_ROWS}
                 SELECT e.id, e.type, $2, e.key, e.body
                 FROM unnest($3::uuid[], $4::text[], $5::text[], $6::bytea[]) AS e(id, type, key, body)
             )
-            SELECT pg_notify($1, '')""",
+            SELECT pg_notify($1, '')""",  # noqa: S608 - a constant fragment, no input
         OUTBOX_CHANNEL,
         topic,
         ids,

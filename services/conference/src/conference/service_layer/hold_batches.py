@@ -22,7 +22,7 @@ from asyncpg import Record
 
 from conference.service_layer.members import MEMBERS_AMONG
 from conference.service_layer.together import Together
-from convene_delivery.outbox import OUTBOX_CHANNEL
+from convene_delivery.outbox import INSERT_OUTBOX_ROWS, OUTBOX_CHANNEL
 from convene_delivery.postgres import OUTAGES
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class OneSeatHold:
 # $1 the pool (the ticket type), $2 how many holds; $3-$16 one array per column of the holds.
 # The shards are locked SKIP LOCKED, at most one per hold, so a batch never waits for another;
 # their free units are numbered across them, and the n-th hold takes the n-th unit.
-_WRITE_BATCH = """
+_WRITE_BATCH = f"""
     WITH free AS (
         SELECT shard, capacity - taken AS room FROM capacity_shards
         WHERE pool_id = $1 AND taken < capacity
@@ -88,10 +88,10 @@ _WRITE_BATCH = """
         INSERT INTO attendee_tickets (attendee_id, ticket_type_id, price_minor, shards)
         SELECT attendee_id, $1, amount_minor, jsonb_build_array(jsonb_build_array($1::text, shard)) FROM hold
     ), event AS (
-        INSERT INTO outbox (event_id, event_type, topic, message_key, body)
+        {INSERT_OUTBOX_ROWS}
         SELECT event_id, event_type, $19, message_key, body FROM hold
     )
-    SELECT n, pg_notify($20, '') FROM hold"""
+    SELECT n, pg_notify($20, '') FROM hold"""  # noqa: S608 - constant fragments, no input
 
 
 # The conference ($2), its ticket types and which of the attendees ($1: their addresses) are members.

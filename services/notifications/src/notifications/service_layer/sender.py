@@ -21,7 +21,6 @@ SEND_MAX_ATTEMPTS; a 5xx answer is final. Either way a failed delivery publishes
 import asyncio
 import json
 import logging
-import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
@@ -40,7 +39,8 @@ from convene_contracts.notifications import (
     NotificationFailedPayload,
     NotificationSent,
 )
-from convene_delivery.outbox import OUTBOX_CHANNEL, add_to_outbox, outbox_values
+from convene_delivery.backoff import backoff_delay
+from convene_delivery.outbox import INSERT_OUTBOX_ROWS, OUTBOX_CHANNEL, add_to_outbox, outbox_values
 from notifications.config import NotificationsSettings
 from notifications.domain.attachments import Attachment
 from notifications.domain.email import RenderedEmail
@@ -91,15 +91,15 @@ _CLAIM = """
 # Delivery $1 sent on attempt $3, if claim $2 still holds it; with its event ($4-$8) and the NOTIFY.
 # Only pending rows carry a claim, so the claim alone is the test: a `status` condition would
 # tempt the planner onto the partial index of pending rows, which a backlog fills with dead entries.
-_SENT = """
+_SENT = f"""
     WITH sent AS (
         UPDATE deliveries SET status = 'sent', sent_at = now(), attempts = $3, claim = NULL
         WHERE id = $1 AND claim = $2 RETURNING id
     ), event AS (
-        INSERT INTO outbox (event_id, event_type, topic, message_key, body)
+        {INSERT_OUTBOX_ROWS}
         SELECT $4, $5, $6, $7, $8 FROM sent RETURNING event_id
     )
-    SELECT pg_notify($9, '') FROM event"""
+    SELECT pg_notify($9, '') FROM event"""  # noqa: S608 - constant fragments, no input
 
 # What a claim could not send in time goes back, due when it was due.
 _HAND_BACK = """
@@ -195,8 +195,7 @@ class Sender:
                         payload=NotificationFailedPayload(**_payload(row, attempts).model_dump(), error=error,
                                                           permanent=permanent)))  # fmt: skip
                 return
-            ceiling = self._settings.send_backoff_seconds * 2 ** (attempts - 1)
-            delay = random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not secrecy
+            delay = backoff_delay(attempts, self._settings.send_backoff_seconds)
             await conn.execute(
                 """UPDATE deliveries SET attempts = $2, last_error = $3, next_attempt_at = now() + $4, claim = NULL
                    WHERE id = $1 AND claim = $5""",
