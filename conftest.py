@@ -7,6 +7,16 @@ import pytest
 from tests.support.databases import create_database, drop_database
 from tests.support.smtp import SmtpServer
 
+# The unit tier (docs/architecture.md): tests that need nothing running. They live in tests/unit/
+# folders, and the architecture rules only read the code; `./convene test -m unit` runs them alone.
+UNIT_FOLDERS = ("/tests/unit/", "/tests/architecture/")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(folder in item.path.as_posix() for folder in UNIT_FOLDERS):
+            item.add_marker(pytest.mark.unit)
+
 
 @pytest.fixture
 async def database() -> AsyncIterator[str]:

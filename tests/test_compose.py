@@ -17,8 +17,8 @@ import yaml
 
 from conference.bootstrap import SPEC as CONFERENCE
 from conference.config import ConferenceSettings
-from convene_delivery.runtime import ServiceSpec, create_app
-from convene_delivery.settings import ServiceSettings
+from convene_service.runtime import ServiceSpec, create_app
+from convene_service.settings import ServiceSettings
 from convene_web.settings import WebSettings
 from membership.bootstrap import SPEC as MEMBERSHIP
 from membership.config import MembershipSettings

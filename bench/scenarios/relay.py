@@ -12,10 +12,9 @@ import asyncpg
 from faststream.kafka import KafkaBroker
 
 from bench.stack import KAFKA, POSTGRES
-from convene_delivery.kafka import ensure_topics
+from convene_delivery.kafka import broker_publisher, ensure_topics
 from convene_delivery.migrations import DELIVERY_MIGRATIONS, MigrationSource, migrate
 from convene_delivery.relay import OutboxRelay
-from convene_delivery.runtime import broker_publisher
 
 ROWS = 100_000
 

@@ -1,7 +1,7 @@
 # One image recipe for all three services; docker-compose.yml picks the service with the build
 # arg SERVICE (membership, conference or notifications). Build from the repository root:
 #   docker build -f deploy/docker/service.Dockerfile --build-arg SERVICE=membership .
-# Each image holds only the contracts, the delivery and web libraries, the service itself and their
+# Each image holds only the contracts, the delivery, service and web libraries, the service itself and their
 # locked dependencies: no dev tools, no other service's code.
 
 FROM python:3.11-slim AS build
@@ -23,6 +23,7 @@ WORKDIR /src
 COPY pyproject.toml uv.lock ./
 COPY contracts/pyproject.toml contracts/
 COPY libs/delivery/pyproject.toml libs/delivery/
+COPY libs/service/pyproject.toml libs/service/
 COPY libs/web/pyproject.toml libs/web/
 COPY services/membership/pyproject.toml services/membership/
 COPY services/conference/pyproject.toml services/conference/
@@ -34,6 +35,7 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 
 COPY contracts/ contracts/
 COPY libs/delivery/ libs/delivery/
+COPY libs/service/ libs/service/
 COPY libs/web/ libs/web/
 COPY services/${SERVICE}/ services/${SERVICE}/
 # Non-editable: the workspace packages (with their SQL migrations and templates) go into the

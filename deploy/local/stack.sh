@@ -88,7 +88,16 @@ down() {
   say "stopped the $MODE stack"
 }
 
+run_unit_tier() {
+  # Needs nothing running and installs only Python's side: no stack, no browser, no Kafka jars.
+  # The gates (ruff, mypy) belong to the full run.
+  ensure_python
+  cd "$ROOT"
+  "$ROOT/.venv/bin/pytest" "$@"
+}
+
 run_tests() {
+  if [ "${1:-}" = -m ] && [ "${2:-}" = unit ]; then run_unit_tier "$@"; return; fi
   ensure_tools
   ensure_browser_tools
   trap down EXIT
@@ -132,5 +141,5 @@ case "$cmd" in
     for p in kafka stripe-mock mailbox "${SERVICES[@]}"; do
       if is_running "$p"; then echo "$p: running"; else echo "$p: stopped"; fi
     done ;;
-  *) echo "usage: ./convene up | down | status | test [pytest args]" >&2; exit 2 ;;
+  *) echo "usage: ./convene up | down | status | test [pytest args] | test -m unit" >&2; exit 2 ;;
 esac

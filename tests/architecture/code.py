@@ -42,12 +42,9 @@ class Module:
         """Lines of the string literals (plain or f-strings) that are SQL statements."""
         lines = []
         for node in ast.walk(self.tree):
-            text = None
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                text = node.value
-            elif isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
-                text = str(node.values[0].value)
-            if text is not None and SQL.match(text):
+            if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+                node = node.values[0]
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.match(node.value):
                 lines.append(node.lineno)
         # an f-string's parts are constants too: count each statement once per line
         return sorted(set(lines))
@@ -87,9 +84,9 @@ def same_layer_imports(module: Module) -> set[str]:
     for imported, taken, _ in module.imports():
         for candidate in [imported, *(f"{imported}.{name}" for name in taken)]:
             other = names.get(candidate)
-            if other is not None and other is not module and other.package == module.package:
-                if other.layer == module.layer and module.layer is not None:
-                    found.add(other.name)
+            same_service = other is not None and other is not module and other.package == module.package
+            if same_service and other is not None and module.layer is not None and other.layer == module.layer:
+                found.add(other.name)
     return found
 
 

@@ -95,7 +95,8 @@ def test_no_module_reaches_into_another_modules_private_names() -> None:
 
 def _sleeps(loop: ast.While) -> bool:
     return any(
-        isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in ("sleep", "wait_for")
+        isinstance(node, ast.Call)
+        and getattr(node.func, "attr", getattr(node.func, "id", None)) in ("sleep", "wait_for")
         for node in ast.walk(loop)
     )
 
@@ -108,7 +109,7 @@ def test_background_jobs_live_in_entrypoints_jobs() -> None:
         if m.package not in SERVICES or m.name.endswith(".entrypoints.jobs"):
             continue
         for node in ast.walk(m.tree):
-            if isinstance(node, ast.While) and isinstance(node.test, ast.Constant) and node.test.value is True:
-                if _sleeps(node):
-                    found.append(f"{m.name}:{node.lineno}")
+            forever = isinstance(node, ast.While) and isinstance(node.test, ast.Constant) and node.test.value is True
+            if forever and isinstance(node, ast.While) and _sleeps(node):
+                found.append(f"{m.name}:{node.lineno}")
     _breaches("background loops belong in entrypoints/jobs.py", found)

@@ -6,8 +6,8 @@ from contextlib import asynccontextmanager
 import httpx
 from asgi_lifespan import LifespanManager
 
-from convene_delivery.runtime import Runtime, ServiceSpec, create_app
-from convene_delivery.settings import ServiceSettings
+from convene_service.runtime import Runtime, ServiceSpec, create_app
+from convene_service.settings import ServiceSettings
 
 
 @asynccontextmanager

@@ -10,9 +10,9 @@ import pytest
 from faststream.kafka import KafkaBroker
 
 from convene_contracts import Event, RawEvent
+from convene_delivery.kafka import broker_publisher
 from convene_delivery.outbox import add_to_outbox
 from convene_delivery.relay import OutboxRelay, unpublished_count
-from convene_delivery.runtime import broker_publisher
 from tests.support.events import activated
 from tests.support.kafka import read_topic
 

@@ -50,9 +50,8 @@ class Notes:
 def notes_app(settings: WebSettings) -> Notes:
     app = FastAPI()
     notes = Notes(app)
-    app.state.runtime = SimpleNamespace(settings=settings, extras={})
-    app.state.runtime.extras["pages"] = Pages(settings, "/things", "https://pages.example",
-                                              Path(__file__).parent / "templates")  # fmt: skip
+    pages = Pages(settings, "/things", "https://pages.example", Path(__file__).parent / "templates")
+    app.state.runtime = SimpleNamespace(settings=settings, pages=pages)
     router = APIRouter(prefix="/things")
 
     @router.get("/notes")

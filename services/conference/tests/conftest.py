@@ -94,7 +94,7 @@ async def published(event_type: str, expect: int = 1, seconds: float = 20, **pay
 @asynccontextmanager
 async def running(database: str, **overrides: Any) -> AsyncIterator[Conference]:
     async with running_app(SPEC, settings_for(database, **overrides)) as (client, runtime):
-        yield Conference(client, runtime.extras["deps"])
+        yield Conference(client, runtime.deps_as(Deps))
 
 
 @pytest.fixture

@@ -116,6 +116,6 @@ async def test_negative_control_without_the_guard_the_same_rush_oversells(confer
     conference_id = await conference.conference()
     free = await conference.ticket_type(conference_id, capacity=100, member_price_minor=0, non_member_price_minor=0)
     unguarded = dataclasses.replace(conference.deps, capacity=UnguardedCapacity())
-    conference.client._transport.app.state.runtime.extras["deps"] = unguarded  # type: ignore[attr-defined]
+    conference.client._transport.app.state.runtime.deps = unguarded  # type: ignore[attr-defined]
     outcomes = await rush(conference, conference_id, free, people=500)
     assert outcomes[201] > 100  # the assertion the real test makes would have failed

@@ -125,7 +125,7 @@ async def sign_in_url(email: str) -> str:
 async def running(database: str, **overrides: Any) -> AsyncIterator[Membership]:
     """The membership service started in-process with these settings, stopped afterwards."""
     async with running_app(SPEC, settings_for(database, **overrides)) as (client, runtime):
-        yield Membership(client, runtime.extras["deps"])
+        yield Membership(client, runtime.deps_as(Deps))
 
 
 @pytest.fixture

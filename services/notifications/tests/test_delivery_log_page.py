@@ -12,7 +12,7 @@ from uuid import uuid4
 import httpx
 import pytest
 
-from convene_delivery.runtime import Runtime
+from convene_service.runtime import Runtime
 from convene_web.sessions import SESSION_COOKIE, Session, signed
 from notifications.bootstrap import SPEC
 from notifications.config import NotificationsSettings
@@ -40,7 +40,7 @@ def settings_for(database: str, smtp: SmtpServer) -> NotificationsSettings:
 class Mail:
     def __init__(self, client: httpx.AsyncClient, runtime: Runtime, smtp: SmtpServer) -> None:
         self.client, self.runtime, self.smtp = client, runtime, smtp
-        self.intake: Intake = runtime.extras["intake"]
+        self.intake: Intake = runtime.deps_as(Intake)
 
     def sign_in_as(self, kind: str) -> None:
         member = (uuid4(), "pat@example.org") if kind == "member" else (None, None)

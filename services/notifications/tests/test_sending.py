@@ -15,7 +15,7 @@ import pytest
 
 from convene_contracts import NOTIFICATIONS, Event, RawEvent
 from convene_contracts.membership import MemberErased, MemberErasedPayload
-from convene_delivery.runtime import Runtime
+from convene_service.runtime import Runtime
 from notifications.adapters.smtp import SmtpConnection
 from notifications.bootstrap import SPEC
 from notifications.config import NotificationsSettings
@@ -47,7 +47,7 @@ def settings_for(database: str, smtp: SmtpServer, **overrides: Any) -> Notificat
 class Service:
     def __init__(self, client: httpx.AsyncClient, runtime: Runtime, smtp: SmtpServer) -> None:
         self.client, self.runtime, self.smtp = client, runtime, smtp
-        self.intake: Intake = runtime.extras["intake"]
+        self.intake: Intake = runtime.deps_as(Intake)
 
     async def emails_to(self, recipient: str, count: int = 1) -> list[Any]:
         return await asyncio.to_thread(self.smtp.mailbox.wait_for, recipient, count, 20)

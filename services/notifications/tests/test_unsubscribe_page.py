@@ -23,7 +23,7 @@ from .test_sending import settings_for
 async def service(database: str, smtp_server: SmtpServer) -> AsyncIterator[tuple[httpx.AsyncClient, Intake]]:
     # Cookies over plain http in the test client, as on the local stack.
     async with running_app(SPEC, settings_for(database, smtp_server, cookie_secure=False)) as (client, runtime):
-        yield client, runtime.extras["intake"]
+        yield client, runtime.deps_as(Intake)
 
 
 def csrf_of(page: httpx.Response) -> str:

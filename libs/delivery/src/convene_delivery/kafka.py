@@ -1,12 +1,13 @@
 """Kafka clients configured for Convene's guarantees, and the topics created at start."""
 
 import logging
+from collections.abc import Awaitable
+from typing import Any, Protocol
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from faststream.kafka import KafkaBroker
 
 from convene_contracts import dead_letter_topic
-from convene_delivery.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,18 @@ def require_safe_producer(acks: str, enable_idempotence: bool) -> None:
         raise UnsafeDeliveryConfig("Refusing to start an unsafe Kafka producer:\n  " + "\n  ".join(problems))
 
 
-def make_broker(settings: ServiceSettings, client_id: str) -> KafkaBroker:
+class KafkaSettings(Protocol):
+    """What the broker needs of a service's settings (convene_service.settings has them)."""
+
+    @property
+    def kafka_bootstrap_servers(self) -> str: ...
+    @property
+    def kafka_acks(self) -> str: ...
+    @property
+    def kafka_enable_idempotence(self) -> bool: ...
+
+
+def make_broker(settings: KafkaSettings, client_id: str) -> KafkaBroker:
     require_safe_producer(settings.kafka_acks, settings.kafka_enable_idempotence)
     return KafkaBroker(
         settings.kafka_bootstrap_servers,
@@ -37,6 +49,15 @@ def make_broker(settings: ServiceSettings, client_id: str) -> KafkaBroker:
         linger_ms=2,  # a tiny wait lets the relay's burst share batches
         allow_auto_create_topics=False,  # topics are created explicitly, with their partitions
     )
+
+
+def broker_publisher(broker: KafkaBroker) -> Any:
+    """The relay's way to publish: the record goes out, and the caller awaits its acknowledgement."""
+
+    async def publish(topic: str, key: bytes, body: bytes, headers: dict[str, str]) -> Awaitable[Any]:
+        return await broker.publish(body, topic, key=key, headers=headers, no_confirm=True)
+
+    return publish
 
 
 async def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int) -> None:

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request
 
-from convene_delivery.http import RateLimit
+from convene_service.http import RateLimit
 from convene_web.pages import pages_of
 from convene_web.sessions import Session, current_session, here, settings_of
 

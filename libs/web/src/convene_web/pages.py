@@ -1,6 +1,6 @@
 """Rendering a service's pages: its own templates over the shared ones, one look, safe headers.
 
-Each service builds one `Pages` at start (`runtime.extras["pages"]`) with its page prefix
+Each service builds one `Pages` at start (`runtime.pages`) with its page prefix
 (/membership, /events or /mail) and the base address people reach it at.
 """
 
@@ -13,8 +13,8 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
-from convene_delivery.http import runtime_of
-from convene_delivery.runtime import Runtime
+from convene_service.http import runtime_of
+from convene_service.runtime import Runtime
 from convene_web import charts
 from convene_web.csrf import CSRF_FIELD, csrf_token, keep_csrf_cookie
 from convene_web.formatting import day, money, when
@@ -118,7 +118,9 @@ class Pages:
 
 
 def pages_of(request: Request) -> Pages:
-    pages: Pages = runtime_of(request).extras["pages"]
+    pages = runtime_of(request).pages
+    if not isinstance(pages, Pages):
+        raise TypeError("this service has no pages: its start did not call install_pages")
     return pages
 
 
@@ -139,5 +141,5 @@ def install_pages(runtime: Runtime, prefix: str, templates: Path | None = None) 
         "/mail": settings.notifications_pages_url,
     }[prefix]
     pages = Pages(settings, prefix, base_url, templates)
-    runtime.extras["pages"] = pages
+    runtime.pages = pages
     return pages

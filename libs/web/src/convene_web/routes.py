@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, PlainTextResponse, Response
 
-from convene_delivery.http import sha256
+from convene_service.http import sha256
 from convene_web.access import OperatorPage, PageRateLimit
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import FormState, posted

@@ -15,7 +15,7 @@ from uuid import UUID
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from convene_delivery.http import runtime_of
+from convene_service.http import runtime_of
 from convene_web.settings import WebSettings
 
 SESSION_COOKIE = "convene_session"

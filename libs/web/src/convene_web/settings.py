@@ -3,7 +3,7 @@ pages live, and the association's look. Each service's settings class extends `W
 
 from pydantic import Field, field_validator
 
-from convene_delivery.settings import ServiceSettings
+from convene_service.settings import ServiceSettings
 
 PAGES_URL = r"^https?://[^/\s]+(/[^\s]*)?$"
 

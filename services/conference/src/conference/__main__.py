@@ -1,4 +1,4 @@
 from conference.bootstrap import SPEC
-from convene_delivery.runtime import main
+from convene_service.runtime import main
 
 main(SPEC)

@@ -16,7 +16,7 @@ from conference.entrypoints.subscribers import subscribe
 from conference.service_layer.deps import Deps
 from conference.service_layer.hold_batches import HoldBatches
 from convene_contracts import CONFERENCE, MEMBERSHIP
-from convene_delivery.runtime import Runtime, ServiceSpec
+from convene_service.runtime import Runtime, ServiceSpec
 from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
 from convene_web.pages import install_pages
 
@@ -25,10 +25,10 @@ async def start(runtime: Runtime) -> None:
     settings = runtime.settings
     assert isinstance(settings, ConferenceSettings)
     deps = Deps(runtime.pool, StripeGateway(settings), settings, HoldBatches(runtime.pool))
-    runtime.extras["deps"] = deps
+    runtime.deps = deps
     install_pages(runtime, "/events", TEMPLATES).env.filters.update(FILTERS)
     subscribe(runtime)
-    runtime.extras.setdefault("tasks", []).append(asyncio.create_task(sweep_holds(deps), name="hold-sweeper"))
+    runtime.tasks.append(asyncio.create_task(sweep_holds(deps), name="hold-sweeper"))
 
 
 SPEC = ServiceSpec(

@@ -6,7 +6,7 @@ from pathlib import Path
 from fastapi import Request
 
 from convene_contracts import MEMBERSHIP
-from convene_delivery.runtime import Runtime, ServiceSpec
+from convene_service.runtime import Runtime, ServiceSpec
 from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
 from convene_web.pages import install_pages
 from membership.adapters.stripe_gateway import StripeGateway
@@ -24,15 +24,15 @@ async def start(runtime: Runtime) -> None:
     settings = runtime.settings
     assert isinstance(settings, MembershipSettings)
     deps = Deps(runtime.pool, StripeGateway(settings), settings)
-    runtime.extras["deps"] = deps
+    runtime.deps = deps
     pages = install_pages(runtime, "/membership", Path(__file__).parent / "entrypoints" / "pages" / "templates")
     install_words(pages)
 
     async def is_member_session(request: Request, token: str) -> bool:
         return await member_of_session(deps, token) is not None
 
-    runtime.extras["known_caller"] = is_member_session
-    runtime.extras.setdefault("tasks", []).append(asyncio.create_task(run_scheduler(deps), name="dues-calendar"))
+    runtime.known_caller = is_member_session
+    runtime.tasks.append(asyncio.create_task(run_scheduler(deps), name="dues-calendar"))
 
 
 SPEC = ServiceSpec(

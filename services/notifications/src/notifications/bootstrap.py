@@ -4,7 +4,7 @@ import asyncio
 from pathlib import Path
 
 from convene_contracts import CONFERENCE, MEMBERSHIP, NOTIFICATIONS
-from convene_delivery.runtime import Runtime, ServiceSpec
+from convene_service.runtime import Runtime, ServiceSpec
 from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
 from convene_web.pages import install_pages
 from notifications.adapters.smtp import SmtpConnection
@@ -31,11 +31,11 @@ async def start(runtime: Runtime) -> None:
     settings = runtime.settings
     assert isinstance(settings, NotificationsSettings)
     intake = Intake(runtime.pool, renderer_for(settings), settings)
-    runtime.extras["intake"] = intake
+    runtime.deps = intake
     install_pages(runtime, "/mail", TEMPLATES)
     subscribe(runtime, intake)
     sender = Sender(runtime.pool, settings, [SmtpConnection(settings) for _ in range(SENDER_WORKERS)])
-    runtime.extras.setdefault("tasks", []).append(asyncio.create_task(sender.run(), name="email-sender"))
+    runtime.tasks.append(asyncio.create_task(sender.run(), name="email-sender"))
 
 
 SPEC = ServiceSpec(

@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from conference.config import ConferenceSettings
-from convene_delivery.payments import call_stripe, stripe_client
+from convene_service.payments import call_stripe, stripe_client
 
 
 @dataclass(frozen=True)

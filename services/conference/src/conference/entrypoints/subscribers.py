@@ -5,7 +5,7 @@ from functools import partial
 from conference.service_layer import members
 from convene_contracts import MEMBERSHIP
 from convene_delivery.consumer import Subscription
-from convene_delivery.runtime import Runtime
+from convene_service.runtime import Runtime
 
 
 def subscribe(runtime: Runtime) -> None:

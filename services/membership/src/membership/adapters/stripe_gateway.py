@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from convene_delivery.payments import call_stripe, stripe_client
+from convene_service.payments import call_stripe, stripe_client
 from membership.config import MembershipSettings
 from membership.domain.model import Level, Member, Term
 

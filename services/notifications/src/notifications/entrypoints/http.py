@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 
-from convene_delivery.http import Operator, runtime_of
+from convene_service.http import Operator, runtime_of
 from notifications.service_layer import delivery_log, preferences
 from notifications.service_layer.intake import Intake
 
@@ -15,7 +15,7 @@ router = APIRouter()
 
 
 def _intake(request: Request) -> Intake:
-    intake: Intake = runtime_of(request).extras["intake"]
+    intake = runtime_of(request).deps_as(Intake)
     return intake
 
 

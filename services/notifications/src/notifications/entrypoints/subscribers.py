@@ -2,7 +2,7 @@
 
 from convene_contracts import CONFERENCE, MEMBERSHIP
 from convene_delivery.consumer import Handler, Subscription
-from convene_delivery.runtime import Runtime
+from convene_service.runtime import Runtime
 from notifications.domain.catalog import KINDS
 from notifications.service_layer.intake import Intake
 

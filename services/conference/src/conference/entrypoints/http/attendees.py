@@ -12,7 +12,7 @@ from conference.entrypoints.http.public import RegistrationOut
 from conference.service_layer import attendee, certificates, waitlist
 from conference.service_layer.attendee_links import link_is_valid
 from convene_contracts.email import Email
-from convene_delivery.http import RateLimit
+from convene_service.http import RateLimit
 from convene_web.qr import qr_png
 
 router = APIRouter(tags=["attendees"])

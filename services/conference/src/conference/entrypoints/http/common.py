@@ -8,13 +8,12 @@ from fastapi.responses import JSONResponse
 from conference.domain.model import RegistrationRefused, SoldOut
 from conference.service_layer.catalog import NotFound
 from conference.service_layer.deps import Deps
-from convene_delivery.http import runtime_of
-from convene_delivery.payments import PaymentProviderUnavailable
+from convene_service.http import runtime_of
+from convene_service.payments import PaymentProviderUnavailable
 
 
 async def deps_of(request: Request) -> Deps:  # async: FastAPI runs plain functions on a worker thread
-    deps: Deps = runtime_of(request).extras["deps"]
-    return deps
+    return runtime_of(request).deps_as(Deps)
 
 
 DepsOf = Annotated[Deps, Depends(deps_of)]

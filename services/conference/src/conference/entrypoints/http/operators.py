@@ -12,7 +12,7 @@ from conference.entrypoints.http.common import DepsOf
 from conference.service_layer import catalog, certificates, checkin, holding, reports
 from conference.service_layer.members import is_member
 from convene_contracts.email import Email
-from convene_delivery.http import Operator
+from convene_service.http import Operator
 
 router = APIRouter(tags=["operators"], dependencies=[Operator])
 

@@ -11,8 +11,8 @@ from conference.entrypoints.http.common import DepsOf
 from conference.service_layer import catalog, holding
 from conference.service_layer.stripe_webhooks import apply_stripe_event
 from convene_contracts.email import Email
-from convene_delivery.http import RateLimit
-from convene_delivery.payments import verified_event
+from convene_service.http import RateLimit
+from convene_service.payments import verified_event
 
 router = APIRouter(tags=["attendees"])
 

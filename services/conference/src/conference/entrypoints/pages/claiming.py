@@ -12,7 +12,7 @@ from conference.entrypoints.http.common import DepsOf
 from conference.service_layer import attendee, waitlist
 from conference.service_layer.attendee_links import registration_path
 from conference.service_layer.deps import Deps
-from convene_delivery.payments import PaymentProviderUnavailable
+from convene_service.payments import PaymentProviderUnavailable
 from convene_web.access import PageNotFound
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import FormState, posted

@@ -17,7 +17,7 @@ from conference.service_layer import holding
 from conference.service_layer.attendee_links import registration_path
 from conference.service_layer.deps import Deps
 from conference.service_layer.members import is_member
-from convene_delivery.payments import PaymentProviderUnavailable
+from convene_service.payments import PaymentProviderUnavailable
 from convene_web.access import PageRateLimit
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import FormState, posted

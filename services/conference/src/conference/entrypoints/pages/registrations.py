@@ -14,7 +14,7 @@ from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.pages.common import registration_or_404
 from conference.service_layer import attendee, registration
 from conference.service_layer.attendee_links import registration_path
-from convene_delivery.payments import PaymentProviderUnavailable
+from convene_service.payments import PaymentProviderUnavailable
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import posted
 from convene_web.pages import PagesOf

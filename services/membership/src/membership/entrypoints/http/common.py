@@ -6,8 +6,8 @@ from uuid import UUID, uuid4
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 
-from convene_delivery.http import Credentials, runtime_of
-from convene_delivery.payments import PaymentProviderUnavailable
+from convene_service.http import Credentials, runtime_of
+from convene_service.payments import PaymentProviderUnavailable
 from membership.service_layer.deps import Deps
 from membership.service_layer.errors import Conflict, Invalid, NotFound
 from membership.service_layer.events import Context
@@ -15,8 +15,7 @@ from membership.service_layer.sign_in import member_of_session
 
 
 async def deps_of(request: Request) -> Deps:  # async: FastAPI runs plain functions on a worker thread
-    deps: Deps = runtime_of(request).extras["deps"]
-    return deps
+    return runtime_of(request).deps_as(Deps)
 
 
 async def request_context(request: Request) -> Context:

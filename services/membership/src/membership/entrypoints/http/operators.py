@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, Query, status
 from fastapi.responses import PlainTextResponse
 
-from convene_delivery.http import Operator
+from convene_service.http import Operator
 from membership.domain.model import MembershipStatus
 from membership.entrypoints.http.common import Ctx, DepsOf
 from membership.entrypoints.http.schemas import LevelEdit, LevelIn, LevelOut, MembershipOut, OfflinePaymentIn

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Depends, HTTPException, status
 
-from convene_delivery.http import RateLimit
+from convene_service.http import RateLimit
 from membership.entrypoints.http.common import Ctx, DepsOf
 from membership.entrypoints.http.schemas import JoinIn, JoinOut, LevelOut, MembershipOut, SessionOut, SignInIn
 from membership.service_layer import joining, levels, sign_in

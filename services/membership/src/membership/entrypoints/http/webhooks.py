@@ -4,7 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from convene_delivery.payments import verified_event
+from convene_service.payments import verified_event
 from membership.entrypoints.http.common import DepsOf
 from membership.service_layer.stripe_webhooks import apply_stripe_event
 

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from convene_contracts.email import Email
-from convene_delivery.payments import PaymentProviderUnavailable
+from convene_service.payments import PaymentProviderUnavailable
 from convene_web.access import PageNotFound, PageRateLimit
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import FormState, posted, validate

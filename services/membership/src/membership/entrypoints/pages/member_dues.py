@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from convene_delivery.payments import PaymentProviderUnavailable
+from convene_service.payments import PaymentProviderUnavailable
 from convene_web.access import MemberPage, PageNotFound
 from convene_web.csrf import CsrfProtected
 from convene_web.formatting import money

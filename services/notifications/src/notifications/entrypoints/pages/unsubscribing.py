@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from convene_delivery.http import runtime_of
+from convene_service.http import runtime_of
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import posted
 from convene_web.pages import PagesOf
@@ -21,7 +21,7 @@ Signed = Annotated[str, Query(max_length=320)]
 
 
 def _signed_by_us(request: Request, email: str, sig: str) -> Intake | None:
-    intake: Intake = runtime_of(request).extras["intake"]
+    intake = runtime_of(request).deps_as(Intake)
     good = bool(email) and hmac.compare_digest(intake.unsubscribe_signature(email), sig)
     return intake if good else None
 

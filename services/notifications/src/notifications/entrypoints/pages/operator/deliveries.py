@@ -14,13 +14,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from convene_delivery.http import runtime_of
+from convene_service.http import runtime_of
 from convene_web.access import OperatorPage, PageNotFound
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import posted, validate
 from convene_web.pages import PagesOf
 from notifications.domain.catalog import KINDS
 from notifications.service_layer import delivery_log
+from notifications.service_layer.intake import Intake
 
 router = APIRouter(prefix="/mail/operator", include_in_schema=False)
 SECTION = "operator-mail"  # base.html's "Email log"
@@ -56,7 +57,7 @@ MESSAGES = {
 
 
 def _pool(request: Request) -> asyncpg.Pool:
-    pool: asyncpg.Pool = runtime_of(request).extras["intake"].pool
+    pool = runtime_of(request).deps_as(Intake).pool
     return pool
 
 

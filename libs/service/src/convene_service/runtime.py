@@ -11,11 +11,12 @@ import logging
 import os
 import sys
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 import uvicorn
@@ -24,24 +25,43 @@ from fastapi.responses import JSONResponse, Response
 from faststream.kafka import KafkaBroker
 
 from convene_delivery.consumer import RetryPolicy
-from convene_delivery.kafka import ensure_topics, make_broker, require_safe_producer
+from convene_delivery.kafka import broker_publisher, ensure_topics, make_broker, require_safe_producer
 from convene_delivery.migrations import migrate, sources_for
 from convene_delivery.postgres import OUTAGES
 from convene_delivery.relay import OutboxRelay
-from convene_delivery.settings import ServiceSettings, load_settings
+from convene_service.settings import ServiceSettings, load_settings
 
 log = logging.getLogger(__name__)
 
 
+# A service that knows other kinds of callers (member sessions) says so here, so that an
+# operator endpoint can answer 403 ("you are signed in, but not as an operator") instead of 401.
+KnownCaller = Callable[[Request, str], Awaitable[bool]]
+D = TypeVar("D")
+
+
 @dataclass
 class Runtime:
-    """What a running service holds; handlers reach it through `request.app.state.runtime`."""
+    """What a running service holds; handlers reach it through `request.app.state.runtime`.
+
+    Every part has a typed field of its own: the service's dependencies (`deps`, its own `Deps`
+    class, read back with `deps_as`), its pages, its background jobs, its rate-limit counts."""
 
     settings: ServiceSettings
     pool: asyncpg.Pool
     broker: KafkaBroker
     retry: RetryPolicy
-    extras: dict[str, Any] = field(default_factory=dict)
+    deps: object = None  # the service's Deps, set by its spec's `start`
+    pages: object = None  # convene_web.pages.Pages of a service with pages (convene_web reads it)
+    tasks: list["asyncio.Task[None]"] = field(default_factory=list)  # stopped, in order, at shutdown
+    known_caller: KnownCaller | None = None
+    rate_limits: dict[str, dict[str, deque[float]]] = field(default_factory=dict)
+
+    def deps_as(self, kind: type[D]) -> D:
+        """The service's own Deps, typed: `runtime.deps_as(Deps)`."""
+        if not isinstance(self.deps, kind):
+            raise TypeError(f"this runtime's deps are {type(self.deps).__name__}, not {kind.__name__}")
+        return self.deps
 
 
 Start = Callable[[Runtime], Awaitable[None]]
@@ -55,8 +75,8 @@ class ServiceSpec:
     migrations: Path
     topics: Sequence[str]  # topics it publishes to or reads from: created at start if missing
     routers: Sequence[APIRouter] = ()
-    # Runs once Postgres and topics are ready, before the broker starts: registers subscriptions,
-    # builds the service's dependencies, starts background tasks (kept in runtime.extras["tasks"]).
+    # Runs once Postgres and topics are ready, before the broker starts: builds the service's Deps
+    # (runtime.deps), registers subscriptions, starts background jobs (runtime.tasks).
     start: Start | None = None
     exception_handlers: Mapping[type[Exception], ExceptionHandler] = field(default_factory=dict)
     description: str = ""
@@ -82,13 +102,6 @@ async def connect_pool(dsn: str, wait_seconds: float) -> asyncpg.Pool:
             if time.monotonic() > deadline:
                 raise
             await asyncio.sleep(0.5)
-
-
-def broker_publisher(broker: KafkaBroker) -> Any:
-    async def publish(topic: str, key: bytes, body: bytes, headers: dict[str, str]) -> Awaitable[Any]:
-        return await broker.publish(body, topic, key=key, headers=headers, no_confirm=True)
-
-    return publish
 
 
 def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> FastAPI:
@@ -120,7 +133,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
         finally:
             # Background work first (it holds pool connections), then Kafka, then Postgres; each
             # step bounded, so a stuck connection cannot keep the process from stopping.
-            tasks = [relay_task, *runtime.extras.get("tasks", [])]
+            tasks = [relay_task, *runtime.tasks]
             for task in tasks:
                 task.cancel()
             await asyncio.wait(tasks, timeout=10)

@@ -4,14 +4,13 @@ import hashlib
 import hmac
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import asyncpg
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from convene_delivery.runtime import Runtime
+from convene_service.runtime import Runtime
 
 _bearer = HTTPBearer(auto_error=False)
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
@@ -30,11 +29,6 @@ def sha256(secret: str) -> bytes:
     return hashlib.sha256(secret.encode()).digest()
 
 
-# A service that knows other kinds of callers (member sessions) says so here, so that an
-# operator endpoint can answer 403 ("you are signed in, but not as an operator") instead of 401.
-KnownCaller = Callable[[Request, str], Awaitable[bool]]
-
-
 async def require_operator(request: Request, credentials: Credentials) -> None:
     """Operator endpoints need the operator token (compared by hash): none or unknown -> 401;
     a member's session -> 403."""
@@ -44,7 +38,7 @@ async def require_operator(request: Request, credentials: Credentials) -> None:
     expected = bytes.fromhex(runtime.settings.operator_token_sha256)
     if hmac.compare_digest(sha256(credentials.credentials), expected):
         return
-    is_known: KnownCaller | None = runtime.extras.get("known_caller")
+    is_known = runtime.known_caller
     if is_known is not None and await is_known(request, credentials.credentials):
         raise HTTPException(403, "operators only")
     raise HTTPException(401, "operator token missing or wrong", headers={"WWW-Authenticate": "Bearer"})
@@ -68,7 +62,7 @@ class RateLimit:
         runtime = runtime_of(request)
         limit = runtime.settings.rate_limit_per_minute
         # Counts live with the running service, not the route: each app instance starts at zero.
-        counts: dict[str, deque[float]] = runtime.extras.setdefault("rate_limits", {}).setdefault(self._name, {})
+        counts = runtime.rate_limits.setdefault(self._name, {})
         client = request.client.host if request.client else "unknown"
         now = time.monotonic()
         calls = counts.setdefault(client, deque())

@@ -3,7 +3,7 @@ pooled connections); what the reset must still do, it does."""
 
 import asyncpg
 
-from convene_delivery.runtime import connect_pool
+from convene_service.runtime import connect_pool
 
 
 async def test_a_connection_given_back_inside_a_transaction_comes_back_without_it(database: str) -> None:
