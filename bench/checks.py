@@ -20,8 +20,12 @@ async def _dead_letters() -> int:
     await consumer.start()
     try:
         topics = await consumer.topics()
-        partitions = [TopicPartition(t, p) for t in (dead_letter_topic(x) for x in ALL_TOPICS) if t in topics
-                      for p in consumer.partitions_for_topic(t) or ()]  # fmt: skip
+        partitions = [
+            TopicPartition(t, p)
+            for t in (dead_letter_topic(x) for x in ALL_TOPICS)
+            if t in topics
+            for p in consumer.partitions_for_topic(t) or ()
+        ]
         ends = await consumer.end_offsets(partitions) if partitions else {}
         return sum(ends.values())
     finally:

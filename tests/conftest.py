@@ -28,25 +28,41 @@ def stack(
     ports = {name: free_port() for name in SERVICES}
     # Each service links to the others' pages, so each learns where they all listen.
     shared = {
-        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap(), "CONSUMER_BACKOFF_SECONDS": "0.05",
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap(),
+        "CONSUMER_BACKOFF_SECONDS": "0.05",
         **{f"{name.upper()}_PAGES_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()},
-    }  # fmt: skip
+    }
     processes = {
         "membership": service_process(
-            "membership", logs, port=ports["membership"], DATABASE_URL=databases["membership"],
-            STRIPE_API_BASE=stripe_api_base(), **shared,
+            "membership",
+            logs,
+            port=ports["membership"],
+            DATABASE_URL=databases["membership"],
+            STRIPE_API_BASE=stripe_api_base(),
+            **shared,
         ),
         "conference": service_process(
-            "conference", logs, port=ports["conference"], DATABASE_URL=databases["conference"],
-            STRIPE_API_BASE=stripe_api_base(), **shared,
+            "conference",
+            logs,
+            port=ports["conference"],
+            DATABASE_URL=databases["conference"],
+            STRIPE_API_BASE=stripe_api_base(),
+            **shared,
         ),
         "notifications": service_process(
-            "notifications", logs, port=ports["notifications"], DATABASE_URL=databases["notifications"],
-            SMTP_PORT=str(smtp_server.port), SEND_BACKOFF_SECONDS="0.2", SEND_MAX_ATTEMPTS="50",
+            "notifications",
+            logs,
+            port=ports["notifications"],
+            DATABASE_URL=databases["notifications"],
+            SMTP_PORT=str(smtp_server.port),
+            SEND_BACKOFF_SECONDS="0.2",
+            SEND_MAX_ATTEMPTS="50",
             # a killed instance's claimed emails go again after 15 s, not the default 2 minutes
-            SMTP_TIMEOUT_SECONDS="5", SEND_LEASE_SECONDS="15", **shared,
+            SMTP_TIMEOUT_SECONDS="5",
+            SEND_LEASE_SECONDS="15",
+            **shared,
         ),
-    }  # fmt: skip
+    }
     try:
         for process in processes.values():
             process.start()

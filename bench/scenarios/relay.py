@@ -29,9 +29,10 @@ async def _run() -> dict[str, Any]:
         await migrate(conn, [MigrationSource("delivery", DELIVERY_MIGRATIONS)])
         body = b'{"event_type":"bench.ping","payload":{"n":0}}' + b" " * 300  # about a real event's size
         await conn.copy_records_to_table(
-            "outbox", columns=["event_id", "event_type", "topic", "message_key", "body"],
+            "outbox",
+            columns=["event_id", "event_type", "topic", "message_key", "body"],
             records=[(uuid4(), "bench.ping", topic, str(i % 1000), body) for i in range(ROWS)],
-        )  # fmt: skip
+        )
         await conn.close()
         await ensure_topics(KAFKA, [topic], partitions=3)
         broker = KafkaBroker(KAFKA, acks="all", enable_idempotence=True, linger_ms=5, max_batch_size=1024 * 1024)

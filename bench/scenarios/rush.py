@@ -45,14 +45,29 @@ def prepare() -> None:
 def conference_with_seats(seats: int) -> tuple[str, str]:
     """An open conference with one paid ticket type of `seats` seats: (conference id, ticket type id)."""
     now = datetime.now(UTC)
-    conference = post("conference", "/conferences", {
-        "name": f"Rush {uuid4().hex[:6]}", "time_zone": "UTC", "starts_on": "2027-08-16", "ends_on": "2027-08-19",
-        "registration_opens_at": (now - timedelta(days=1)).isoformat(),
-        "registration_closes_at": (now + timedelta(days=30)).isoformat(), "currency": "usd",
-    })  # fmt: skip
-    ticket = post("conference", f"/conferences/{conference['id']}/ticket-types", {
-        "name": "Full conference", "capacity": seats, "member_price_minor": 30000, "non_member_price_minor": 45000,
-    })  # fmt: skip
+    conference = post(
+        "conference",
+        "/conferences",
+        {
+            "name": f"Rush {uuid4().hex[:6]}",
+            "time_zone": "UTC",
+            "starts_on": "2027-08-16",
+            "ends_on": "2027-08-19",
+            "registration_opens_at": (now - timedelta(days=1)).isoformat(),
+            "registration_closes_at": (now + timedelta(days=30)).isoformat(),
+            "currency": "usd",
+        },
+    )
+    ticket = post(
+        "conference",
+        f"/conferences/{conference['id']}/ticket-types",
+        {
+            "name": "Full conference",
+            "capacity": seats,
+            "member_price_minor": 30000,
+            "non_member_price_minor": 45000,
+        },
+    )
     return str(conference["id"]), str(ticket["id"])
 
 
@@ -77,8 +92,12 @@ def run_b1(base_url: str) -> dict[str, float]:
 
 def _rush(base_url: str) -> dict[str, float]:
     conference_id, ticket_id = conference_with_seats(SEATS)
-    env = os.environ | {"RUSH_CONFERENCE": conference_id, "RUSH_TICKET": ticket_id, "RUSH_REQUESTS": str(PEOPLE),
-                        "RUSH_THREADS": str(THREADS)}  # fmt: skip
+    env = os.environ | {
+        "RUSH_CONFERENCE": conference_id,
+        "RUSH_TICKET": ticket_id,
+        "RUSH_REQUESTS": str(PEOPLE),
+        "RUSH_THREADS": str(THREADS),
+    }
     idle = {s: rss_mb(service_pid(s)) for s in ("membership", "conference", "notifications")}
     stop, peak = threading.Event(), [0.0]
     sampler = threading.Thread(target=_sample_rss, args=(service_pid("conference"), stop, peak))
@@ -102,10 +121,14 @@ def _rush(base_url: str) -> dict[str, float]:
     asyncio.run(_end_holds(conference_id))
     return {
         "b1_holds_per_second": sold / window,
-        "b1_p50_ms": p50 / 1000, "b1_p99_ms": p99 / 1000, "b1_seats_sold": sold, "b1_holds_answered": created,
+        "b1_p50_ms": p50 / 1000,
+        "b1_p99_ms": p99 / 1000,
+        "b1_seats_sold": sold,
+        "b1_holds_answered": created,
         "b1_errors_other_than_sold_out": other,
-        **{f"b6_{s}_idle_rss_mb": v for s, v in idle.items()}, "b6_conference_peak_rss_mb": peak[0],
-    }  # fmt: skip
+        **{f"b6_{s}_idle_rss_mb": v for s, v in idle.items()},
+        "b6_conference_peak_rss_mb": peak[0],
+    }
 
 
 async def _end_holds(conference_id: str) -> None:
@@ -150,9 +173,29 @@ def run_b2() -> dict[str, float]:
     script = Path("/tmp/convene-bench-counter.sql")  # noqa: S108 - scratch input for pgbench
     script.write_text("UPDATE counter SET sold = sold + 1 WHERE id = 1 AND sold + 1 <= cap;\n")
     out = subprocess.run(  # noqa: S603
-        [str(PG_BIN / "pgbench"), "-h", "127.0.0.1", "-p", "5433", "-U", "convene", "-n", "-c", "32", "-j", "2",
-         "-T", "8", "-f", str(script), "bench"], capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        [
+            str(PG_BIN / "pgbench"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            "5433",
+            "-U",
+            "convene",
+            "-n",
+            "-c",
+            "32",
+            "-j",
+            "2",
+            "-T",
+            "8",
+            "-f",
+            str(script),
+            "bench",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     tps = re.search(r"tps = ([\d.]+)", out)
     if tps is None:
         raise RuntimeError(f"pgbench printed no tps:\n{out}")

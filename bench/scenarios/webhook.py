@@ -50,8 +50,11 @@ class Receiver:
 
 
 async def _hold(client: httpx.AsyncClient, conference_id: str, ticket_id: str, email: str) -> str:
-    body = {"payer_name": "Bench", "payer_email": email,
-            "attendees": [{"name": "Bench", "email": email, "ticket_type_ids": [ticket_id]}]}  # fmt: skip
+    body = {
+        "payer_name": "Bench",
+        "payer_email": email,
+        "attendees": [{"name": "Bench", "email": email, "ticket_type_ids": [ticket_id]}],
+    }
     response = await client.post(f"/conferences/{conference_id}/registrations", json=body)
     response.raise_for_status()
     return str(response.json()["registration_id"])
@@ -74,8 +77,9 @@ async def _confirm_at_rate(registrations: list[str]) -> list[float]:
     async with httpx.AsyncClient(base_url=url("conference"), timeout=60) as client:
 
         async def confirm(n: int, registration_id: str) -> None:
-            session = shapes.checkout_session({"convene_kind": "registration", "registration_id": registration_id},
-                                              amount=45000)  # fmt: skip
+            session = shapes.checkout_session(
+                {"convene_kind": "registration", "registration_id": registration_id}, amount=45000
+            )
             body, headers = shapes.signed(shapes.event("checkout.session.completed", session), secret)
             response = await client.post("/stripe/webhook", content=body, headers=headers)
             response.raise_for_status()

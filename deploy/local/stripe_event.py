@@ -17,9 +17,10 @@ from tests.support import stripe as shapes
 
 def main(event_type: str, membership_id: str, amount: int = 7500) -> int:
     env = dict(
-        line.split("=", 1) for line in Path("deploy/env/membership.env").read_text().splitlines()
+        line.split("=", 1)
+        for line in Path("deploy/env/membership.env").read_text().splitlines()
         if line and not line.startswith("#")
-    )  # fmt: skip
+    )
     session = shapes.checkout_session({"convene_kind": "join", "membership_id": membership_id}, amount=amount)
     body, headers = shapes.signed(shapes.event(event_type, session), env["STRIPE_WEBHOOK_SECRET"])
     response = httpx.post(f"http://127.0.0.1:{env['HTTP_PORT']}/stripe/webhook", content=body, headers=headers)

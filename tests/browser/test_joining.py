@@ -17,10 +17,16 @@ from tests.support.smtp import SmtpServer
 
 async def open_level(stack: Stack, name: str) -> None:
     async with httpx.AsyncClient(base_url=stack.membership.url, headers=OPERATOR) as client:
-        created = await client.post("/levels", json={
-            "name": name, "price_minor": 7500, "currency": "usd", "term": "annual",
-            "description": "The journal, member prices at the conference, and a vote at the annual meeting.",
-        })  # fmt: skip
+        created = await client.post(
+            "/levels",
+            json={
+                "name": name,
+                "price_minor": 7500,
+                "currency": "usd",
+                "term": "annual",
+                "description": "The journal, member prices at the conference, and a vote at the annual meeting.",
+            },
+        )
         assert created.status_code == 201, created.text
 
 
@@ -39,8 +45,9 @@ async def membership_of(stack: Stack, email: str) -> str:
 async def stripe_confirms_payment(stack: Stack, membership_id: str) -> None:
     """What Stripe sends once the person has paid on its Checkout page: a signed webhook."""
     session = stripe.checkout_session({"convene_kind": "join", "membership_id": membership_id}, amount=7500)
-    body, headers = stripe.signed(stripe.event("checkout.session.completed", session),
-                                  env_file("membership")["STRIPE_WEBHOOK_SECRET"])  # fmt: skip
+    body, headers = stripe.signed(
+        stripe.event("checkout.session.completed", session), env_file("membership")["STRIPE_WEBHOOK_SECRET"]
+    )
     async with httpx.AsyncClient(base_url=stack.membership.url) as client:
         answer = await client.post("/stripe/webhook", content=body, headers=headers)
     assert answer.status_code == 200, answer.text

@@ -21,24 +21,47 @@ async def member_who_renews_automatically(stack: Stack, level: str, email: str) 
     invoice, as it would after the person paid on Checkout."""
     secret = env_file("membership")["STRIPE_WEBHOOK_SECRET"]
     async with httpx.AsyncClient(base_url=stack.membership.url) as client:
-        created = await client.post("/levels", headers=OPERATOR, json={
-            "name": level, "price_minor": 7500, "currency": "usd", "term": "annual",
-        })  # fmt: skip
+        created = await client.post(
+            "/levels",
+            headers=OPERATOR,
+            json={
+                "name": level,
+                "price_minor": 7500,
+                "currency": "usd",
+                "term": "annual",
+            },
+        )
         assert created.status_code == 201, created.text
-        joined = await client.post("/memberships", json={
-            "name": "Mary Seacole", "email": email, "level_id": created.json()["id"], "auto_renew": True,
-        })  # fmt: skip
+        joined = await client.post(
+            "/memberships",
+            json={
+                "name": "Mary Seacole",
+                "email": email,
+                "level_id": created.json()["id"],
+                "auto_renew": True,
+            },
+        )
         assert joined.status_code == 201, joined.text
         metadata = {"convene_kind": "join", "membership_id": joined.json()["membership"]["id"]}
         subscription = stripe.stripe_id("sub")
         now = datetime.now(UTC)
         for event in (
-            stripe.event("checkout.session.completed", stripe.checkout_session(
-                metadata, amount=7500, mode="subscription", subscription=subscription)),
-            stripe.event("invoice.paid", stripe.invoice(subscription, metadata, amount=7500, period_start=now,
-                                                        period_end=now + timedelta(days=365),
-                                                        billing_reason="subscription_create")),
-        ):  # fmt: skip
+            stripe.event(
+                "checkout.session.completed",
+                stripe.checkout_session(metadata, amount=7500, mode="subscription", subscription=subscription),
+            ),
+            stripe.event(
+                "invoice.paid",
+                stripe.invoice(
+                    subscription,
+                    metadata,
+                    amount=7500,
+                    period_start=now,
+                    period_end=now + timedelta(days=365),
+                    billing_reason="subscription_create",
+                ),
+            ),
+        ):
             body, headers = stripe.signed(event, secret)
             answer = await client.post("/stripe/webhook", content=body, headers=headers)
             assert answer.status_code == 200, answer.text
@@ -109,13 +132,23 @@ async def test_an_agencys_contact_names_a_seat_holder_and_sees_what_a_level_chan
     async with httpx.AsyncClient(base_url=base, headers=OPERATOR) as client:
         levels = []
         for name, price in ((f"Agency {run}", 50000), (f"Large agency {run}", 90000)):
-            level = {"name": name, "price_minor": price, "currency": "usd", "term": "annual",
-                     "kind": "organizational", "seat_count": 2}  # fmt: skip
+            level = {
+                "name": name,
+                "price_minor": price,
+                "currency": "usd",
+                "term": "annual",
+                "kind": "organizational",
+                "seat_count": 2,
+            }
             created = await client.post("/levels", json=level)
             assert created.status_code == 201, created.text
             levels.append(created.json())
-        application = {"name": "Chief Inspector", "email": email, "level_id": levels[0]["id"],
-                       "organization_name": "Metro"}  # fmt: skip
+        application = {
+            "name": "Chief Inspector",
+            "email": email,
+            "level_id": levels[0]["id"],
+            "organization_name": "Metro",
+        }
         joined = await client.post("/memberships", json=application)
         assert joined.status_code == 201, joined.text
         metadata = {"convene_kind": "join", "membership_id": joined.json()["membership"]["id"]}

@@ -51,10 +51,12 @@ async def test_an_operator_reads_the_dashboard_finds_a_member_and_keeps_the_leve
     run = uuid4().hex[:6]
     # Dues in a currency of this test's own, so that chart holds exactly what the test paid.
     currency = f"q{run[:2]}".translate(str.maketrans("0123456789", "abcdefghij"))
-    quiz = await api(stack, "/levels", {"name": f"Quiz {run}", "price_minor": 12000, "currency": currency,
-                                        "term": "annual"})  # fmt: skip
-    usd = await api(stack, "/levels", {"name": f"Plain {run}", "price_minor": 7500, "currency": "usd",
-                                       "term": "annual"})  # fmt: skip
+    quiz = await api(
+        stack, "/levels", {"name": f"Quiz {run}", "price_minor": 12000, "currency": currency, "term": "annual"}
+    )
+    usd = await api(
+        stack, "/levels", {"name": f"Plain {run}", "price_minor": 7500, "currency": "usd", "term": "annual"}
+    )
 
     await sign_in_as_operator(page, f"{base}/membership/operator")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Members at a glance")
@@ -83,11 +85,20 @@ async def test_an_operator_reads_the_dashboard_finds_a_member_and_keeps_the_leve
     now = datetime.now(UTC)
     next_month = add_months(now.replace(day=1, hour=0, minute=0, second=0, microsecond=0), 1)
     a_year_ago = add_months(now + (next_month - now) / 2, -12)
-    await api(stack, "/offline-payments", {
-        "name": f"Rene Renewal {run}", "email": f"rene-{run}@example.org", "level_id": quiz["id"],
-        "amount_minor": 12000, "currency": currency, "method": "bank_transfer", "reference": f"TRF-{run}",
-        "paid_at": a_year_ago.isoformat(),
-    })  # fmt: skip
+    await api(
+        stack,
+        "/offline-payments",
+        {
+            "name": f"Rene Renewal {run}",
+            "email": f"rene-{run}@example.org",
+            "level_id": quiz["id"],
+            "amount_minor": 12000,
+            "currency": currency,
+            "method": "bank_transfer",
+            "reference": f"TRF-{run}",
+            "paid_at": a_year_ago.isoformat(),
+        },
+    )
     async with httpx.AsyncClient(base_url=base) as client:
         una = {"name": f"Una Unpaid {run}", "email": f"una-{run}@example.org", "level_id": usd["id"]}
         applied = await client.post("/memberships", json=una)

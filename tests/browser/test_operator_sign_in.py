@@ -10,11 +10,14 @@ from tests.support.services import OPERATOR_TOKEN, Stack
 
 
 # Each service's operator home: the page it lands on after signing in.
-@pytest.mark.parametrize(("service", "prefix", "home", "heading"), [
-    ("membership", "/membership", "/membership/operator", "Members at a glance"),
-    ("conference", "/events", "/events/operator", "Conferences"),
-    ("notifications", "/mail", "/mail/operator/deliveries", "Email delivery log"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("service", "prefix", "home", "heading"),
+    [
+        ("membership", "/membership", "/membership/operator", "Members at a glance"),
+        ("conference", "/events", "/events/operator", "Conferences"),
+        ("notifications", "/mail", "/mail/operator/deliveries", "Email delivery log"),
+    ],
+)
 async def test_an_operator_signs_in_on_each_services_pages_and_signs_out(
     stack: Stack, tab: PageCheck, service: str, prefix: str, home: str, heading: str
 ) -> None:

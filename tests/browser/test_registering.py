@@ -15,8 +15,13 @@ from tests.support.smtp import SmtpServer
 
 from .conference_setup import QUESTIONS, link_in_email, member_known_to_the_conference, open_conference, stripe_confirms
 
-WORKSHOP = {"name": "De-escalation workshop", "kind": "addon", "capacity": 20, "member_price_minor": 5000,
-            "non_member_price_minor": 7500}  # fmt: skip
+WORKSHOP = {
+    "name": "De-escalation workshop",
+    "kind": "addon",
+    "capacity": 20,
+    "member_price_minor": 5000,
+    "non_member_price_minor": 7500,
+}
 
 
 async def test_a_member_registers_pays_the_member_price_gets_the_ticket_and_cancels_for_a_refund(

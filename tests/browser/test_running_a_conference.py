@@ -32,21 +32,28 @@ async def emails_about(smtp: SmtpServer, to: str, subject: str, count: int) -> l
             await asyncio.sleep(0.1)
 
 
-async def a_person_registers_and_pays(stack: Stack, conference_id: str, ticket_type_id: str, name: str,
-                                      email: str) -> str:  # fmt: skip
+async def a_person_registers_and_pays(
+    stack: Stack, conference_id: str, ticket_type_id: str, name: str, email: str
+) -> str:
     """Registration through the API (the attendee's pages are another page family), then Stripe's
     signed checkout.session.completed. Returns the ticket code."""
     async with httpx.AsyncClient(base_url=stack.conference.url) as client:
-        held = await client.post(f"/conferences/{conference_id}/registrations", json={
-            "payer_name": name, "payer_email": email,
-            "attendees": [{"name": name, "email": email, "ticket_type_ids": [ticket_type_id]}],
-        })  # fmt: skip
+        held = await client.post(
+            f"/conferences/{conference_id}/registrations",
+            json={
+                "payer_name": name,
+                "payer_email": email,
+                "attendees": [{"name": name, "email": email, "ticket_type_ids": [ticket_type_id]}],
+            },
+        )
         assert held.status_code == 201, held.text
         registration_id = held.json()["registration_id"]
-        session = stripe.checkout_session({"convene_kind": "registration", "registration_id": registration_id},
-                                          amount=held.json()["amount_minor"])  # fmt: skip
-        body, headers = stripe.signed(stripe.event("checkout.session.completed", session),
-                                      env_file("conference")["STRIPE_WEBHOOK_SECRET"])  # fmt: skip
+        session = stripe.checkout_session(
+            {"convene_kind": "registration", "registration_id": registration_id}, amount=held.json()["amount_minor"]
+        )
+        body, headers = stripe.signed(
+            stripe.event("checkout.session.completed", session), env_file("conference")["STRIPE_WEBHOOK_SECRET"]
+        )
         paid = await client.post("/stripe/webhook", content=body, headers=headers)
         assert paid.status_code == 200, paid.text
     conn = await asyncpg.connect(stack.databases["conference"])
@@ -124,8 +131,9 @@ async def test_an_operator_sets_up_a_conference_checks_an_attendee_in_and_resend
     await tab.check("ticket-types")
     conn = await asyncpg.connect(stack.databases["conference"])
     try:
-        ticket_type_id = str(await conn.fetchval("SELECT id FROM ticket_types WHERE conference_id = $1",
-                                                 UUID(conference_id)))  # fmt: skip
+        ticket_type_id = str(
+            await conn.fetchval("SELECT id FROM ticket_types WHERE conference_id = $1", UUID(conference_id))
+        )
     finally:
         await conn.close()
 

@@ -29,9 +29,14 @@ async def test_a_sold_out_ticket_offers_the_waitlist_and_the_freed_place_is_clai
     conference_id, _, [full] = await open_conference(stack, [{"name": "Full conference", "capacity": 1}])
     holder, waiting = f"holder-{uuid4().hex[:8]}@example.org", f"wai-{uuid4().hex[:8]}@example.org"
     async with httpx.AsyncClient(base_url=base) as client:  # someone holds the only place
-        held = await client.post(f"/conferences/{conference_id}/registrations", json={
-            "payer_name": "Hol Der", "payer_email": holder,
-            "attendees": [{"name": "Hol Der", "email": holder, "ticket_type_ids": [full]}]})  # fmt: skip
+        held = await client.post(
+            f"/conferences/{conference_id}/registrations",
+            json={
+                "payer_name": "Hol Der",
+                "payer_email": holder,
+                "attendees": [{"name": "Hol Der", "email": holder, "ticket_type_ids": [full]}],
+            },
+        )
         assert held.status_code == 201, held.text
     registration_id = str(held.json()["registration_id"])
 
@@ -56,8 +61,9 @@ async def test_a_sold_out_ticket_offers_the_waitlist_and_the_freed_place_is_clai
 
     # The holder cancels by their signed link; the freed place is offered to the person waiting.
     async with httpx.AsyncClient(base_url=base) as client:
-        cancelled = await client.post(f"/registrations/{registration_id}/cancel",
-                                      params={"token": manage_token(registration_id)})  # fmt: skip
+        cancelled = await client.post(
+            f"/registrations/{registration_id}/cancel", params={"token": manage_token(registration_id)}
+        )
         assert cancelled.status_code == 200, cancelled.text
     link = await link_in_email(smtp_server, waiting, "A seat is yours", "/events/waitlist/")
     assert link.startswith(f"{base}/events/waitlist/")

@@ -15,8 +15,14 @@ def workers_of(pid: int) -> list[int]:
 
 
 def test_two_http_workers_serve_one_port_and_stop_with_the_service(database: str, tmp_path: Path) -> None:
-    service = service_process("membership", tmp_path, DATABASE_URL=database, KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap(),
-                              STRIPE_API_BASE=stripe_api_base(), HTTP_WORKERS="2")  # fmt: skip
+    service = service_process(
+        "membership",
+        tmp_path,
+        DATABASE_URL=database,
+        KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap(),
+        STRIPE_API_BASE=stripe_api_base(),
+        HTTP_WORKERS="2",
+    )
     service.start()
     try:
         assert service.process is not None

@@ -28,10 +28,18 @@ async def join_offline(stack: Stack, email: str, level_name: str) -> dict[str, A
             "/levels", json={"name": level_name, "price_minor": 7500, "currency": "usd", "term": "annual"}
         )
         assert level.status_code == 201, level.text
-        paid = await client.post("/offline-payments", json={
-            "name": "Ada Lovelace", "email": email, "level_id": level.json()["id"], "amount_minor": 7500,
-            "currency": "usd", "method": "cheque", "reference": f"CHQ-{uuid4().hex[:8]}",
-        })  # fmt: skip
+        paid = await client.post(
+            "/offline-payments",
+            json={
+                "name": "Ada Lovelace",
+                "email": email,
+                "level_id": level.json()["id"],
+                "amount_minor": 7500,
+                "currency": "usd",
+                "method": "cheque",
+                "reference": f"CHQ-{uuid4().hex[:8]}",
+            },
+        )
         assert paid.status_code == 201, paid.text
         body: dict[str, Any] = paid.json()
         return body
@@ -79,9 +87,10 @@ async def test_the_same_event_delivered_again_sends_no_second_email(stack: Stack
     membership = await join_offline(stack, email, f"Student {uuid4().hex[:6]}")
     await emails_to(smtp_server, email)
     [published] = [
-        r for r in await read_topic(MEMBERSHIP, at_least=1)
+        r
+        for r in await read_topic(MEMBERSHIP, at_least=1)
         if RawEvent.model_validate_json(r.value).payload.get("membership_id") == membership["id"]
-    ]  # fmt: skip
+    ]
 
     await produce(MEMBERSHIP, published.value, key=published.key)
     # A later event with the same key lands behind the repeat on the same partition:
@@ -111,20 +120,39 @@ async def test_a_malformed_message_is_parked_and_the_next_good_one_is_processed(
 
 async def test_bad_input_gets_a_4xx_naming_the_field_and_writes_nothing(stack: Stack) -> None:
     async with httpx.AsyncClient(base_url=stack.membership.url) as client:
-        anonymous = await client.post("/levels", json={"name": "X", "price_minor": 1, "currency": "usd",
-                                                        "term": "annual"})  # fmt: skip
+        anonymous = await client.post(
+            "/levels", json={"name": "X", "price_minor": 1, "currency": "usd", "term": "annual"}
+        )
         assert anonymous.status_code == 401
-        invalid = await client.post("/offline-payments", headers=OPERATOR, json={
-            "name": "Ada", "email": "not-an-address", "level_id": str(uuid4()), "amount_minor": -5,
-            "currency": "USD", "method": "cheque", "reference": "CHQ-1",
-        })  # fmt: skip
+        invalid = await client.post(
+            "/offline-payments",
+            headers=OPERATOR,
+            json={
+                "name": "Ada",
+                "email": "not-an-address",
+                "level_id": str(uuid4()),
+                "amount_minor": -5,
+                "currency": "USD",
+                "method": "cheque",
+                "reference": "CHQ-1",
+            },
+        )
         assert invalid.status_code == 422
         fields = {tuple(problem["loc"]) for problem in invalid.json()["detail"]}
         assert fields == {("body", "email"), ("body", "amount_minor"), ("body", "currency")}
-        unknown_level = await client.post("/offline-payments", headers=OPERATOR, json={
-            "name": "Ada", "email": unique_email(), "level_id": str(uuid4()), "amount_minor": 5,
-            "currency": "usd", "method": "cheque", "reference": "CHQ-2",
-        })  # fmt: skip
+        unknown_level = await client.post(
+            "/offline-payments",
+            headers=OPERATOR,
+            json={
+                "name": "Ada",
+                "email": unique_email(),
+                "level_id": str(uuid4()),
+                "amount_minor": 5,
+                "currency": "usd",
+                "method": "cheque",
+                "reference": "CHQ-2",
+            },
+        )
         assert unknown_level.status_code == 422
         assert unknown_level.json()["detail"][0]["loc"] == ["body", "level_id"]
     conn = await asyncpg.connect(stack.databases["membership"])

@@ -23,10 +23,16 @@ from tests.support.waiting import wait_until
 @pytest.fixture
 def second_notifications(stack: Stack, smtp_server: SmtpServer, tmp_path: Path) -> Iterator[ServiceProcess]:
     process = service_process(
-        "notifications", tmp_path, DATABASE_URL=stack.databases["notifications"],
-        KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap(), SMTP_PORT=str(smtp_server.port), SEND_BACKOFF_SECONDS="0.2",
-        SEND_MAX_ATTEMPTS="50", SMTP_TIMEOUT_SECONDS="5", SEND_LEASE_SECONDS="15",  # as the stack's
-    )  # fmt: skip
+        "notifications",
+        tmp_path,
+        DATABASE_URL=stack.databases["notifications"],
+        KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap(),
+        SMTP_PORT=str(smtp_server.port),
+        SEND_BACKOFF_SECONDS="0.2",
+        SEND_MAX_ATTEMPTS="50",
+        SMTP_TIMEOUT_SECONDS="5",
+        SEND_LEASE_SECONDS="15",  # as the stack's
+    )
     process.start()
     yield process
     process.stop()

@@ -27,9 +27,12 @@ async def read_topic(topic: str, *, at_least: int, seconds: float = 20, settle: 
     `settle` keeps reading a little longer, so a test can see that nothing more arrives.
     """
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=kafka_bootstrap(), group_id=None, auto_offset_reset="earliest",
+        topic,
+        bootstrap_servers=kafka_bootstrap(),
+        group_id=None,
+        auto_offset_reset="earliest",
         enable_auto_commit=False,
-    )  # fmt: skip
+    )
     await consumer.start()
     records: list[Record] = []
     try:

@@ -33,47 +33,111 @@ def signed(event: Json, secret: str, timestamp: int | None = None) -> tuple[byte
 
 def event(event_type: str, obj: Json, created: datetime | None = None) -> Json:
     return {
-        "id": stripe_id("evt"), "object": "event", "api_version": API_VERSION,
-        "created": int(created.timestamp() if created else time.time()), "data": {"object": obj},
-        "livemode": False, "pending_webhooks": 1, "request": {"id": None, "idempotency_key": None},
+        "id": stripe_id("evt"),
+        "object": "event",
+        "api_version": API_VERSION,
+        "created": int(created.timestamp() if created else time.time()),
+        "data": {"object": obj},
+        "livemode": False,
+        "pending_webhooks": 1,
+        "request": {"id": None, "idempotency_key": None},
         "type": event_type,
-    }  # fmt: skip
+    }
 
 
-def checkout_session(metadata: Json, *, amount: int, currency: str = "usd", mode: str = "payment",
-                     payment_status: str = "paid", subscription: str | None = None,
-                     customer: str | None = None, status: str = "complete") -> Json:  # fmt: skip
+def checkout_session(
+    metadata: Json,
+    *,
+    amount: int,
+    currency: str = "usd",
+    mode: str = "payment",
+    payment_status: str = "paid",
+    subscription: str | None = None,
+    customer: str | None = None,
+    status: str = "complete",
+) -> Json:
     return {
-        "id": stripe_id("cs"), "object": "checkout.session", "mode": mode, "status": status,
-        "payment_status": payment_status, "amount_total": amount, "amount_subtotal": amount, "currency": currency,
-        "client_reference_id": metadata.get("membership_id"), "metadata": metadata,
-        "customer": customer or stripe_id("cus"), "customer_email": None, "livemode": False,
+        "id": stripe_id("cs"),
+        "object": "checkout.session",
+        "mode": mode,
+        "status": status,
+        "payment_status": payment_status,
+        "amount_total": amount,
+        "amount_subtotal": amount,
+        "currency": currency,
+        "client_reference_id": metadata.get("membership_id"),
+        "metadata": metadata,
+        "customer": customer or stripe_id("cus"),
+        "customer_email": None,
+        "livemode": False,
         "payment_intent": stripe_id("pi") if mode == "payment" else None,
-        "subscription": subscription, "invoice": None, "url": None, "created": int(time.time()),
-    }  # fmt: skip
+        "subscription": subscription,
+        "invoice": None,
+        "url": None,
+        "created": int(time.time()),
+    }
 
 
-def invoice(subscription: str, metadata: Json, *, amount: int, period_start: datetime, period_end: datetime,
-            billing_reason: str = "subscription_cycle", currency: str = "usd") -> Json:  # fmt: skip
+def invoice(
+    subscription: str,
+    metadata: Json,
+    *,
+    amount: int,
+    period_start: datetime,
+    period_end: datetime,
+    billing_reason: str = "subscription_cycle",
+    currency: str = "usd",
+) -> Json:
     period = {"start": int(period_start.timestamp()), "end": int(period_end.timestamp())}
     return {
-        "id": stripe_id("in"), "object": "invoice", "status": "paid", "billing_reason": billing_reason,
-        "amount_due": amount, "amount_paid": amount, "amount_remaining": 0, "currency": currency,
-        "customer": stripe_id("cus"), "livemode": False,
-        "parent": {"type": "subscription_details", "quote_details": None,
-                   "subscription_details": {"subscription": subscription, "metadata": metadata}},
-        "lines": {"object": "list", "data": [{"id": stripe_id("il"), "object": "line_item", "amount": amount,
-                                              "currency": currency, "period": period}], "has_more": False},
-        "period_start": period["start"], "period_end": period["end"],
-    }  # fmt: skip
+        "id": stripe_id("in"),
+        "object": "invoice",
+        "status": "paid",
+        "billing_reason": billing_reason,
+        "amount_due": amount,
+        "amount_paid": amount,
+        "amount_remaining": 0,
+        "currency": currency,
+        "customer": stripe_id("cus"),
+        "livemode": False,
+        "parent": {
+            "type": "subscription_details",
+            "quote_details": None,
+            "subscription_details": {"subscription": subscription, "metadata": metadata},
+        },
+        "lines": {
+            "object": "list",
+            "data": [
+                {"id": stripe_id("il"), "object": "line_item", "amount": amount, "currency": currency, "period": period}
+            ],
+            "has_more": False,
+        },
+        "period_start": period["start"],
+        "period_end": period["end"],
+    }
 
 
-def subscription(subscription_id: str, metadata: Json, *, status: str = "active",
-                 cancel_at_period_end: bool = False) -> Json:  # fmt: skip
-    return {"id": subscription_id, "object": "subscription", "status": status, "metadata": metadata,
-            "cancel_at_period_end": cancel_at_period_end, "customer": stripe_id("cus"), "livemode": False}  # fmt: skip
+def subscription(
+    subscription_id: str, metadata: Json, *, status: str = "active", cancel_at_period_end: bool = False
+) -> Json:
+    return {
+        "id": subscription_id,
+        "object": "subscription",
+        "status": status,
+        "metadata": metadata,
+        "cancel_at_period_end": cancel_at_period_end,
+        "customer": stripe_id("cus"),
+        "livemode": False,
+    }
 
 
 def charge_refunded(payment_intent: str, amount: int, refunded: int, currency: str = "usd") -> Json:
-    return {"id": stripe_id("ch"), "object": "charge", "amount": amount, "amount_refunded": refunded,
-            "currency": currency, "payment_intent": payment_intent, "refunded": refunded >= amount}  # fmt: skip
+    return {
+        "id": stripe_id("ch"),
+        "object": "charge",
+        "amount": amount,
+        "amount_refunded": refunded,
+        "currency": currency,
+        "payment_intent": payment_intent,
+        "refunded": refunded >= amount,
+    }

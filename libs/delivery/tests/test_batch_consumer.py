@@ -38,8 +38,14 @@ class Recorder:
 
 
 def subscribe(broker: KafkaBroker, topic: str, recorder: Recorder) -> None:
-    Subscription(broker, topic=topic, group_id="g", handlers={"membership.activated": recorder.one},
-                 retry=FAST_RETRY, batch=recorder.batch)  # fmt: skip
+    Subscription(
+        broker,
+        topic=topic,
+        group_id="g",
+        handlers={"membership.activated": recorder.one},
+        retry=FAST_RETRY,
+        batch=recorder.batch,
+    )
 
 
 async def test_events_waiting_together_are_applied_together_and_committed(broker: KafkaBroker, topic: str) -> None:

@@ -27,11 +27,14 @@ SECRET = "test-session-secret-0123456789-0123456789"
 
 def web_settings(**overrides: Any) -> WebSettings:
     values: dict[str, Any] = {
-        "database_url": "postgresql://nobody@127.0.0.1:1/unused", "kafka_bootstrap_servers": "127.0.0.1:1",
-        "operator_token_sha256": hashlib.sha256(OPERATOR_TOKEN.encode()).hexdigest(), "session_secret": SECRET,
-        "association_name": "CIT International", "association_address": "PO Box 1, Memphis TN",
+        "database_url": "postgresql://nobody@127.0.0.1:1/unused",
+        "kafka_bootstrap_servers": "127.0.0.1:1",
+        "operator_token_sha256": hashlib.sha256(OPERATOR_TOKEN.encode()).hexdigest(),
+        "session_secret": SECRET,
+        "association_name": "CIT International",
+        "association_address": "PO Box 1, Memphis TN",
         "rate_limit_per_minute": 5,
-    }  # fmt: skip
+    }
     return WebSettings(_env_prefix="CONVENE_WEB_TEST_UNUSED_", **(values | overrides))
 
 

@@ -78,8 +78,9 @@ def test_stacked_and_grouped_bars_have_a_legend_and_a_table_of_the_numbers() -> 
     labels, series = ["Full conference", "Workshop"], {"Sold": [80, 10], "Held": [5, 2], "Free": [15, 8]}
     stacked = charts.stacked_bar_chart("Capacity by ticket type", labels, series)
     assert [row.total_text for row in stacked.rows] == ["100", "20"]
-    grouped = charts.grouped_bar_chart("Revenue", ["2026-10", "2026-11"], {"USD": [1500, 2500], "CAD": [700, 0]},
-                                       fmt=lambda v: f"{v:,.2f}")  # fmt: skip
+    grouped = charts.grouped_bar_chart(
+        "Revenue", ["2026-10", "2026-11"], {"USD": [1500, 2500], "CAD": [700, 0]}, fmt=lambda v: f"{v:,.2f}"
+    )
     for chart in (stacked, grouped):
         html = render_chart(chart)
         assert 'class="chart-legend"' in html

@@ -17,8 +17,7 @@ def member_cookie(expires_in: int = 3600, **overrides: object) -> str:
     return signed(web_settings(**overrides), session)
 
 
-async def sign_in_as_operator(client: httpx.AsyncClient, token: str = OPERATOR_TOKEN,
-                              next: str = "") -> httpx.Response:  # fmt: skip
+async def sign_in_as_operator(client: httpx.AsyncClient, token: str = OPERATOR_TOKEN, next: str = "") -> httpx.Response:
     csrf = hidden_token((await client.get("/things/operator/sign-in")).text)
     return await client.post("/things/operator/sign-in", data={"csrf_token": csrf, "token": token, "next": next})
 

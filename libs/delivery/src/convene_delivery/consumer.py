@@ -72,8 +72,15 @@ class Subscription:
                 self.on_message
             )
         else:  # batch_timeout_ms: how long a poll waits to fill a batch when fewer are waiting
-            broker.subscriber(topic, group_id=group_id, ack_policy=ack_policy, auto_offset_reset="earliest",
-                              batch=True, max_records=max_batch, batch_timeout_ms=5)(self.on_batch)  # fmt: skip
+            broker.subscriber(
+                topic,
+                group_id=group_id,
+                ack_policy=ack_policy,
+                auto_offset_reset="earliest",
+                batch=True,
+                max_records=max_batch,
+                batch_timeout_ms=5,
+            )(self.on_batch)
 
     async def on_message(self, message: KafkaMessage) -> None:
         record = message.raw_message
@@ -97,13 +104,15 @@ class Subscription:
         try:
             await self._batch(events)
         except OUTAGES:
-            log.warning("%s: outage while handling a batch of %d; will retry", self.group_id, len(events),
-                        exc_info=True)  # fmt: skip
+            log.warning(
+                "%s: outage while handling a batch of %d; will retry", self.group_id, len(events), exc_info=True
+            )
             await asyncio.sleep(self._retry.delay(1))
             raise  # NACK: Kafka hands the batch back; nothing is committed or parked
         except Exception:
-            log.warning("%s: a batch of %d failed; applying it event by event", self.group_id, len(events),
-                        exc_info=True)  # fmt: skip
+            log.warning(
+                "%s: a batch of %d failed; applying it event by event", self.group_id, len(events), exc_info=True
+            )
             await self._one_by_one(records)
         return None
 

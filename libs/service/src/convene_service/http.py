@@ -70,8 +70,11 @@ class RateLimit:
             calls.popleft()
         if len(calls) >= limit:
             retry_after = int(calls[0] + 60 - now) + 1
-            raise HTTPException(429, f"too many {self._name} requests; try again in {retry_after}s",
-                                headers={"Retry-After": str(retry_after)})  # fmt: skip
+            raise HTTPException(
+                429,
+                f"too many {self._name} requests; try again in {retry_after}s",
+                headers={"Retry-After": str(retry_after)},
+            )
         calls.append(now)
         if len(counts) > 100_000:  # forget idle clients rather than grow without bound
             for idle in [k for k, v in counts.items() if not v or v[-1] <= now - 60]:

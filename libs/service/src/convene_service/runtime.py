@@ -196,10 +196,14 @@ def main(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
         asyncio.run(_migrate_only(spec, settings))
     elif command == "serve":
         options: dict[str, Any] = {
-            "host": settings.http_host, "port": settings.http_port, "loop": "uvloop", "access_log": False,
-            "log_level": settings.log_level.lower(), "proxy_headers": True,
+            "host": settings.http_host,
+            "port": settings.http_port,
+            "loop": "uvloop",
+            "access_log": False,
+            "log_level": settings.log_level.lower(),
+            "proxy_headers": True,
             "forwarded_allow_ips": settings.forwarded_allow_ips,
-        }  # fmt: skip
+        }
         if settings.http_workers == 1:
             uvicorn.run(create_app(spec, settings), **options)
         else:

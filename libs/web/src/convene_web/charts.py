@@ -73,8 +73,9 @@ def _describe(rows: Sequence[tuple[str, str]]) -> str:
     return "; ".join(f"{label}: {text}" for label, text in rows) if rows else "No data yet."
 
 
-def bar_chart(title: str, values: Sequence[tuple[str, float]], fmt: Format = whole,
-              description: str | None = None) -> Chart:  # fmt: skip
+def bar_chart(
+    title: str, values: Sequence[tuple[str, float]], fmt: Format = whole, description: str | None = None
+) -> Chart:
     """One bar per label, e.g. members by status."""
     scale = _scale(max((max(v, 0) for _, v in values), default=0))
     rows, y = [], 0.0
@@ -86,8 +87,13 @@ def bar_chart(title: str, values: Sequence[tuple[str, float]], fmt: Format = who
     return Chart(title, description or _describe([(r.label, r.total_text) for r in rows]), tuple(rows), (), y)
 
 
-def stacked_bar_chart(title: str, labels: Sequence[str], series: Mapping[str, Sequence[float]], fmt: Format = whole,
-                      description: str | None = None) -> Chart:  # fmt: skip
+def stacked_bar_chart(
+    title: str,
+    labels: Sequence[str],
+    series: Mapping[str, Sequence[float]],
+    fmt: Format = whole,
+    description: str | None = None,
+) -> Chart:
     """One bar per label made of one segment per series, e.g. seats sold and held per ticket type."""
     names = list(series)
     totals = [sum(max(series[n][i], 0) for n in names) for i in range(len(labels))]
@@ -107,8 +113,13 @@ def stacked_bar_chart(title: str, labels: Sequence[str], series: Mapping[str, Se
     return Chart(title, description or _describe(summary), tuple(rows), legend, y, "stacked")
 
 
-def grouped_bar_chart(title: str, labels: Sequence[str], series: Mapping[str, Sequence[float]], fmt: Format = whole,
-                      description: str | None = None) -> Chart:  # fmt: skip
+def grouped_bar_chart(
+    title: str,
+    labels: Sequence[str],
+    series: Mapping[str, Sequence[float]],
+    fmt: Format = whole,
+    description: str | None = None,
+) -> Chart:
     """Under each label one bar per series, e.g. revenue per month in each currency."""
     names = list(series)
     scale = _scale(max((max(v, 0) for n in names for v in series[n]), default=0))
@@ -117,8 +128,9 @@ def grouped_bar_chart(title: str, labels: Sequence[str], series: Mapping[str, Se
         bars, top = [], y + LABEL
         for k, name in enumerate(names):
             value = series[name][i]
-            bars.append(Bar(0, top + k * (BAR + 2), max(value, 0) * scale, PALETTE[k % len(PALETTE)], name, value,
-                            fmt(value)))  # fmt: skip
+            bars.append(
+                Bar(0, top + k * (BAR + 2), max(value, 0) * scale, PALETTE[k % len(PALETTE)], name, value, fmt(value))
+            )
         last = bars[-1] if bars else Bar(0, top, 0, PALETTE[0], "", 0, "")
         rows.append(Row(label, y + LABEL - 5, tuple(bars), "", last.width + 6, last.y + BAR - 5))
         y = top + len(names) * (BAR + 2) + GAP

@@ -39,8 +39,9 @@ def keep_csrf_cookie(request: Request, response: Response) -> None:
     """Sends the cookie a rendered form's token was made from, if it is new."""
     value = getattr(request.state, "new_csrf_cookie", None)
     if value:
-        response.set_cookie(CSRF_COOKIE, value, path="/", httponly=True, samesite="strict",
-                            secure=settings_of(request).cookie_secure)  # fmt: skip
+        response.set_cookie(
+            CSRF_COOKIE, value, path="/", httponly=True, samesite="strict", secure=settings_of(request).cookie_secure
+        )
 
 
 async def require_csrf(request: Request) -> None:

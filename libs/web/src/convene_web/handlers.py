@@ -24,15 +24,23 @@ async def sign_in_required(request: Request, error: SignInRequired) -> Response:
 
 
 async def operators_only(request: Request, error: OperatorsOnly) -> Response:
-    return _refusal(request, 403, "Operators only",
-                    "You are signed in as a member. This page is for the association's staff: sign out, then "
-                    "sign in with the operator token.")  # fmt: skip
+    return _refusal(
+        request,
+        403,
+        "Operators only",
+        "You are signed in as a member. This page is for the association's staff: sign out, then "
+        "sign in with the operator token.",
+    )
 
 
 async def csrf_rejected(request: Request, error: CsrfRejected) -> Response:
-    return _refusal(request, 403, "This form could not be accepted",
-                    "Nothing was saved. The form was open for too long or did not come from this site. Go back, "
-                    "reload the page and send it again.")  # fmt: skip
+    return _refusal(
+        request,
+        403,
+        "This form could not be accepted",
+        "Nothing was saved. The form was open for too long or did not come from this site. Go back, "
+        "reload the page and send it again.",
+    )
 
 
 async def page_not_found(request: Request, error: PageNotFound) -> Response:
@@ -40,9 +48,13 @@ async def page_not_found(request: Request, error: PageNotFound) -> Response:
 
 
 async def too_many_attempts(request: Request, error: TooManyAttempts) -> Response:
-    return _refusal(request, 429, "Too many attempts",
-                    f"Nothing was sent. Please wait {error.retry_after} seconds and try again.",
-                    **{"Retry-After": error.retry_after})  # fmt: skip
+    return _refusal(
+        request,
+        429,
+        "Too many attempts",
+        f"Nothing was sent. Please wait {error.retry_after} seconds and try again.",
+        **{"Retry-After": error.retry_after},
+    )
 
 
 EXCEPTION_HANDLERS: dict[type[Exception], Any] = {

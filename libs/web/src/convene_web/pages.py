@@ -90,9 +90,13 @@ class Pages:
         self.env.filters["day"] = day
         self.env.filters["when"] = when
         self.env.globals.update(
-            association=self.look, links=Links.of(settings), prefix=prefix, static=self.static_url,
-            csrf_field=CSRF_FIELD, charts=charts,
-        )  # fmt: skip
+            association=self.look,
+            links=Links.of(settings),
+            prefix=prefix,
+            static=self.static_url,
+            csrf_field=CSRF_FIELD,
+            charts=charts,
+        )
 
     def static_url(self, name: str) -> str:
         if name == "theme.css":

@@ -35,8 +35,9 @@ def web_router(prefix: str) -> APIRouter:
         return FileResponse(STATIC / name, headers={"Cache-Control": YEAR, "X-Content-Type-Options": "nosniff"})
 
     @router.get("/operator/sign-in")
-    async def operator_sign_in_form(request: Request, pages: PagesOf,
-                                    next: Annotated[str | None, Query()] = None) -> Response:  # fmt: skip
+    async def operator_sign_in_form(
+        request: Request, pages: PagesOf, next: Annotated[str | None, Query()] = None
+    ) -> Response:
         form = FormState(values={"next": next or ""})
         return pages.render(request, "operator_sign_in.html", form=form)
 
@@ -45,8 +46,10 @@ def web_router(prefix: str) -> APIRouter:
         values = posted(await request.form())
         expected = bytes.fromhex(settings_of(request).operator_token_sha256)
         if not hmac.compare_digest(sha256(values.get("token", "")), expected):
-            form = FormState(values={"next": values.get("next", "")},  # never echo a token back
-                             errors={"token": "This operator token is not right. Check it and try again."})  # fmt: skip
+            form = FormState(
+                values={"next": values.get("next", "")},  # never echo a token back
+                errors={"token": "This operator token is not right. Check it and try again."},
+            )
             return pages.render(request, "operator_sign_in.html", status=400, form=form)
         target = values.get("next", "")
         response = pages.redirect(target if is_safe_next(pages.settings, target) else f"{prefix}/operator")
