@@ -107,6 +107,7 @@ run_tests() {
   start_kafka
   start_stripe_mock
   export CONVENE_TEST_POSTGRES="postgresql://convene@127.0.0.1:$PG_PORT/postgres"
+  export CONVENE_TEST_PG_BIN="$PG_BIN"  # tests that restart a server of their own
   export CONVENE_TEST_KAFKA="127.0.0.1:$KAFKA_PORT"
   export CONVENE_TEST_STRIPE="http://127.0.0.1:$STRIPE_MOCK_PORT"
   export CONVENE_TEST_CHROMIUM="$CHROMIUM"

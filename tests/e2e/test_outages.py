@@ -9,6 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pytest
 
+from tests.support.postgres_server import PostgresServer
 from tests.support.proxy import TcpProxy
 from tests.support.services import OPERATOR, ServiceProcess, service_process
 from tests.support.stack import kafka_bootstrap
@@ -56,3 +57,53 @@ async def test_without_postgres_requests_get_503_and_the_service_recovers_by_its
         created = await client.post("/levels", json=LEVEL)
         assert created.status_code == 201, created.text
         assert (await client.get("/healthz")).json() == {"status": "ok"}
+
+
+@pytest.fixture
+async def membership_on_its_own_postgres(tmp_path: Path) -> AsyncIterator[tuple[ServiceProcess, PostgresServer]]:
+    server = PostgresServer()
+    await asyncio.to_thread(server.start)
+    service = service_process(
+        "membership", tmp_path, DATABASE_URL=server.dsn, KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap()
+    )
+    await asyncio.to_thread(service.start)
+    yield service, server
+    service.stop()
+    await asyncio.to_thread(server.stop)
+
+
+async def test_a_postgres_restart_under_requests_is_an_outage_answered_503_never_500(
+    membership_on_its_own_postgres: tuple[ServiceProcess, PostgresServer],
+) -> None:
+    """The server restarts while requests keep coming: a request either succeeds or gets 503
+    with Retry-After (the errors of a shutting-down server, AdminShutdown and CannotConnectNow
+    among them, are outages), and the service serves again afterwards by itself."""
+    service, server = membership_on_its_own_postgres
+    answers: list[httpx.Response] = []
+    restarted = asyncio.Event()
+
+    async with httpx.AsyncClient(base_url=service.url, headers=OPERATOR, timeout=30) as client:
+
+        async def keep_asking(worker: int) -> None:
+            n = 0
+            while (not restarted.is_set() or n < 5) and n < 1000:  # bounded, whatever happens
+                n += 1
+                answers.append(await client.post("/levels", json=LEVEL | {"name": f"Level {worker}-{n}"}))
+                answers.append(await client.get("/levels"))
+
+        askers = [asyncio.create_task(keep_asking(worker)) for worker in range(4)]
+        await asyncio.sleep(0.5)
+        await asyncio.to_thread(server.restart)
+        restarted.set()
+        await asyncio.gather(*askers)
+
+        statuses = sorted({answer.status_code for answer in answers})
+        assert set(statuses) <= {200, 201, 503}, [
+            (a.status_code, a.text[:200]) for a in answers if a.status_code >= 500 and a.status_code != 503
+        ]
+        assert all(a.headers.get("Retry-After") for a in answers if a.status_code == 503)
+
+        async def serves_again() -> bool:
+            return (await client.post("/levels", json=LEVEL | {"name": "After the restart"})).status_code == 201
+
+        await wait_until(serves_again)

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from convene_contracts import Event, RawEvent, dead_letter_topic, parse_event
 from convene_delivery.backoff import backoff_delay
-from convene_delivery.postgres import OUTAGES
+from convene_delivery.postgres import is_outage
 
 log = logging.getLogger(__name__)
 
@@ -103,13 +103,13 @@ class Subscription:
             return None
         try:
             await self._batch(events)
-        except OUTAGES:
-            log.warning(
-                "%s: outage while handling a batch of %d; will retry", self.group_id, len(events), exc_info=True
-            )
-            await asyncio.sleep(self._retry.delay(1))
-            raise  # NACK: Kafka hands the batch back; nothing is committed or parked
-        except Exception:
+        except Exception as error:
+            if is_outage(error):
+                log.warning(
+                    "%s: outage while handling a batch of %d; will retry", self.group_id, len(events), exc_info=True
+                )
+                await asyncio.sleep(self._retry.delay(1))
+                raise  # NACK: Kafka hands the batch back; nothing is committed or parked
             log.warning(
                 "%s: a batch of %d failed; applying it event by event", self.group_id, len(events), exc_info=True
             )
@@ -136,11 +136,11 @@ class Subscription:
             except ValidationError as error:
                 await self._dead_letter(record, error, attempts=attempt)
                 return
-            except OUTAGES:
-                log.warning("%s: outage while handling %s; will retry", self.group_id, raw.event_id, exc_info=True)
-                await asyncio.sleep(self._retry.delay(attempt))
-                raise  # NACK: Kafka hands the same message back; nothing is committed or parked
             except Exception as error:
+                if is_outage(error):
+                    log.warning("%s: outage while handling %s; will retry", self.group_id, raw.event_id, exc_info=True)
+                    await asyncio.sleep(self._retry.delay(attempt))
+                    raise  # NACK: Kafka hands the same message back; nothing is committed or parked
                 if attempt == self._retry.max_attempts:
                     await self._dead_letter(record, error, attempts=attempt)
                     return

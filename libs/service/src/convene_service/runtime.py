@@ -27,7 +27,7 @@ from faststream.kafka import KafkaBroker
 from convene_delivery.consumer import RetryPolicy
 from convene_delivery.kafka import broker_publisher, ensure_topics, make_broker, require_safe_producer
 from convene_delivery.migrations import migrate, sources_for
-from convene_delivery.postgres import OUTAGES
+from convene_delivery.postgres import OUTAGES, is_outage
 from convene_delivery.relay import OutboxRelay
 from convene_service.settings import ServiceSettings, load_settings
 
@@ -158,8 +158,16 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
             headers={"Retry-After": "5"},
         )
 
+    async def _closed_connection(request: Request, error: Exception) -> JSONResponse:
+        # A rollback on the connection an outage closed raises InterfaceError: still the outage.
+        # Any other InterfaceError is a programming error, and stays a 500.
+        if is_outage(error):
+            return await _unavailable(request, error)
+        raise error
+
     for outage in OUTAGES:
         app.add_exception_handler(outage, _unavailable)
+    app.add_exception_handler(asyncpg.InterfaceError, _closed_connection)
     return app
 
 
