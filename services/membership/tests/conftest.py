@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID, uuid4
 
+import asyncpg
 import httpx
 import pytest
 
@@ -48,6 +49,7 @@ class Membership:
 
     client: httpx.AsyncClient
     deps: Deps
+    pool: asyncpg.Pool  # the service's own pool, for tests that look at the tables
 
     async def level(self, **overrides: Any) -> dict[str, Any]:
         body = {"name": f"Individual {uuid4().hex[:6]}", "price_minor": 7500, "currency": "usd", "term": "annual"}
@@ -78,7 +80,7 @@ class Membership:
         return session
 
     async def status(self, membership_id: str) -> str:
-        found: str = await self.deps.pool.fetchval("SELECT status FROM memberships WHERE id = $1", UUID(membership_id))
+        found: str = await self.pool.fetchval("SELECT status FROM memberships WHERE id = $1", UUID(membership_id))
         return found
 
     async def sign_in(self, email: str) -> dict[str, str]:
@@ -105,7 +107,7 @@ def arrive_signed_in(service: Membership, kind: str, member_id: UUID | None = No
 
 
 async def as_member(service: Membership, email: str) -> UUID:
-    member_id: UUID = await service.deps.pool.fetchval("SELECT id FROM members WHERE email = $1", email)
+    member_id: UUID = await service.pool.fetchval("SELECT id FROM members WHERE email = $1", email)
     assert member_id is not None, f"no member {email}"
     arrive_signed_in(service, "member", member_id, email)
     return member_id
@@ -125,7 +127,7 @@ async def sign_in_url(email: str) -> str:
 async def running(database: str, **overrides: Any) -> AsyncIterator[Membership]:
     """The membership service started in-process with these settings, stopped afterwards."""
     async with running_app(SPEC, settings_for(database, **overrides)) as (client, runtime):
-        yield Membership(client, runtime.extras["deps"])
+        yield Membership(client, runtime.extras["deps"], runtime.pool)
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ async def test_a_paid_checkout_activates_the_membership_and_announces_it(members
     [event] = await published("membership.activated", membership_id=membership_id)
     assert event.payload["level_name"] == level["name"]
     assert (event.payload["amount_minor"], event.payload["currency"]) == (7500, "usd")
-    stored = await membership.deps.pool.fetchrow(
+    stored = await membership.pool.fetchrow(
         "SELECT amount_minor, method, reference FROM dues_payments WHERE membership_id = $1", UUID(membership_id)
     )
     assert stored is not None
@@ -49,7 +49,7 @@ async def test_the_same_webhook_three_times_two_at_once_changes_state_once(membe
 
     assert [r.status_code for r in (first, second, third)] == [200, 200, 200]
     assert sorted(r.json()["outcome"] for r in (first, second, third)) == ["applied", "duplicate", "duplicate"]
-    pool = membership.deps.pool
+    pool = membership.pool
     assert await pool.fetchval("SELECT count(*) FROM dues_payments WHERE membership_id = $1", UUID(membership_id)) == 1
     activations = await pool.fetchval(
         """SELECT count(*) FROM outbox
@@ -83,8 +83,8 @@ async def test_a_webhook_that_is_not_stripes_gets_400_and_writes_nothing(
     assert response.status_code == 400, response.text
     assert "Stripe-Signature" in response.json()["detail"] or "not a Stripe event" in response.json()["detail"]
     assert await membership.status(membership_id) == "pending"
-    assert await membership.deps.pool.fetchval("SELECT count(*) FROM stripe_events") == 0
-    assert await membership.deps.pool.fetchval("SELECT count(*) FROM dues_payments") == 0
+    assert await membership.pool.fetchval("SELECT count(*) FROM stripe_events") == 0
+    assert await membership.pool.fetchval("SELECT count(*) FROM dues_payments") == 0
 
 
 async def test_a_delayed_payment_activates_only_when_it_succeeds(membership: Membership) -> None:
@@ -135,7 +135,7 @@ async def test_a_client_cannot_set_its_own_status_or_price(membership: Membershi
     response = await membership.client.post("/memberships", json=body)
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", field]
-    assert await membership.deps.pool.fetchval("SELECT count(*) FROM members") == 0
+    assert await membership.pool.fetchval("SELECT count(*) FROM members") == 0
 
 
 async def test_invalid_applications_name_the_field_and_write_nothing(membership: Membership) -> None:
@@ -148,7 +148,7 @@ async def test_invalid_applications_name_the_field_and_write_nothing(membership:
     bad_email = await membership.client.post("/memberships", json={"name": "A", "email": "x", "level_id": agency["id"]})
     assert bad_email.status_code == 422
     assert bad_email.json()["detail"][0]["loc"] == ["body", "email"]
-    assert await membership.deps.pool.fetchval("SELECT count(*) FROM members") == 0
+    assert await membership.pool.fetchval("SELECT count(*) FROM members") == 0
 
 
 async def test_a_free_level_is_active_at_once_without_stripe(membership: Membership) -> None:

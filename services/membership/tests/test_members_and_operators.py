@@ -39,18 +39,18 @@ async def test_a_sign_in_link_works_once(membership: Membership) -> None:
 
 async def test_an_expired_sign_in_link_is_refused(database: str) -> None:
     async with running(database, sign_in_link_minutes=1) as m:
-        client, deps = m.client, m.deps
+        client = m.client
         await m.join(await m.level(), email="late@example.org")
         await client.post("/sign-in", json={"email": "late@example.org"})
         token = (await published("membership.sign_in_requested", email="late@example.org"))[0].payload["sign_in_url"]
-        await deps.pool.execute("UPDATE sign_in_links SET expires_at = now() - interval '1 second'")
+        await m.pool.execute("UPDATE sign_in_links SET expires_at = now() - interval '1 second'")
         assert (await client.post(f"/sign-in/{token.rsplit('/', 1)[1]}")).status_code == 401
 
 
 async def test_asking_for_a_link_for_an_unknown_address_looks_the_same(membership: Membership) -> None:
     response = await membership.client.post("/sign-in", json={"email": "nobody@example.org"})
     assert response.status_code == 202
-    assert await membership.deps.pool.fetchval("SELECT count(*) FROM sign_in_links") == 0
+    assert await membership.pool.fetchval("SELECT count(*) FROM sign_in_links") == 0
 
 
 # ---- members see only their own (property 16) ---------------------------------------------------
@@ -126,7 +126,7 @@ async def test_a_csv_cell_cannot_smuggle_a_spreadsheet_formula(membership: Membe
 async def test_an_offline_payment_renews_an_existing_membership(membership: Membership) -> None:
     joined, _ = await active_member(membership)
     membership_id = joined["membership"]["id"]
-    before = await membership.deps.pool.fetchval("SELECT period_end FROM memberships WHERE id = $1",
+    before = await membership.pool.fetchval("SELECT period_end FROM memberships WHERE id = $1",
                                                  UUID(membership_id))  # fmt: skip
     response = await membership.client.post("/offline-payments", headers=OPERATOR, json={
         "name": "x", "email": "x@example.org", "level_id": joined["membership"]["level_id"],
@@ -195,7 +195,7 @@ async def test_moving_up_a_level_is_paid_first_then_applied(membership: Membersh
     assert response.json()["membership"]["level_id"] == silver["id"]  # not until paid
     metadata = {"convene_kind": "level_change", "membership_id": membership_id, "new_level_id": gold["id"]}
     await membership.stripe(shapes.event("checkout.session.completed", shapes.checkout_session(metadata, amount=due)))
-    level_now = await membership.deps.pool.fetchval("SELECT level_id FROM memberships WHERE id = $1",
+    level_now = await membership.pool.fetchval("SELECT level_id FROM memberships WHERE id = $1",
                                                     UUID(membership_id))  # fmt: skip
     assert str(level_now) == gold["id"]
 
@@ -246,7 +246,7 @@ async def test_erasure_leaves_no_personal_data_and_keeps_payments(membership: Me
     assert erased.status_code == 204
     assert (await membership.client.get("/me", headers=me)).status_code == 401  # sessions are gone
 
-    pool = membership.deps.pool
+    pool = membership.pool
     await published("membership.member_erased", member_id=member_id)
     await pool.execute("SELECT 1")  # the relay has published; what is left is what the tables keep
     tables = [r["table_name"] for r in await pool.fetch(

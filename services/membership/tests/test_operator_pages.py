@@ -30,7 +30,7 @@ def chart_numbers(html: str, chart_id: str) -> dict[str, str]:
 
 
 async def level_count(membership: Membership) -> int:
-    count: int = await membership.deps.pool.fetchval("SELECT count(*) FROM levels")
+    count: int = await membership.pool.fetchval("SELECT count(*) FROM levels")
     return count
 
 
@@ -56,7 +56,7 @@ async def test_operator_pages_send_visitors_to_sign_in_and_refuse_a_members_sess
         })  # fmt: skip
         assert answer.status_code == 403, path
     assert await level_count(membership) == before
-    assert await membership.deps.pool.fetchval("SELECT retired_at FROM levels WHERE name = $1", level["name"]) is None
+    assert await membership.pool.fetchval("SELECT retired_at FROM levels WHERE name = $1", level["name"]) is None
 
 
 async def test_the_dashboard_charts_show_the_real_numbers(membership: Membership) -> None:
@@ -129,7 +129,7 @@ async def test_operators_search_members_and_download_the_same_list_as_csv(member
     assert exported.headers["content-type"].startswith("text/csv")
     assert [row["email"] for row in csv.DictReader(io.StringIO(exported.text))] == ["grace@navy.example"]
 
-    member_id = await membership.deps.pool.fetchval("SELECT id FROM members WHERE email = 'grace@navy.example'")
+    member_id = await membership.pool.fetchval("SELECT id FROM members WHERE email = 'grace@navy.example'")
     detail = await membership.client.get(f"/membership/operator/members/{member_id}")
     assert detail.status_code == 200
     assert "Grace Hopper" in detail.text
@@ -170,7 +170,7 @@ async def test_operators_create_edit_and_retire_a_level_through_the_forms(member
                                kind="organizational", seat_count="10", description="Ten seats")  # fmt: skip
     assert created.status_code == 303
     assert created.headers["location"] == "/membership/operator/levels"
-    row = await membership.deps.pool.fetchrow("SELECT * FROM levels WHERE name = 'Agency'")
+    row = await membership.pool.fetchrow("SELECT * FROM levels WHERE name = 'Agency'")
     assert row is not None
     assert (row["price_minor"], row["currency"], row["kind"], row["seat_count"]) == (125050, "eur", "organizational",
                                                                                      10)  # fmt: skip
@@ -183,7 +183,7 @@ async def test_operators_create_edit_and_retire_a_level_through_the_forms(member
     assert 'value="1250.50"' in form.text
     edited = await post_level(membership, f"/{level_id}", name="Agency", price="1300", seat_count="12")
     assert edited.status_code == 303
-    row = await membership.deps.pool.fetchrow("SELECT * FROM levels WHERE id = $1", level_id)
+    row = await membership.pool.fetchrow("SELECT * FROM levels WHERE id = $1", level_id)
     assert row is not None
     assert (row["price_minor"], row["seat_count"], row["currency"]) == (130000, 12, "eur")
     bad = await post_level(membership, f"/{level_id}", name="Agency", price="-3", seat_count="12")
@@ -209,13 +209,13 @@ async def test_operators_record_an_offline_payment_through_the_form(membership: 
     assert refused.status_code == 400
     for field in ("amount", "method", "paid_on"):
         assert f'id="f-{field}-error"' in refused.text, field
-    assert await membership.deps.pool.fetchval("SELECT count(*) FROM dues_payments") == 0
+    assert await membership.pool.fetchval("SELECT count(*) FROM dues_payments") == 0
 
     recorded = await membership.client.post("/membership/operator/payments/new", data=base)
     assert recorded.status_code == 303
-    member_id = await membership.deps.pool.fetchval("SELECT id FROM members WHERE email = 'chris@example.org'")
+    member_id = await membership.pool.fetchval("SELECT id FROM members WHERE email = 'chris@example.org'")
     assert recorded.headers["location"] == f"/membership/operator/members/{member_id}?done=payment-recorded"
-    membership_id = await membership.deps.pool.fetchval("SELECT id FROM memberships WHERE member_id = $1", member_id)
+    membership_id = await membership.pool.fetchval("SELECT id FROM memberships WHERE member_id = $1", member_id)
     assert await membership.status(str(membership_id)) == "active"
 
     twice = await membership.client.post("/membership/operator/payments/new", data=base)
@@ -226,13 +226,13 @@ async def test_operators_record_an_offline_payment_through_the_form(membership: 
     renewal = await membership.client.get("/membership/operator/payments/new", params={"membership": membership_id})
     assert "Chris Cheque" in renewal.text
     end = "SELECT period_end FROM memberships WHERE id = $1"
-    before = await membership.deps.pool.fetchval(end, membership_id)
+    before = await membership.pool.fetchval(end, membership_id)
     renewed = await membership.client.post("/membership/operator/payments/new", data={
         "csrf_token": token, "membership": str(membership_id), "level": level["id"], "name": "Chris Cheque",
         "email": "chris@example.org", "amount": "75", "method": "bank_transfer", "reference": "TRF-8",
     })  # fmt: skip
     assert renewed.status_code == 303
-    assert await membership.deps.pool.fetchval(end, membership_id) > before
+    assert await membership.pool.fetchval(end, membership_id) > before
 
 
 async def test_every_operator_form_refuses_a_post_without_its_token(membership: Membership) -> None:
@@ -245,7 +245,7 @@ async def test_every_operator_form_refuses_a_post_without_its_token(membership: 
             "level": level["id"], "amount": "1", "method": "cash", "reference": "R-1",
         })  # fmt: skip
         assert refused.status_code == 403, path
-    row = await membership.deps.pool.fetchrow("SELECT name, retired_at FROM levels")
+    row = await membership.pool.fetchrow("SELECT name, retired_at FROM levels")
     assert row is not None
     assert (row["name"], row["retired_at"], await level_count(membership)) == ("Individual", None, 1)
-    assert await membership.deps.pool.fetchval("SELECT count(*) FROM dues_payments") == 0
+    assert await membership.pool.fetchval("SELECT count(*) FROM dues_payments") == 0

@@ -18,8 +18,8 @@ async def join_form(membership: Membership, level: dict[str, Any]) -> str:
 
 
 async def counts(membership: Membership) -> tuple[int, int]:
-    members = await membership.deps.pool.fetchval("SELECT count(*) FROM members")
-    memberships = await membership.deps.pool.fetchval("SELECT count(*) FROM memberships")
+    members = await membership.pool.fetchval("SELECT count(*) FROM members")
+    memberships = await membership.pool.fetchval("SELECT count(*) FROM memberships")
     return members, memberships
 
 
@@ -43,7 +43,7 @@ async def test_joining_through_the_form_sends_the_applicant_to_stripe_checkout(m
     })  # fmt: skip
     assert answer.status_code == 303
     assert answer.headers["location"].startswith("http")  # stripe-mock's Checkout address
-    status = await membership.deps.pool.fetchval(
+    status = await membership.pool.fetchval(
         "SELECT m.status FROM memberships m JOIN members p ON p.id = m.member_id WHERE p.email = 'ada@example.org'"
     )
     assert status == "pending"
@@ -148,7 +148,7 @@ async def test_a_sign_in_request_with_a_bad_address_is_refused_beside_the_field(
     refused = await membership.client.post("/membership/sign-in", data={"csrf_token": csrf_of(form), "email": "x"})
     assert refused.status_code == 400
     assert 'id="f-email-error"' in refused.text
-    assert await membership.deps.pool.fetchval("SELECT count(*) FROM sign_in_links") == 0
+    assert await membership.pool.fetchval("SELECT count(*) FROM sign_in_links") == 0
 
 
 async def test_a_members_session_never_opens_an_operator_page(membership: Membership) -> None:

@@ -29,7 +29,7 @@ async def subscribed(membership: Membership) -> tuple[str, str, dict[str, Any]]:
 
 
 async def period_end(membership: Membership, membership_id: str) -> datetime:
-    found: datetime = await membership.deps.pool.fetchval(
+    found: datetime = await membership.pool.fetchval(
         "SELECT period_end FROM memberships WHERE id = $1", UUID(membership_id)
     )
     return found
@@ -40,7 +40,7 @@ async def test_an_auto_renew_join_activates_once_for_the_billed_period(membershi
     assert await membership.status(membership_id) == "active"
     assert len(await published("membership.activated", membership_id=membership_id)) == 1
     assert await published("membership.renewed", membership_id=membership_id, seconds=1) == []
-    assert await membership.deps.pool.fetchval(
+    assert await membership.pool.fetchval(
         "SELECT count(*) FROM dues_payments WHERE membership_id = $1", UUID(membership_id)
     ) == 1  # fmt: skip
 
@@ -110,7 +110,7 @@ async def test_cancelling_at_period_end_in_the_portal_turns_auto_renew_off(membe
     membership_id, subscription_id, metadata = await subscribed(membership)
     updated = shapes.subscription(subscription_id, metadata, cancel_at_period_end=True)
     await membership.stripe(shapes.event("customer.subscription.updated", updated))
-    auto = await membership.deps.pool.fetchval("SELECT auto_renew FROM memberships WHERE id = $1", UUID(membership_id))
+    auto = await membership.pool.fetchval("SELECT auto_renew FROM memberships WHERE id = $1", UUID(membership_id))
     assert auto is False
     assert await membership.status(membership_id) == "active"
 
@@ -120,7 +120,7 @@ async def test_a_refund_is_recorded_on_the_payment(membership: Membership) -> No
     session = await membership.pay(joined)
     await membership.stripe(shapes.event("charge.refunded", shapes.charge_refunded(session["payment_intent"], 7500,
                                                                                     2500)))  # fmt: skip
-    refunded = await membership.deps.pool.fetchval(
+    refunded = await membership.pool.fetchval(
         "SELECT refunded_minor FROM dues_payments WHERE stripe_payment_intent = $1", session["payment_intent"]
     )
     assert refunded == 2500

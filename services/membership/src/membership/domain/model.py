@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from membership.domain import events as ev
 from membership.domain.calendar import add_months, fraction_remaining
+from membership.domain.errors import InvalidTransition, SeatLimitReached
 
 
 class Term(StrEnum):
@@ -50,14 +51,6 @@ ALLOWED_FROM: dict[str, frozenset[MembershipStatus]] = {
 CURRENT = frozenset({S.ACTIVE, S.PAST_DUE, S.IN_GRACE})  # counts as a member for pricing
 
 
-class InvalidTransition(Exception):
-    """The membership is not in a state that allows this change."""
-
-
-class SeatLimitReached(Exception):
-    """The organization has already assigned every seat its level includes."""
-
-
 @dataclass(frozen=True)
 class Level:
     id: UUID
@@ -89,6 +82,16 @@ class Member:
     id: UUID
     name: str
     email: str
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One of an organizational membership's seats, held by a person the organization named."""
+
+    id: UUID
+    email: str
+    name: str
+    assigned_at: datetime
 
 
 @dataclass

@@ -14,10 +14,10 @@ from convene_web.access import PageNotFound, PageRateLimit
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import FormState, posted, validate
 from convene_web.pages import PagesOf
+from membership.domain.errors import Invalid
 from membership.domain.model import CURRENT, MembershipStatus
 from membership.entrypoints.http.common import Ctx, DepsOf
 from membership.service_layer import joining, levels
-from membership.service_layer.errors import Invalid
 
 router = APIRouter(prefix="/membership", include_in_schema=False)
 

@@ -11,11 +11,12 @@ from fastapi.responses import Response
 from convene_web.access import MemberPage, PageNotFound
 from convene_web.forms import FormState
 from convene_web.pages import Pages, PagesOf
+from membership.domain.errors import NotFound
 from membership.domain.model import CURRENT, Level, LevelKind, Membership, MembershipStatus
 from membership.entrypoints.http.common import DepsOf
 from membership.service_layer import levels, privacy, seats, self_service
 from membership.service_layer.deps import Deps
-from membership.service_layer.errors import NotFound
+from membership.service_layer.lookups import Overview
 
 router = APIRouter(prefix="/membership/me", include_in_schema=False)
 
@@ -41,7 +42,7 @@ class MyMembership:
     seats_in_use: int | None  # organizational memberships only
 
 
-async def own_overview(deps: Deps, member_id: UUID) -> self_service.Overview:
+async def own_overview(deps: Deps, member_id: UUID) -> Overview:
     """The member's overview; an erased member is gone, even to a copied (stateless) session cookie."""
     try:
         found = await self_service.overview(deps, member_id)

@@ -14,12 +14,12 @@ from convene_web.csrf import CsrfProtected
 from convene_web.formatting import money
 from convene_web.forms import FormState, posted, validate
 from convene_web.pages import Pages, PagesOf
+from membership.domain.errors import Conflict, Invalid, NotFound
 from membership.domain.model import Level, Membership, proration
 from membership.entrypoints.http.common import Ctx, DepsOf
 from membership.entrypoints.pages.member import level_choices, own_overview, render_me
 from membership.service_layer import joining, levels, self_service
 from membership.service_layer.deps import Deps
-from membership.service_layer.errors import Conflict, Invalid, NotFound
 
 router = APIRouter(prefix="/membership/me", include_in_schema=False)
 UNAVAILABLE = "The payment service did not answer, so nothing changed. Please try again shortly."

@@ -15,7 +15,7 @@ from membership.domain.model import CURRENT
 from membership.entrypoints.http.common import Ctx, DepsOf
 from membership.entrypoints.pages.member import own_overview
 from membership.service_layer import privacy
-from membership.service_layer.self_service import Overview
+from membership.service_layer.lookups import Overview
 
 router = APIRouter(prefix="/membership", include_in_schema=False)
 

@@ -12,11 +12,11 @@ from convene_web.access import MemberPage, PageNotFound
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import FormState, posted, validate
 from convene_web.pages import Pages, PagesOf
+from membership.domain.errors import Conflict, NotFound
 from membership.entrypoints.http.common import Ctx, DepsOf
 from membership.entrypoints.pages.member import own_overview
 from membership.service_layer import seats
 from membership.service_layer.deps import Deps
-from membership.service_layer.errors import Conflict, NotFound
 
 router = APIRouter(prefix="/membership/me/memberships/{membership_id}/seats", include_in_schema=False)
 

@@ -12,12 +12,12 @@ from convene_web.access import OperatorPage, PageNotFound
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import FormState, posted, validate
 from convene_web.pages import Pages, PagesOf
+from membership.domain.errors import Conflict, Invalid, NotFound
 from membership.domain.model import Level, LevelKind, Term
 from membership.entrypoints.http.common import DepsOf
 from membership.entrypoints.pages.words import major_units, minor_units
 from membership.service_layer import levels
 from membership.service_layer.deps import Deps
-from membership.service_layer.errors import Conflict, Invalid, NotFound
 
 router = APIRouter(prefix="/membership/operator/levels", include_in_schema=False)
 MAX_PRICE_MINOR = 100_000_000  # as the API allows

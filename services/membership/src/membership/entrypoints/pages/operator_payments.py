@@ -14,12 +14,12 @@ from convene_web.access import OperatorPage, PageNotFound
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import FormState, posted, validate
 from convene_web.pages import Pages, PagesOf
+from membership.domain.errors import Conflict, Invalid
 from membership.domain.model import Level
 from membership.entrypoints.http.common import Ctx, DepsOf
 from membership.entrypoints.pages.words import METHOD, minor_units
 from membership.service_layer import joining, levels, self_service
 from membership.service_layer.deps import Deps
-from membership.service_layer.errors import Conflict, Invalid
 
 router = APIRouter(prefix="/membership/operator/payments", include_in_schema=False)
 

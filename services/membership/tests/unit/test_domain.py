@@ -10,16 +10,8 @@ import pytest
 
 from membership.domain import events as ev
 from membership.domain.calendar import add_months
-from membership.domain.model import (
-    InvalidTransition,
-    Level,
-    LevelKind,
-    Membership,
-    MembershipStatus,
-    SeatLimitReached,
-    Term,
-    proration,
-)
+from membership.domain.errors import InvalidTransition, SeatLimitReached
+from membership.domain.model import Level, LevelKind, Membership, MembershipStatus, Term, proration
 
 S = MembershipStatus
 PAID = datetime(2026, 1, 31, 15, 0, tzinfo=UTC)
