@@ -32,14 +32,20 @@ OPERATOR = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
 
 def settings_for(database: str, **overrides: Any) -> MembershipSettings:
     values: dict[str, Any] = {
-        "database_url": database, "kafka_bootstrap_servers": kafka_bootstrap(),
+        "database_url": database,
+        "kafka_bootstrap_servers": kafka_bootstrap(),
         "operator_token_sha256": hashlib.sha256(OPERATOR_TOKEN.encode()).hexdigest(),
-        "stripe_secret_key": "sk_test_convene", "stripe_webhook_secret": WEBHOOK_SECRET,
-        "stripe_api_base": stripe_api_base(), "association_timezone": "America/Toronto",
-        "rate_limit_per_minute": 1000, "scheduler_interval_seconds": 3600, "outbox_poll_seconds": 0.2,
+        "stripe_secret_key": "sk_test_convene",
+        "stripe_webhook_secret": WEBHOOK_SECRET,
+        "stripe_api_base": stripe_api_base(),
+        "association_timezone": "America/Toronto",
+        "rate_limit_per_minute": 1000,
+        "scheduler_interval_seconds": 3600,
+        "outbox_poll_seconds": 0.2,
         "membership_pages_url": "https://members.cit.example",
-        "session_secret": SESSION_SECRET, "cookie_secure": False,
-    }  # fmt: skip
+        "session_secret": SESSION_SECRET,
+        "cookie_secure": False,
+    }
     return MembershipSettings(**(values | overrides))
 
 
@@ -65,16 +71,18 @@ class Membership:
         joined: dict[str, Any] = response.json()
         return joined
 
-    async def stripe(self, event: dict[str, Any], secret: str = WEBHOOK_SECRET,
-                     timestamp: int | None = None) -> httpx.Response:  # fmt: skip
+    async def stripe(
+        self, event: dict[str, Any], secret: str = WEBHOOK_SECRET, timestamp: int | None = None
+    ) -> httpx.Response:
         body, headers = stripe_shapes.signed(event, secret, timestamp)
         return await self.client.post("/stripe/webhook", content=body, headers=headers)
 
     async def pay(self, joined: dict[str, Any], amount: int = 7500) -> dict[str, Any]:
         """Stripe confirms the Checkout Session of a one-time join."""
         membership_id = joined["membership"]["id"]
-        session = stripe_shapes.checkout_session({"convene_kind": "join", "membership_id": membership_id},
-                                                 amount=amount)  # fmt: skip
+        session = stripe_shapes.checkout_session(
+            {"convene_kind": "join", "membership_id": membership_id}, amount=amount
+        )
         response = await self.stripe(stripe_shapes.event("checkout.session.completed", session))
         assert response.status_code == 200, response.text
         return session

@@ -103,8 +103,9 @@ async def test_a_delayed_payment_activates_only_when_it_succeeds(membership: Mem
 async def test_a_failed_delayed_payment_ends_the_application_and_says_so(membership: Membership) -> None:
     joined = await membership.join(await membership.level())
     membership_id = joined["membership"]["id"]
-    session = shapes.checkout_session({"convene_kind": "join", "membership_id": membership_id}, amount=7500,
-                                      payment_status="unpaid")  # fmt: skip
+    session = shapes.checkout_session(
+        {"convene_kind": "join", "membership_id": membership_id}, amount=7500, payment_status="unpaid"
+    )
     await membership.stripe(shapes.event("checkout.session.async_payment_failed", session))
     assert await membership.status(membership_id) == "cancelled"
     assert len(await published("membership.payment_failed", membership_id=membership_id)) == 1
@@ -113,8 +114,9 @@ async def test_a_failed_delayed_payment_ends_the_application_and_says_so(members
 async def test_an_expired_checkout_cancels_the_pending_application(membership: Membership) -> None:
     joined = await membership.join(await membership.level())
     membership_id = joined["membership"]["id"]
-    session = shapes.checkout_session({"convene_kind": "join", "membership_id": membership_id}, amount=7500,
-                                      payment_status="unpaid", status="expired")  # fmt: skip
+    session = shapes.checkout_session(
+        {"convene_kind": "join", "membership_id": membership_id}, amount=7500, payment_status="unpaid", status="expired"
+    )
     await membership.stripe(shapes.event("checkout.session.expired", session))
     assert await membership.status(membership_id) == "cancelled"
     # A payment that completes after all is kept for the operators, and does not revive it.
@@ -160,7 +162,8 @@ async def test_a_free_level_is_active_at_once_without_stripe(membership: Members
 async def test_a_person_may_hold_an_individual_and_an_agency_membership(membership: Membership) -> None:
     email = "both@example.org"
     first = await membership.join(await membership.level(), email=email)
-    second = await membership.join(await membership.level(kind="organizational", seat_count=3),
-                                   email=email, organization_name="Metro Police")  # fmt: skip
+    second = await membership.join(
+        await membership.level(kind="organizational", seat_count=3), email=email, organization_name="Metro Police"
+    )
     assert first["membership"]["member_id"] == second["membership"]["member_id"]
     assert first["membership"]["id"] != second["membership"]["id"]

@@ -13,8 +13,9 @@ from tests.support import stripe as shapes
 from .conftest import Membership, as_member, csrf_of
 
 
-async def paid_member(membership: Membership, level: dict[str, Any] | None = None,
-                      email: str | None = None) -> tuple[str, str]:  # fmt: skip
+async def paid_member(
+    membership: Membership, level: dict[str, Any] | None = None, email: str | None = None
+) -> tuple[str, str]:
     """A member whose one-time dues are paid, signed in on the pages; (membership id, email)."""
     email = email or f"m-{uuid4().hex[:8]}@example.org"
     level = level or await membership.level()
@@ -73,8 +74,12 @@ async def test_another_members_receipt_and_membership_are_not_found(membership: 
     token = await form_token(membership)
     assert (await membership.client.get(f"/membership/me/payments/{their_payment}")).status_code == 404
     assert (await membership.client.get(f"/membership/me/payments/{uuid4()}")).status_code == 404
-    for path in (f"/memberships/{theirs}/auto-renew/stop", f"/memberships/{theirs}/renew",
-                 f"/memberships/{theirs}/level", f"/memberships/{theirs}/seats"):  # fmt: skip
+    for path in (
+        f"/memberships/{theirs}/auto-renew/stop",
+        f"/memberships/{theirs}/renew",
+        f"/memberships/{theirs}/level",
+        f"/memberships/{theirs}/seats",
+    ):
         refused = await membership.client.post(f"/membership/me{path}", data={"csrf_token": token})
         assert refused.status_code == 404, path
         assert "Page not found" in refused.text
@@ -109,8 +114,9 @@ async def test_a_member_stops_auto_renew_from_the_page_and_only_with_the_forms_t
 async def test_renewing_and_managing_the_card_send_the_member_to_stripe(membership: Membership) -> None:
     membership_id, _ = await paid_member(membership)
     token = await form_token(membership)
-    renewal = await membership.client.post(f"/membership/me/memberships/{membership_id}/renew",
-                                           data={"csrf_token": token})  # fmt: skip
+    renewal = await membership.client.post(
+        f"/membership/me/memberships/{membership_id}/renew", data={"csrf_token": token}
+    )
     assert renewal.status_code == 303
     assert renewal.headers["location"].startswith("https://")
     portal = await membership.client.post("/membership/me/billing-portal", data={"csrf_token": token})
@@ -136,8 +142,9 @@ async def test_a_level_change_shows_what_it_costs_and_needs_a_choice(membership:
     level_of = "SELECT level_id FROM memberships WHERE id = $1"
     empty = await membership.client.post(path, data={"csrf_token": csrf_of(form)})
     assert empty.status_code == 400
-    assert re.search(r'id="f-level-error"><span class="visually-hidden">Error:</span> Choose the level to move to',
-                     empty.text)  # fmt: skip
+    assert re.search(
+        r'id="f-level-error"><span class="visually-hidden">Error:</span> Choose the level to move to', empty.text
+    )
     not_offered = await membership.client.post(path, data={"csrf_token": csrf_of(form), "level": agency["id"]})
     assert not_offered.status_code == 400
     assert 'id="f-level-error"' in not_offered.text
@@ -227,9 +234,15 @@ async def test_an_organizations_contact_assigns_and_frees_seats(membership: Memb
 async def test_every_member_form_refuses_a_post_without_its_token(membership: Membership) -> None:
     membership_id = await renewing_member(membership)
     before = await membership.pool.fetchrow("SELECT level_id, auto_renew FROM memberships")
-    for path in (f"/memberships/{membership_id}/auto-renew/stop", f"/memberships/{membership_id}/renew",
-                 f"/memberships/{membership_id}/level", f"/memberships/{membership_id}/seats",
-                 f"/memberships/{membership_id}/seats/{uuid4()}/remove", "/billing-portal", "/erase"):  # fmt: skip
+    for path in (
+        f"/memberships/{membership_id}/auto-renew/stop",
+        f"/memberships/{membership_id}/renew",
+        f"/memberships/{membership_id}/level",
+        f"/memberships/{membership_id}/seats",
+        f"/memberships/{membership_id}/seats/{uuid4()}/remove",
+        "/billing-portal",
+        "/erase",
+    ):
         refused = await membership.client.post(f"/membership/me{path}", data={"csrf_token": "f" * 64})
         assert refused.status_code == 403, path
         assert "Nothing was saved" in refused.text

@@ -60,9 +60,11 @@ async def test_a_member_cannot_see_or_change_another_members_membership(membersh
     mine, me = await active_member(membership)
     theirs, _ = await active_member(membership)
     other_id = theirs["membership"]["id"]
-    for method, path in [("POST", f"/me/memberships/{other_id}/renewal"),
-                         ("POST", f"/me/memberships/{other_id}/auto-renew/stop"),
-                         ("GET", f"/me/memberships/{other_id}/seats")]:  # fmt: skip
+    for method, path in [
+        ("POST", f"/me/memberships/{other_id}/renewal"),
+        ("POST", f"/me/memberships/{other_id}/auto-renew/stop"),
+        ("GET", f"/me/memberships/{other_id}/seats"),
+    ]:
         response = await membership.client.request(method, path, headers=me)
         assert response.status_code == 404, path
     listed = (await membership.client.get("/me", headers=me)).json()
@@ -79,8 +81,12 @@ async def test_member_endpoints_need_a_session(membership: Membership) -> None:
 
 async def test_operator_endpoints_refuse_no_token_401_and_a_member_403(membership: Membership) -> None:
     _, member = await active_member(membership)
-    for method, path in [("POST", "/levels"), ("GET", "/members"), ("GET", "/members.csv"),
-                         ("POST", "/offline-payments")]:  # fmt: skip
+    for method, path in [
+        ("POST", "/levels"),
+        ("GET", "/members"),
+        ("GET", "/members.csv"),
+        ("POST", "/offline-payments"),
+    ]:
         assert (await membership.client.request(method, path)).status_code == 401, path
         assert (await membership.client.request(method, path, headers=member)).status_code == 403, path
 
@@ -94,8 +100,9 @@ async def test_operators_edit_and_retire_levels_and_retired_levels_keep_members(
     assert retired.json()["retired"] is True
     assert level_id not in [level["id"] for level in (await membership.client.get("/levels")).json()]
     assert await membership.status(joined["membership"]["id"]) == "active"
-    again = await membership.client.post("/memberships", json={"name": "A", "email": "a@example.org",
-                                                                "level_id": level_id})  # fmt: skip
+    again = await membership.client.post(
+        "/memberships", json={"name": "A", "email": "a@example.org", "level_id": level_id}
+    )
     assert again.status_code == 422
 
 
@@ -107,8 +114,9 @@ async def test_operators_search_filter_and_export_members(membership: Membership
     pending = (await membership.client.get("/members", params={"status": "pending"}, headers=OPERATOR)).json()
     assert {row["email"] for row in pending} == {"pending.person@example.org"}
     soon = datetime.now(UTC) + timedelta(days=400)
-    expiring = (await membership.client.get("/members", params={"expires_before": soon.isoformat()},
-                                            headers=OPERATOR)).json()  # fmt: skip
+    expiring = (
+        await membership.client.get("/members", params={"expires_before": soon.isoformat()}, headers=OPERATOR)
+    ).json()
     assert {row["email"] for row in expiring} == {"grace.hopper@navy.example"}
     exported = await membership.client.get("/members.csv", params={"status": "active"}, headers=OPERATOR)
     assert exported.headers["content-type"].startswith("text/csv")
@@ -126,13 +134,21 @@ async def test_a_csv_cell_cannot_smuggle_a_spreadsheet_formula(membership: Membe
 async def test_an_offline_payment_renews_an_existing_membership(membership: Membership) -> None:
     joined, _ = await active_member(membership)
     membership_id = joined["membership"]["id"]
-    before = await membership.pool.fetchval("SELECT period_end FROM memberships WHERE id = $1",
-                                                 UUID(membership_id))  # fmt: skip
-    response = await membership.client.post("/offline-payments", headers=OPERATOR, json={
-        "name": "x", "email": "x@example.org", "level_id": joined["membership"]["level_id"],
-        "membership_id": membership_id, "amount_minor": 7500, "currency": "usd", "method": "bank_transfer",
-        "reference": f"TRF-{uuid4().hex[:6]}",
-    })  # fmt: skip
+    before = await membership.pool.fetchval("SELECT period_end FROM memberships WHERE id = $1", UUID(membership_id))
+    response = await membership.client.post(
+        "/offline-payments",
+        headers=OPERATOR,
+        json={
+            "name": "x",
+            "email": "x@example.org",
+            "level_id": joined["membership"]["level_id"],
+            "membership_id": membership_id,
+            "amount_minor": 7500,
+            "currency": "usd",
+            "method": "bank_transfer",
+            "reference": f"TRF-{uuid4().hex[:6]}",
+        },
+    )
     assert response.status_code == 201, response.text
     assert datetime.fromisoformat(response.json()["period_end"]) > before
     history = (await membership.client.get(f"/members/{joined['membership']['member_id']}", headers=OPERATOR)).json()
@@ -171,8 +187,9 @@ async def test_moving_down_a_level_applies_at_once_with_a_credit(membership: Mem
     gold = await membership.level(price_minor=20000)
     silver = await membership.level(price_minor=10000)
     joined, me = await active_member(membership, level=gold)
-    response = await membership.client.post(f"/me/memberships/{joined['membership']['id']}/level",
-                                            json={"level_id": silver["id"]}, headers=me)  # fmt: skip
+    response = await membership.client.post(
+        f"/me/memberships/{joined['membership']['id']}/level", json={"level_id": silver["id"]}, headers=me
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["checkout_url"] is None
@@ -187,16 +204,16 @@ async def test_moving_up_a_level_is_paid_first_then_applied(membership: Membersh
     gold = await membership.level(price_minor=20000)
     joined, me = await active_member(membership, level=silver)
     membership_id = joined["membership"]["id"]
-    response = await membership.client.post(f"/me/memberships/{membership_id}/level", json={"level_id": gold["id"]},
-                                            headers=me)  # fmt: skip
+    response = await membership.client.post(
+        f"/me/memberships/{membership_id}/level", json={"level_id": gold["id"]}, headers=me
+    )
     assert response.json()["checkout_url"].startswith("https://")
     due = response.json()["prorated_minor"]
     assert 9900 < due <= 10000
     assert response.json()["membership"]["level_id"] == silver["id"]  # not until paid
     metadata = {"convene_kind": "level_change", "membership_id": membership_id, "new_level_id": gold["id"]}
     await membership.stripe(shapes.event("checkout.session.completed", shapes.checkout_session(metadata, amount=due)))
-    level_now = await membership.pool.fetchval("SELECT level_id FROM memberships WHERE id = $1",
-                                                    UUID(membership_id))  # fmt: skip
+    level_now = await membership.pool.fetchval("SELECT level_id FROM memberships WHERE id = $1", UUID(membership_id))
     assert str(level_now) == gold["id"]
 
 
@@ -207,11 +224,13 @@ async def test_an_organization_assigns_seats_up_to_its_count(membership: Members
     agency = await membership.level(kind="organizational", seat_count=2, price_minor=50000)
     joined, contact = await active_member(membership, level=agency, organization_name="Metro Police")
     seats_url = f"/me/memberships/{joined['membership']['id']}/seats"
-    first = await membership.client.post(seats_url, json={"email": "o1@metro.example", "name": "Officer One"},
-                                         headers=contact)  # fmt: skip
+    first = await membership.client.post(
+        seats_url, json={"email": "o1@metro.example", "name": "Officer One"}, headers=contact
+    )
     await membership.client.post(seats_url, json={"email": "o2@metro.example", "name": "Officer Two"}, headers=contact)
-    third = await membership.client.post(seats_url, json={"email": "o3@metro.example", "name": "Three"},
-                                         headers=contact)  # fmt: skip
+    third = await membership.client.post(
+        seats_url, json={"email": "o3@metro.example", "name": "Three"}, headers=contact
+    )
     assert third.status_code == 409
     assert "all 2 seats" in third.json()["detail"]
     [assigned] = await published("membership.seat_assigned", email="o1@metro.example")
@@ -220,8 +239,9 @@ async def test_an_organization_assigns_seats_up_to_its_count(membership: Members
     freed = await membership.client.delete(f"{seats_url}/{first.json()['id']}", headers=contact)
     assert freed.status_code == 204
     assert len(await published("membership.seat_removed", email="o1@metro.example")) == 1
-    now_ok = await membership.client.post(seats_url, json={"email": "o3@metro.example", "name": "Three"},
-                                          headers=contact)  # fmt: skip
+    now_ok = await membership.client.post(
+        seats_url, json={"email": "o3@metro.example", "name": "Three"}, headers=contact
+    )
     assert now_ok.status_code == 201
 
 
@@ -249,15 +269,21 @@ async def test_erasure_leaves_no_personal_data_and_keeps_payments(membership: Me
     pool = membership.pool
     await published("membership.member_erased", member_id=member_id)
     await pool.execute("SELECT 1")  # the relay has published; what is left is what the tables keep
-    tables = [r["table_name"] for r in await pool.fetch(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")]  # fmt: skip
+    tables = [
+        r["table_name"]
+        for r in await pool.fetch("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
+    ]
     for table in tables:
         rows = await pool.fetch(f'SELECT t::text AS row FROM "{table}" t')  # noqa: S608 - names from the catalog
         for row in rows:
             assert email not in row["row"], f"{table} still holds {row['row']}"
             assert name not in row["row"], f"{table} still holds {row['row']}"
-    assert await pool.fetchval("SELECT count(*) FROM dues_payments WHERE membership_id = $1",
-                               UUID(joined["membership"]["id"])) == 1  # fmt: skip
+    assert (
+        await pool.fetchval(
+            "SELECT count(*) FROM dues_payments WHERE membership_id = $1", UUID(joined["membership"]["id"])
+        )
+        == 1
+    )
 
 
 # ---- rate limits (property 19) ------------------------------------------------------------------
@@ -283,8 +309,9 @@ async def test_a_subscription_changes_level_through_stripe_at_once(membership: M
     session = shapes.checkout_session(metadata, amount=10000, mode="subscription", subscription=shapes.stripe_id("sub"))
     await membership.stripe(shapes.event("checkout.session.completed", session))
     me = await membership.sign_in(email)
-    response = await membership.client.post(f"/me/memberships/{membership_id}/level", json={"level_id": gold["id"]},
-                                            headers=me)  # fmt: skip
+    response = await membership.client.post(
+        f"/me/memberships/{membership_id}/level", json={"level_id": gold["id"]}, headers=me
+    )
     assert response.status_code == 200, response.text
     assert response.json()["checkout_url"] is None  # Stripe bills the proration on the next invoice
     assert response.json()["membership"]["level_id"] == gold["id"]

@@ -15,8 +15,16 @@ from tests.support import stripe as shapes
 
 from .conftest import OPERATOR, Membership, arrive_signed_in, as_member, csrf_of
 
-OPERATOR_PAGES = ["", "/members", "/members.csv", f"/members/{uuid4()}", "/levels", "/levels/new",
-                  f"/levels/{uuid4()}", "/payments/new"]  # fmt: skip
+OPERATOR_PAGES = [
+    "",
+    "/members",
+    "/members.csv",
+    f"/members/{uuid4()}",
+    "/levels",
+    "/levels/new",
+    f"/levels/{uuid4()}",
+    "/payments/new",
+]
 
 
 def chart_numbers(html: str, chart_id: str) -> dict[str, str]:
@@ -51,9 +59,16 @@ async def test_operator_pages_send_visitors_to_sign_in_and_refuse_a_members_sess
     token = csrf_of(await membership.client.get("/membership/me"))
     before = await level_count(membership)
     for path in ("/levels/new", f"/levels/{level['id']}", f"/levels/{level['id']}/retire", "/payments/new"):
-        answer = await membership.client.post(f"/membership/operator{path}", data={
-            "csrf_token": token, "name": "Sneaky", "price": "1", "currency": "usd", "term": "annual",
-        })  # fmt: skip
+        answer = await membership.client.post(
+            f"/membership/operator{path}",
+            data={
+                "csrf_token": token,
+                "name": "Sneaky",
+                "price": "1",
+                "currency": "usd",
+                "term": "annual",
+            },
+        )
         assert answer.status_code == 403, path
     assert await level_count(membership) == before
     assert await membership.pool.fetchval("SELECT retired_at FROM levels WHERE name = $1", level["name"]) is None
@@ -63,8 +78,9 @@ async def test_the_dashboard_charts_show_the_real_numbers(membership: Membership
     usd = await membership.level(name="Individual", price_minor=7500)
     cad = await membership.level(name="Canadian", price_minor=5000, currency="cad")
     session = await membership.pay(await membership.join(usd), amount=7500)
-    await membership.stripe(shapes.event("charge.refunded", shapes.charge_refunded(session["payment_intent"], 7500,
-                                                                                    2500)))  # fmt: skip
+    await membership.stripe(
+        shapes.event("charge.refunded", shapes.charge_refunded(session["payment_intent"], 7500, 2500))
+    )
     canadian = await membership.join(cad)
     metadata = {"convene_kind": "join", "membership_id": canadian["membership"]["id"]}
     paid = shapes.checkout_session(metadata, amount=5000, currency="cad")
@@ -74,10 +90,20 @@ async def test_the_dashboard_charts_show_the_real_numbers(membership: Membership
     now = datetime.now(UTC)
     zone = membership.deps.settings.zone
     paid_at = add_months(now + timedelta(hours=1), -12, zone)
-    recorded = await membership.client.post("/offline-payments", headers=OPERATOR, json={
-        "name": "Chris Cheque", "email": "chris@example.org", "level_id": usd["id"], "amount_minor": 7500,
-        "currency": "usd", "method": "cheque", "reference": "CHQ-1", "paid_at": paid_at.isoformat(),
-    })  # fmt: skip
+    recorded = await membership.client.post(
+        "/offline-payments",
+        headers=OPERATOR,
+        json={
+            "name": "Chris Cheque",
+            "email": "chris@example.org",
+            "level_id": usd["id"],
+            "amount_minor": 7500,
+            "currency": "usd",
+            "method": "cheque",
+            "reference": "CHQ-1",
+            "paid_at": paid_at.isoformat(),
+        },
+    )
     assert recorded.status_code == 201, recorded.text
 
     arrive_signed_in(membership, "operator")
@@ -85,9 +111,13 @@ async def test_the_dashboard_charts_show_the_real_numbers(membership: Membership
     assert page.status_code == 200
     html = page.text
     assert chart_numbers(html, "members-by-status") == {
-        "Waiting for payment": "1", "Active": "3", "Payment failed, card being retried": "0",
-        "In grace period": "0", "Lapsed": "0", "Cancelled": "0",
-    }  # fmt: skip
+        "Waiting for payment": "1",
+        "Active": "3",
+        "Payment failed, card being retried": "0",
+        "In grace period": "0",
+        "Lapsed": "0",
+        "Cancelled": "0",
+    }
     months = [f"{m:%b %Y}" for m in month_starts(now, zone)]
     this_month = months[-1]
     assert chart_numbers(html, "new-members") == {m: "2" if m == this_month else "0" for m in months}
@@ -102,8 +132,10 @@ async def test_operators_search_members_and_download_the_same_list_as_csv(member
     individual = await membership.level(name="Individual")
     agency = await membership.level(name="Agency", kind="organizational", seat_count=5)
     await membership.pay(await membership.join(individual, name="Ada Lovelace", email="ada@example.org"))
-    await membership.pay(await membership.join(agency, name="Grace Hopper", email="grace@navy.example",
-                                               organization_name="Navy"), amount=7500)  # fmt: skip
+    await membership.pay(
+        await membership.join(agency, name="Grace Hopper", email="grace@navy.example", organization_name="Navy"),
+        amount=7500,
+    )
     await membership.join(individual, name="Alan Turing", email="alan@example.org")
     arrive_signed_in(membership, "operator")
 
@@ -114,8 +146,9 @@ async def test_operators_search_members_and_download_the_same_list_as_csv(member
     assert "Grace Hopper" in found.text
     assert "Ada Lovelace" not in found.text
     assert 'href="/membership/operator/members.csv?q=navy&amp;status=active"' in found.text
-    pending = await membership.client.get("/membership/operator/members",
-                                          params={"status": "pending", "level": individual["id"]})  # fmt: skip
+    pending = await membership.client.get(
+        "/membership/operator/members", params={"status": "pending", "level": individual["id"]}
+    )
     assert "Alan Turing" in pending.text
     assert "Ada Lovelace" not in pending.text
 
@@ -147,33 +180,56 @@ async def test_a_level_form_shows_each_problem_beside_its_field_and_writes_nothi
     arrive_signed_in(membership, "operator")
     refused = await post_level(membership, "/new", name=" ", price="seventy", currency="dollars", kind="organizational")
     assert refused.status_code == 400
-    for field, message in [("name", "Enter the level&#39;s name"), ("price", "Enter the price as an amount"),
-                           ("currency", "Enter the currency&#39;s three-letter code"),
-                           ("term", "Choose how long a membership at this level lasts"),
-                           ("seat_count", "Enter how many people the organization may name")]:  # fmt: skip
-        assert re.search(rf'id="f-{field}-error"><span class="visually-hidden">Error:</span> {message}',
-                         refused.text), field  # fmt: skip
+    for field, message in [
+        ("name", "Enter the level&#39;s name"),
+        ("price", "Enter the price as an amount"),
+        ("currency", "Enter the currency&#39;s three-letter code"),
+        ("term", "Choose how long a membership at this level lasts"),
+        ("seat_count", "Enter how many people the organization may name"),
+    ]:
+        assert re.search(
+            rf'id="f-{field}-error"><span class="visually-hidden">Error:</span> {message}', refused.text
+        ), field
     assert 'value="seventy"' in refused.text  # the input is kept
     cents = await post_level(membership, "/new", name="Yen", price="10.5", currency="JPY", term="annual")
     assert re.search(r'id="f-price-error"', cents.text)  # yen have no cents
     assert await level_count(membership) == 0
-    token_missing = await membership.client.post("/membership/operator/levels/new", data={
-        "name": "Individual", "price": "75", "currency": "usd", "term": "annual",
-    })  # fmt: skip
+    token_missing = await membership.client.post(
+        "/membership/operator/levels/new",
+        data={
+            "name": "Individual",
+            "price": "75",
+            "currency": "usd",
+            "term": "annual",
+        },
+    )
     assert token_missing.status_code == 403
     assert await level_count(membership) == 0
 
 
 async def test_operators_create_edit_and_retire_a_level_through_the_forms(membership: Membership) -> None:
     arrive_signed_in(membership, "operator")
-    created = await post_level(membership, "/new", name="Agency", price="1,250.50", currency="EUR", term="annual",
-                               kind="organizational", seat_count="10", description="Ten seats")  # fmt: skip
+    created = await post_level(
+        membership,
+        "/new",
+        name="Agency",
+        price="1,250.50",
+        currency="EUR",
+        term="annual",
+        kind="organizational",
+        seat_count="10",
+        description="Ten seats",
+    )
     assert created.status_code == 303
     assert created.headers["location"] == "/membership/operator/levels"
     row = await membership.pool.fetchrow("SELECT * FROM levels WHERE name = 'Agency'")
     assert row is not None
-    assert (row["price_minor"], row["currency"], row["kind"], row["seat_count"]) == (125050, "eur", "organizational",
-                                                                                     10)  # fmt: skip
+    assert (row["price_minor"], row["currency"], row["kind"], row["seat_count"]) == (
+        125050,
+        "eur",
+        "organizational",
+        10,
+    )
     again = await post_level(membership, "/new", name="Agency", price="1", currency="EUR", term="annual")
     assert again.status_code == 400
     assert "A level with this name exists already" in again.text
@@ -201,8 +257,15 @@ async def test_operators_record_an_offline_payment_through_the_form(membership: 
     arrive_signed_in(membership, "operator")
     token = csrf_of(await membership.client.get("/membership/operator/payments/new"))
     tomorrow = (datetime.now(membership.deps.settings.zone) + timedelta(days=1)).date().isoformat()
-    base = {"csrf_token": token, "name": "Chris Cheque", "email": "chris@example.org", "level": level["id"],
-            "amount": "75.00", "method": "cheque", "reference": "CHQ-7"}  # fmt: skip
+    base = {
+        "csrf_token": token,
+        "name": "Chris Cheque",
+        "email": "chris@example.org",
+        "level": level["id"],
+        "amount": "75.00",
+        "method": "cheque",
+        "reference": "CHQ-7",
+    }
 
     mistakes = {"amount": "lots", "method": "", "paid_on": tomorrow}
     refused = await membership.client.post("/membership/operator/payments/new", data=base | mistakes)
@@ -227,10 +290,19 @@ async def test_operators_record_an_offline_payment_through_the_form(membership: 
     assert "Chris Cheque" in renewal.text
     end = "SELECT period_end FROM memberships WHERE id = $1"
     before = await membership.pool.fetchval(end, membership_id)
-    renewed = await membership.client.post("/membership/operator/payments/new", data={
-        "csrf_token": token, "membership": str(membership_id), "level": level["id"], "name": "Chris Cheque",
-        "email": "chris@example.org", "amount": "75", "method": "bank_transfer", "reference": "TRF-8",
-    })  # fmt: skip
+    renewed = await membership.client.post(
+        "/membership/operator/payments/new",
+        data={
+            "csrf_token": token,
+            "membership": str(membership_id),
+            "level": level["id"],
+            "name": "Chris Cheque",
+            "email": "chris@example.org",
+            "amount": "75",
+            "method": "bank_transfer",
+            "reference": "TRF-8",
+        },
+    )
     assert renewed.status_code == 303
     assert await membership.pool.fetchval(end, membership_id) > before
 
@@ -240,10 +312,20 @@ async def test_every_operator_form_refuses_a_post_without_its_token(membership: 
     arrive_signed_in(membership, "operator")
     await membership.client.get("/membership/operator/levels")  # the CSRF cookie, but no field
     for path in ("/levels/new", f"/levels/{level['id']}", f"/levels/{level['id']}/retire", "/payments/new"):
-        refused = await membership.client.post(f"/membership/operator{path}", data={
-            "name": "Changed", "price": "1", "currency": "usd", "term": "annual", "email": "x@example.org",
-            "level": level["id"], "amount": "1", "method": "cash", "reference": "R-1",
-        })  # fmt: skip
+        refused = await membership.client.post(
+            f"/membership/operator{path}",
+            data={
+                "name": "Changed",
+                "price": "1",
+                "currency": "usd",
+                "term": "annual",
+                "email": "x@example.org",
+                "level": level["id"],
+                "amount": "1",
+                "method": "cash",
+                "reference": "R-1",
+            },
+        )
         assert refused.status_code == 403, path
     row = await membership.pool.fetchrow("SELECT name, retired_at FROM levels")
     assert row is not None

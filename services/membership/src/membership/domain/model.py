@@ -112,8 +112,15 @@ class Membership:
         if self.status not in ALLOWED_FROM[change]:
             raise InvalidTransition(f"cannot {change.replace('_', ' ')}: membership {self.id} is {self.status}")
 
-    def activate(self, level: Level, paid_at: datetime, payment: ev.Money, *, paid_through: datetime | None = None,
-                 zone: ZoneInfo | None = None) -> None:  # fmt: skip
+    def activate(
+        self,
+        level: Level,
+        paid_at: datetime,
+        payment: ev.Money,
+        *,
+        paid_through: datetime | None = None,
+        zone: ZoneInfo | None = None,
+    ) -> None:
         """Dues arrived for a pending membership. `paid_through` is the period end Stripe billed
         for (subscriptions); otherwise the level's term decides."""
         self._require("activate")
@@ -122,8 +129,15 @@ class Membership:
         self.period_end = paid_through or level.period_end(paid_at, zone)
         self.events.append(ev.Activated(payment))
 
-    def renew(self, level: Level, paid_at: datetime, payment: ev.Money, *, paid_through: datetime | None = None,
-              zone: ZoneInfo | None = None) -> bool:  # fmt: skip
+    def renew(
+        self,
+        level: Level,
+        paid_at: datetime,
+        payment: ev.Money,
+        *,
+        paid_through: datetime | None = None,
+        zone: ZoneInfo | None = None,
+    ) -> bool:
         """Dues for another period. Returns False when the payment covers nothing new (a repeated
         or out-of-order notice of an earlier period): the period only ever moves forward."""
         self._require("renew")
