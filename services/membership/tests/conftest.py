@@ -121,6 +121,15 @@ async def as_member(service: Membership, email: str) -> UUID:
     return member_id
 
 
+async def active_member(membership: Membership, **join: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """Joins, pays, signs in; returns the join answer and the member's auth headers."""
+    level = join.pop("level", None) or await membership.level()
+    email = join.pop("email", f"m-{uuid4().hex[:8]}@example.org")
+    joined = await membership.join(level, email=email, **join)
+    await membership.pay(joined, amount=level["price_minor"])
+    return joined, await membership.sign_in(email)
+
+
 async def published(event_type: str, expect: int = 1, seconds: float = 20, **payload: Any) -> list[RawEvent]:
     return await published_on(MEMBERSHIP, event_type, expect, seconds, **payload)
 
