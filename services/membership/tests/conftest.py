@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID, uuid4
 
+import asyncpg
 import httpx
 import pytest
 
@@ -31,14 +32,20 @@ OPERATOR = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
 
 def settings_for(database: str, **overrides: Any) -> MembershipSettings:
     values: dict[str, Any] = {
-        "database_url": database, "kafka_bootstrap_servers": kafka_bootstrap(),
+        "database_url": database,
+        "kafka_bootstrap_servers": kafka_bootstrap(),
         "operator_token_sha256": hashlib.sha256(OPERATOR_TOKEN.encode()).hexdigest(),
-        "stripe_secret_key": "sk_test_convene", "stripe_webhook_secret": WEBHOOK_SECRET,
-        "stripe_api_base": stripe_api_base(), "association_timezone": "America/Toronto",
-        "rate_limit_per_minute": 1000, "scheduler_interval_seconds": 3600, "outbox_poll_seconds": 0.2,
+        "stripe_secret_key": "sk_test_convene",
+        "stripe_webhook_secret": WEBHOOK_SECRET,
+        "stripe_api_base": stripe_api_base(),
+        "association_timezone": "America/Toronto",
+        "rate_limit_per_minute": 1000,
+        "scheduler_interval_seconds": 3600,
+        "outbox_poll_seconds": 0.2,
         "membership_pages_url": "https://members.cit.example",
-        "session_secret": SESSION_SECRET, "cookie_secure": False,
-    }  # fmt: skip
+        "session_secret": SESSION_SECRET,
+        "cookie_secure": False,
+    }
     return MembershipSettings(**(values | overrides))
 
 
@@ -48,6 +55,7 @@ class Membership:
 
     client: httpx.AsyncClient
     deps: Deps
+    pool: asyncpg.Pool  # the service's own pool, for tests that look at the tables
 
     async def level(self, **overrides: Any) -> dict[str, Any]:
         body = {"name": f"Individual {uuid4().hex[:6]}", "price_minor": 7500, "currency": "usd", "term": "annual"}
@@ -63,22 +71,24 @@ class Membership:
         joined: dict[str, Any] = response.json()
         return joined
 
-    async def stripe(self, event: dict[str, Any], secret: str = WEBHOOK_SECRET,
-                     timestamp: int | None = None) -> httpx.Response:  # fmt: skip
+    async def stripe(
+        self, event: dict[str, Any], secret: str = WEBHOOK_SECRET, timestamp: int | None = None
+    ) -> httpx.Response:
         body, headers = stripe_shapes.signed(event, secret, timestamp)
         return await self.client.post("/stripe/webhook", content=body, headers=headers)
 
     async def pay(self, joined: dict[str, Any], amount: int = 7500) -> dict[str, Any]:
         """Stripe confirms the Checkout Session of a one-time join."""
         membership_id = joined["membership"]["id"]
-        session = stripe_shapes.checkout_session({"convene_kind": "join", "membership_id": membership_id},
-                                                 amount=amount)  # fmt: skip
+        session = stripe_shapes.checkout_session(
+            {"convene_kind": "join", "membership_id": membership_id}, amount=amount
+        )
         response = await self.stripe(stripe_shapes.event("checkout.session.completed", session))
         assert response.status_code == 200, response.text
         return session
 
     async def status(self, membership_id: str) -> str:
-        found: str = await self.deps.pool.fetchval("SELECT status FROM memberships WHERE id = $1", UUID(membership_id))
+        found: str = await self.pool.fetchval("SELECT status FROM memberships WHERE id = $1", UUID(membership_id))
         return found
 
     async def sign_in(self, email: str) -> dict[str, str]:
@@ -105,10 +115,19 @@ def arrive_signed_in(service: Membership, kind: str, member_id: UUID | None = No
 
 
 async def as_member(service: Membership, email: str) -> UUID:
-    member_id: UUID = await service.deps.pool.fetchval("SELECT id FROM members WHERE email = $1", email)
+    member_id: UUID = await service.pool.fetchval("SELECT id FROM members WHERE email = $1", email)
     assert member_id is not None, f"no member {email}"
     arrive_signed_in(service, "member", member_id, email)
     return member_id
+
+
+async def active_member(membership: Membership, **join: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """Joins, pays, signs in; returns the join answer and the member's auth headers."""
+    level = join.pop("level", None) or await membership.level()
+    email = join.pop("email", f"m-{uuid4().hex[:8]}@example.org")
+    joined = await membership.join(level, email=email, **join)
+    await membership.pay(joined, amount=level["price_minor"])
+    return joined, await membership.sign_in(email)
 
 
 async def published(event_type: str, expect: int = 1, seconds: float = 20, **payload: Any) -> list[RawEvent]:
@@ -125,7 +144,7 @@ async def sign_in_url(email: str) -> str:
 async def running(database: str, **overrides: Any) -> AsyncIterator[Membership]:
     """The membership service started in-process with these settings, stopped afterwards."""
     async with running_app(SPEC, settings_for(database, **overrides)) as (client, runtime):
-        yield Membership(client, runtime.deps_as(Deps))
+        yield Membership(client, runtime.deps_as(Deps), runtime.pool)
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ async def test_a_paid_checkout_activates_the_membership_and_announces_it(members
     [event] = await published("membership.activated", membership_id=membership_id)
     assert event.payload["level_name"] == level["name"]
     assert (event.payload["amount_minor"], event.payload["currency"]) == (7500, "usd")
-    stored = await membership.deps.pool.fetchrow(
+    stored = await membership.pool.fetchrow(
         "SELECT amount_minor, method, reference FROM dues_payments WHERE membership_id = $1", UUID(membership_id)
     )
     assert stored is not None
@@ -49,7 +49,7 @@ async def test_the_same_webhook_three_times_two_at_once_changes_state_once(membe
 
     assert [r.status_code for r in (first, second, third)] == [200, 200, 200]
     assert sorted(r.json()["outcome"] for r in (first, second, third)) == ["applied", "duplicate", "duplicate"]
-    pool = membership.deps.pool
+    pool = membership.pool
     assert await pool.fetchval("SELECT count(*) FROM dues_payments WHERE membership_id = $1", UUID(membership_id)) == 1
     activations = await pool.fetchval(
         """SELECT count(*) FROM outbox
@@ -83,8 +83,8 @@ async def test_a_webhook_that_is_not_stripes_gets_400_and_writes_nothing(
     assert response.status_code == 400, response.text
     assert "Stripe-Signature" in response.json()["detail"] or "not a Stripe event" in response.json()["detail"]
     assert await membership.status(membership_id) == "pending"
-    assert await membership.deps.pool.fetchval("SELECT count(*) FROM stripe_events") == 0
-    assert await membership.deps.pool.fetchval("SELECT count(*) FROM dues_payments") == 0
+    assert await membership.pool.fetchval("SELECT count(*) FROM stripe_events") == 0
+    assert await membership.pool.fetchval("SELECT count(*) FROM dues_payments") == 0
 
 
 async def test_a_delayed_payment_activates_only_when_it_succeeds(membership: Membership) -> None:
@@ -103,8 +103,9 @@ async def test_a_delayed_payment_activates_only_when_it_succeeds(membership: Mem
 async def test_a_failed_delayed_payment_ends_the_application_and_says_so(membership: Membership) -> None:
     joined = await membership.join(await membership.level())
     membership_id = joined["membership"]["id"]
-    session = shapes.checkout_session({"convene_kind": "join", "membership_id": membership_id}, amount=7500,
-                                      payment_status="unpaid")  # fmt: skip
+    session = shapes.checkout_session(
+        {"convene_kind": "join", "membership_id": membership_id}, amount=7500, payment_status="unpaid"
+    )
     await membership.stripe(shapes.event("checkout.session.async_payment_failed", session))
     assert await membership.status(membership_id) == "cancelled"
     assert len(await published("membership.payment_failed", membership_id=membership_id)) == 1
@@ -113,8 +114,9 @@ async def test_a_failed_delayed_payment_ends_the_application_and_says_so(members
 async def test_an_expired_checkout_cancels_the_pending_application(membership: Membership) -> None:
     joined = await membership.join(await membership.level())
     membership_id = joined["membership"]["id"]
-    session = shapes.checkout_session({"convene_kind": "join", "membership_id": membership_id}, amount=7500,
-                                      payment_status="unpaid", status="expired")  # fmt: skip
+    session = shapes.checkout_session(
+        {"convene_kind": "join", "membership_id": membership_id}, amount=7500, payment_status="unpaid", status="expired"
+    )
     await membership.stripe(shapes.event("checkout.session.expired", session))
     assert await membership.status(membership_id) == "cancelled"
     # A payment that completes after all is kept for the operators, and does not revive it.
@@ -135,7 +137,7 @@ async def test_a_client_cannot_set_its_own_status_or_price(membership: Membershi
     response = await membership.client.post("/memberships", json=body)
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", field]
-    assert await membership.deps.pool.fetchval("SELECT count(*) FROM members") == 0
+    assert await membership.pool.fetchval("SELECT count(*) FROM members") == 0
 
 
 async def test_invalid_applications_name_the_field_and_write_nothing(membership: Membership) -> None:
@@ -148,7 +150,7 @@ async def test_invalid_applications_name_the_field_and_write_nothing(membership:
     bad_email = await membership.client.post("/memberships", json={"name": "A", "email": "x", "level_id": agency["id"]})
     assert bad_email.status_code == 422
     assert bad_email.json()["detail"][0]["loc"] == ["body", "email"]
-    assert await membership.deps.pool.fetchval("SELECT count(*) FROM members") == 0
+    assert await membership.pool.fetchval("SELECT count(*) FROM members") == 0
 
 
 async def test_a_free_level_is_active_at_once_without_stripe(membership: Membership) -> None:
@@ -160,7 +162,8 @@ async def test_a_free_level_is_active_at_once_without_stripe(membership: Members
 async def test_a_person_may_hold_an_individual_and_an_agency_membership(membership: Membership) -> None:
     email = "both@example.org"
     first = await membership.join(await membership.level(), email=email)
-    second = await membership.join(await membership.level(kind="organizational", seat_count=3),
-                                   email=email, organization_name="Metro Police")  # fmt: skip
+    second = await membership.join(
+        await membership.level(kind="organizational", seat_count=3), email=email, organization_name="Metro Police"
+    )
     assert first["membership"]["member_id"] == second["membership"]["member_id"]
     assert first["membership"]["id"] != second["membership"]["id"]

@@ -13,8 +13,9 @@ from tests.support import stripe as shapes
 from .conftest import Membership, as_member, csrf_of
 
 
-async def paid_member(membership: Membership, level: dict[str, Any] | None = None,
-                      email: str | None = None) -> tuple[str, str]:  # fmt: skip
+async def paid_member(
+    membership: Membership, level: dict[str, Any] | None = None, email: str | None = None
+) -> tuple[str, str]:
     """A member whose one-time dues are paid, signed in on the pages; (membership id, email)."""
     email = email or f"m-{uuid4().hex[:8]}@example.org"
     level = level or await membership.level()
@@ -66,15 +67,19 @@ async def test_the_member_page_shows_memberships_payments_and_what_each_allows(m
 
 async def test_another_members_receipt_and_membership_are_not_found(membership: Membership) -> None:
     theirs, _ = await paid_member(membership)
-    their_payment = await membership.deps.pool.fetchval(
+    their_payment = await membership.pool.fetchval(
         "SELECT id FROM dues_payments WHERE membership_id = $1", UUID(theirs)
     )
     await paid_member(membership)  # now signed in as someone else
     token = await form_token(membership)
     assert (await membership.client.get(f"/membership/me/payments/{their_payment}")).status_code == 404
     assert (await membership.client.get(f"/membership/me/payments/{uuid4()}")).status_code == 404
-    for path in (f"/memberships/{theirs}/auto-renew/stop", f"/memberships/{theirs}/renew",
-                 f"/memberships/{theirs}/level", f"/memberships/{theirs}/seats"):  # fmt: skip
+    for path in (
+        f"/memberships/{theirs}/auto-renew/stop",
+        f"/memberships/{theirs}/renew",
+        f"/memberships/{theirs}/level",
+        f"/memberships/{theirs}/seats",
+    ):
         refused = await membership.client.post(f"/membership/me{path}", data={"csrf_token": token})
         assert refused.status_code == 404, path
         assert "Page not found" in refused.text
@@ -91,12 +96,12 @@ async def test_a_member_stops_auto_renew_from_the_page_and_only_with_the_forms_t
     forged = await membership.client.post(path, data={"csrf_token": "0" * 64})
     assert forged.status_code == 403
     auto_renew = "SELECT auto_renew FROM memberships WHERE id = $1"
-    assert await membership.deps.pool.fetchval(auto_renew, UUID(membership_id)) is True
+    assert await membership.pool.fetchval(auto_renew, UUID(membership_id)) is True
 
     stopped = await membership.client.post(path, data={"csrf_token": csrf_of(page)})
     assert stopped.status_code == 303
     assert stopped.headers["location"] == "/membership/me?done=auto-renew-stopped"
-    assert await membership.deps.pool.fetchval(auto_renew, UUID(membership_id)) is False
+    assert await membership.pool.fetchval(auto_renew, UUID(membership_id)) is False
     after = await membership.client.get(stopped.headers["location"])
     assert "Automatic renewal is stopped" in after.text
     assert "Renew now" in after.text
@@ -109,8 +114,9 @@ async def test_a_member_stops_auto_renew_from_the_page_and_only_with_the_forms_t
 async def test_renewing_and_managing_the_card_send_the_member_to_stripe(membership: Membership) -> None:
     membership_id, _ = await paid_member(membership)
     token = await form_token(membership)
-    renewal = await membership.client.post(f"/membership/me/memberships/{membership_id}/renew",
-                                           data={"csrf_token": token})  # fmt: skip
+    renewal = await membership.client.post(
+        f"/membership/me/memberships/{membership_id}/renew", data={"csrf_token": token}
+    )
     assert renewal.status_code == 303
     assert renewal.headers["location"].startswith("https://")
     portal = await membership.client.post("/membership/me/billing-portal", data={"csrf_token": token})
@@ -136,17 +142,18 @@ async def test_a_level_change_shows_what_it_costs_and_needs_a_choice(membership:
     level_of = "SELECT level_id FROM memberships WHERE id = $1"
     empty = await membership.client.post(path, data={"csrf_token": csrf_of(form)})
     assert empty.status_code == 400
-    assert re.search(r'id="f-level-error"><span class="visually-hidden">Error:</span> Choose the level to move to',
-                     empty.text)  # fmt: skip
+    assert re.search(
+        r'id="f-level-error"><span class="visually-hidden">Error:</span> Choose the level to move to', empty.text
+    )
     not_offered = await membership.client.post(path, data={"csrf_token": csrf_of(form), "level": agency["id"]})
     assert not_offered.status_code == 400
     assert 'id="f-level-error"' in not_offered.text
-    assert str(await membership.deps.pool.fetchval(level_of, UUID(membership_id))) == gold["id"]
+    assert str(await membership.pool.fetchval(level_of, UUID(membership_id))) == gold["id"]
 
     moved = await membership.client.post(path, data={"csrf_token": csrf_of(form), "level": silver["id"]})
     assert moved.status_code == 303
     assert moved.headers["location"] == "/membership/me?done=level-changed"
-    assert str(await membership.deps.pool.fetchval(level_of, UUID(membership_id))) == silver["id"]
+    assert str(await membership.pool.fetchval(level_of, UUID(membership_id))) == silver["id"]
 
 
 async def test_export_downloads_the_members_data_as_json(membership: Membership) -> None:
@@ -161,7 +168,7 @@ async def test_export_downloads_the_members_data_as_json(membership: Membership)
 
 async def test_erasing_needs_the_email_typed_then_signs_out_and_says_goodbye(membership: Membership) -> None:
     _, email = await paid_member(membership)
-    member_id = await membership.deps.pool.fetchval("SELECT id FROM members WHERE email = $1", email)
+    member_id = await membership.pool.fetchval("SELECT id FROM members WHERE email = $1", email)
     form = await membership.client.get("/membership/me/erase")
     assert form.status_code == 200
     assert "What is kept" in form.text
@@ -173,14 +180,14 @@ async def test_erasing_needs_the_email_typed_then_signs_out_and_says_goodbye(mem
     assert 'id="f-email-error"' in wrong.text
     assert "Type the email address you are signed in with" in wrong.text
     assert (await membership.client.post("/membership/me/erase", data={"email": email})).status_code == 403
-    assert await membership.deps.pool.fetchval(erased_at, member_id) is None
+    assert await membership.pool.fetchval(erased_at, member_id) is None
 
     copied = membership.client.cookies.get(SESSION_COOKIE)
     done = await membership.client.post("/membership/me/erase", data={"csrf_token": token, "email": email.upper()})
     assert done.status_code == 303
     assert done.headers["location"] == "/membership/goodbye"
     assert f'{SESSION_COOKIE}=""' in done.headers["set-cookie"]
-    assert await membership.deps.pool.fetchval(erased_at, member_id) is not None
+    assert await membership.pool.fetchval(erased_at, member_id) is not None
     goodbye = await membership.client.get("/membership/goodbye")
     assert "Your data is erased" in goodbye.text
 
@@ -193,11 +200,11 @@ async def test_erasing_waits_until_automatic_renewal_is_stopped(membership: Memb
     await renewing_member(membership)
     form = await membership.client.get("/membership/me/erase")
     assert "renews automatically" in form.text
-    email = await membership.deps.pool.fetchval("SELECT email FROM members")
+    email = await membership.pool.fetchval("SELECT email FROM members")
     refused = await membership.client.post("/membership/me/erase", data={"csrf_token": csrf_of(form), "email": email})
     assert refused.status_code == 400
     assert "Stop automatic renewal first" in refused.text
-    assert await membership.deps.pool.fetchval("SELECT erased_at FROM members") is None
+    assert await membership.pool.fetchval("SELECT erased_at FROM members") is None
 
 
 async def test_an_organizations_contact_assigns_and_frees_seats(membership: Membership) -> None:
@@ -226,12 +233,18 @@ async def test_an_organizations_contact_assigns_and_frees_seats(membership: Memb
 
 async def test_every_member_form_refuses_a_post_without_its_token(membership: Membership) -> None:
     membership_id = await renewing_member(membership)
-    before = await membership.deps.pool.fetchrow("SELECT level_id, auto_renew FROM memberships")
-    for path in (f"/memberships/{membership_id}/auto-renew/stop", f"/memberships/{membership_id}/renew",
-                 f"/memberships/{membership_id}/level", f"/memberships/{membership_id}/seats",
-                 f"/memberships/{membership_id}/seats/{uuid4()}/remove", "/billing-portal", "/erase"):  # fmt: skip
+    before = await membership.pool.fetchrow("SELECT level_id, auto_renew FROM memberships")
+    for path in (
+        f"/memberships/{membership_id}/auto-renew/stop",
+        f"/memberships/{membership_id}/renew",
+        f"/memberships/{membership_id}/level",
+        f"/memberships/{membership_id}/seats",
+        f"/memberships/{membership_id}/seats/{uuid4()}/remove",
+        "/billing-portal",
+        "/erase",
+    ):
         refused = await membership.client.post(f"/membership/me{path}", data={"csrf_token": "f" * 64})
         assert refused.status_code == 403, path
         assert "Nothing was saved" in refused.text
-    assert await membership.deps.pool.fetchrow("SELECT level_id, auto_renew FROM memberships") == before
-    assert await membership.deps.pool.fetchval("SELECT erased_at FROM members") is None
+    assert await membership.pool.fetchrow("SELECT level_id, auto_renew FROM memberships") == before
+    assert await membership.pool.fetchval("SELECT erased_at FROM members") is None

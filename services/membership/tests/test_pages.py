@@ -18,8 +18,8 @@ async def join_form(membership: Membership, level: dict[str, Any]) -> str:
 
 
 async def counts(membership: Membership) -> tuple[int, int]:
-    members = await membership.deps.pool.fetchval("SELECT count(*) FROM members")
-    memberships = await membership.deps.pool.fetchval("SELECT count(*) FROM memberships")
+    members = await membership.pool.fetchval("SELECT count(*) FROM members")
+    memberships = await membership.pool.fetchval("SELECT count(*) FROM memberships")
     return members, memberships
 
 
@@ -38,12 +38,18 @@ async def test_the_levels_page_shows_each_level_with_its_price_and_what_it_inclu
 async def test_joining_through_the_form_sends_the_applicant_to_stripe_checkout(membership: Membership) -> None:
     level = await membership.level()
     token = await join_form(membership, level)
-    answer = await membership.client.post("/membership/join", data={
-        "csrf_token": token, "level": level["id"], "name": "Ada Lovelace", "email": "Ada@Example.org",
-    })  # fmt: skip
+    answer = await membership.client.post(
+        "/membership/join",
+        data={
+            "csrf_token": token,
+            "level": level["id"],
+            "name": "Ada Lovelace",
+            "email": "Ada@Example.org",
+        },
+    )
     assert answer.status_code == 303
     assert answer.headers["location"].startswith("http")  # stripe-mock's Checkout address
-    status = await membership.deps.pool.fetchval(
+    status = await membership.pool.fetchval(
         "SELECT m.status FROM memberships m JOIN members p ON p.id = m.member_id WHERE p.email = 'ada@example.org'"
     )
     assert status == "pending"
@@ -55,16 +61,25 @@ async def test_invalid_input_comes_back_with_400_messages_beside_the_fields_and_
     level = await membership.level()
     token = await join_form(membership, level)
     before = await counts(membership)
-    answer = await membership.client.post("/membership/join", data={
-        "csrf_token": token, "level": level["id"], "name": "  ", "email": "ada<at>example.org",
-    })  # fmt: skip
+    answer = await membership.client.post(
+        "/membership/join",
+        data={
+            "csrf_token": token,
+            "level": level["id"],
+            "name": "  ",
+            "email": "ada<at>example.org",
+        },
+    )
     assert answer.status_code == 400
     html = answer.text
     assert 'id="f-name-error"' in html
     assert "Enter your full name" in html
     assert "Enter an email address in the right format" in html
-    assert re.search(r'id="f-email"[^>]*value="ada&lt;at&gt;example.org"[^>]*aria-describedby="f-email-hint '
-                     r'f-email-error" aria-invalid="true"', html)  # fmt: skip
+    assert re.search(
+        r'id="f-email"[^>]*value="ada&lt;at&gt;example.org"[^>]*aria-describedby="f-email-hint '
+        r'f-email-error" aria-invalid="true"',
+        html,
+    )
     assert re.search(rf'value="{level["id"]}" checked', html)  # the chosen level stays chosen
     assert await counts(membership) == before
 
@@ -72,9 +87,15 @@ async def test_invalid_input_comes_back_with_400_messages_beside_the_fields_and_
 async def test_an_unknown_level_is_named_beside_the_level_choice_and_writes_nothing(membership: Membership) -> None:
     token = await join_form(membership, await membership.level())
     before = await counts(membership)
-    answer = await membership.client.post("/membership/join", data={
-        "csrf_token": token, "level": str(uuid4()), "name": "Ada", "email": "ada@example.org",
-    })  # fmt: skip
+    answer = await membership.client.post(
+        "/membership/join",
+        data={
+            "csrf_token": token,
+            "level": str(uuid4()),
+            "name": "Ada",
+            "email": "ada@example.org",
+        },
+    )
     assert answer.status_code == 400
     assert 'id="f-level-error"' in answer.text
     assert await counts(membership) == before
@@ -99,8 +120,11 @@ async def test_the_return_page_turns_into_you_are_a_member_once_the_webhook_land
     membership_id = joined["membership"]["id"]
     waiting = await membership.client.get(f"/membership/joined/{membership_id}")
     assert waiting.status_code == 200
-    assert re.search(r'<section class="panel panel-waiting" data-when="pending">\s*<h2>Payment received, being '
-                     r"confirmed", waiting.text)  # fmt: skip
+    assert re.search(
+        r'<section class="panel panel-waiting" data-when="pending">\s*<h2>Payment received, being '
+        r"confirmed",
+        waiting.text,
+    )
     assert (await membership.client.get(f"/membership/joined/{membership_id}/status")).json() == {"status": "pending"}
 
     await membership.pay(joined)
@@ -148,7 +172,7 @@ async def test_a_sign_in_request_with_a_bad_address_is_refused_beside_the_field(
     refused = await membership.client.post("/membership/sign-in", data={"csrf_token": csrf_of(form), "email": "x"})
     assert refused.status_code == 400
     assert 'id="f-email-error"' in refused.text
-    assert await membership.deps.pool.fetchval("SELECT count(*) FROM sign_in_links") == 0
+    assert await membership.pool.fetchval("SELECT count(*) FROM sign_in_links") == 0
 
 
 async def test_a_members_session_never_opens_an_operator_page(membership: Membership) -> None:
@@ -173,8 +197,13 @@ async def test_a_member_page_without_a_session_goes_to_sign_in_and_the_link_lead
     email = f"back-{uuid4().hex[:6]}@example.org"
     await membership.pay(await membership.join(await membership.level(), email=email))
     form = await membership.client.get("/membership/sign-in", params={"next": "https://members.cit.example/x"})
-    await membership.client.post("/membership/sign-in", data={
-        "csrf_token": csrf_of(form), "email": email, "next": "https://members.cit.example/x",
-    })  # fmt: skip
+    await membership.client.post(
+        "/membership/sign-in",
+        data={
+            "csrf_token": csrf_of(form),
+            "email": email,
+            "next": "https://members.cit.example/x",
+        },
+    )
     url = await sign_in_url(email)
     assert url.endswith("?next=https%3A%2F%2Fmembers.cit.example%2Fx")

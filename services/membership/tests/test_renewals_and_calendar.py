@@ -22,14 +22,20 @@ async def subscribed(membership: Membership) -> tuple[str, str, dict[str, Any]]:
     subscription_id = shapes.stripe_id("sub")
     session = shapes.checkout_session(metadata, amount=7500, mode="subscription", subscription=subscription_id)
     await membership.stripe(shapes.event("checkout.session.completed", session, created=T0))
-    first = shapes.invoice(subscription_id, metadata, amount=7500, period_start=T0,
-                           period_end=T0 + timedelta(days=365), billing_reason="subscription_create")  # fmt: skip
+    first = shapes.invoice(
+        subscription_id,
+        metadata,
+        amount=7500,
+        period_start=T0,
+        period_end=T0 + timedelta(days=365),
+        billing_reason="subscription_create",
+    )
     await membership.stripe(shapes.event("invoice.paid", first, created=T0))
     return membership_id, subscription_id, metadata
 
 
 async def period_end(membership: Membership, membership_id: str) -> datetime:
-    found: datetime = await membership.deps.pool.fetchval(
+    found: datetime = await membership.pool.fetchval(
         "SELECT period_end FROM memberships WHERE id = $1", UUID(membership_id)
     )
     return found
@@ -40,16 +46,20 @@ async def test_an_auto_renew_join_activates_once_for_the_billed_period(membershi
     assert await membership.status(membership_id) == "active"
     assert len(await published("membership.activated", membership_id=membership_id)) == 1
     assert await published("membership.renewed", membership_id=membership_id, seconds=1) == []
-    assert await membership.deps.pool.fetchval(
-        "SELECT count(*) FROM dues_payments WHERE membership_id = $1", UUID(membership_id)
-    ) == 1  # fmt: skip
+    assert (
+        await membership.pool.fetchval(
+            "SELECT count(*) FROM dues_payments WHERE membership_id = $1", UUID(membership_id)
+        )
+        == 1
+    )
 
 
 async def test_a_paid_renewal_invoice_extends_the_period(membership: Membership) -> None:
     membership_id, subscription_id, metadata = await subscribed(membership)
     next_end = T0 + timedelta(days=730)
-    renewal = shapes.invoice(subscription_id, metadata, amount=7500, period_start=T0 + timedelta(days=365),
-                             period_end=next_end)  # fmt: skip
+    renewal = shapes.invoice(
+        subscription_id, metadata, amount=7500, period_start=T0 + timedelta(days=365), period_end=next_end
+    )
     await membership.stripe(shapes.event("invoice.paid", renewal))
     assert await period_end(membership, membership_id) == next_end
     [renewed] = await published("membership.renewed", membership_id=membership_id)
@@ -61,8 +71,14 @@ async def test_the_invoice_may_arrive_before_the_checkout_completion(membership:
     membership_id = joined["membership"]["id"]
     metadata = {"convene_kind": "join", "membership_id": membership_id}
     subscription_id = shapes.stripe_id("sub")
-    first = shapes.invoice(subscription_id, metadata, amount=7500, period_start=T0,
-                           period_end=T0 + timedelta(days=365), billing_reason="subscription_create")  # fmt: skip
+    first = shapes.invoice(
+        subscription_id,
+        metadata,
+        amount=7500,
+        period_start=T0,
+        period_end=T0 + timedelta(days=365),
+        billing_reason="subscription_create",
+    )
     await membership.stripe(shapes.event("invoice.paid", first))
     session = shapes.checkout_session(metadata, amount=7500, mode="subscription", subscription=subscription_id)
     await membership.stripe(shapes.event("checkout.session.completed", session))
@@ -86,8 +102,13 @@ async def test_a_deleted_subscription_is_not_revived_by_a_late_invoice(membershi
     membership_id, subscription_id, metadata = await subscribed(membership)
     deleted = shapes.subscription(subscription_id, metadata, status="canceled")
     await membership.stripe(shapes.event("customer.subscription.deleted", deleted))
-    late = shapes.invoice(subscription_id, metadata, amount=7500, period_start=T0 + timedelta(days=365),
-                          period_end=T0 + timedelta(days=730))  # fmt: skip
+    late = shapes.invoice(
+        subscription_id,
+        metadata,
+        amount=7500,
+        period_start=T0 + timedelta(days=365),
+        period_end=T0 + timedelta(days=730),
+    )
     await membership.stripe(shapes.event("invoice.paid", late))
     assert await membership.status(membership_id) == "cancelled"
     assert len(await published("membership.cancelled", membership_id=membership_id)) == 1
@@ -96,8 +117,13 @@ async def test_a_deleted_subscription_is_not_revived_by_a_late_invoice(membershi
 
 async def test_a_failed_renewal_payment_marks_past_due_and_a_later_payment_restores(membership: Membership) -> None:
     membership_id, subscription_id, metadata = await subscribed(membership)
-    failed = shapes.invoice(subscription_id, metadata, amount=7500, period_start=T0 + timedelta(days=365),
-                            period_end=T0 + timedelta(days=730)) | {"status": "open", "amount_paid": 0}  # fmt: skip
+    failed = shapes.invoice(
+        subscription_id,
+        metadata,
+        amount=7500,
+        period_start=T0 + timedelta(days=365),
+        period_end=T0 + timedelta(days=730),
+    ) | {"status": "open", "amount_paid": 0}
     await membership.stripe(shapes.event("invoice.payment_failed", failed))
     assert await membership.status(membership_id) == "past_due"
     [notice] = await published("membership.payment_failed", membership_id=membership_id)
@@ -110,7 +136,7 @@ async def test_cancelling_at_period_end_in_the_portal_turns_auto_renew_off(membe
     membership_id, subscription_id, metadata = await subscribed(membership)
     updated = shapes.subscription(subscription_id, metadata, cancel_at_period_end=True)
     await membership.stripe(shapes.event("customer.subscription.updated", updated))
-    auto = await membership.deps.pool.fetchval("SELECT auto_renew FROM memberships WHERE id = $1", UUID(membership_id))
+    auto = await membership.pool.fetchval("SELECT auto_renew FROM memberships WHERE id = $1", UUID(membership_id))
     assert auto is False
     assert await membership.status(membership_id) == "active"
 
@@ -118,9 +144,10 @@ async def test_cancelling_at_period_end_in_the_portal_turns_auto_renew_off(membe
 async def test_a_refund_is_recorded_on_the_payment(membership: Membership) -> None:
     joined = await membership.join(await membership.level())
     session = await membership.pay(joined)
-    await membership.stripe(shapes.event("charge.refunded", shapes.charge_refunded(session["payment_intent"], 7500,
-                                                                                    2500)))  # fmt: skip
-    refunded = await membership.deps.pool.fetchval(
+    await membership.stripe(
+        shapes.event("charge.refunded", shapes.charge_refunded(session["payment_intent"], 7500, 2500))
+    )
+    refunded = await membership.pool.fetchval(
         "SELECT refunded_minor FROM dues_payments WHERE stripe_payment_intent = $1", session["payment_intent"]
     )
     assert refunded == 2500

@@ -10,12 +10,13 @@ from convene_service.runtime import Runtime, ServiceSpec
 from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
 from convene_web.pages import install_pages
 from membership.adapters.stripe_gateway import StripeGateway
+from membership.adapters.unit_of_work import PostgresUnitOfWork
 from membership.config import MembershipSettings
 from membership.entrypoints.http import ROUTERS
-from membership.entrypoints.http.common import EXCEPTION_HANDLERS
+from membership.entrypoints.http.errors import EXCEPTION_HANDLERS
+from membership.entrypoints.jobs import run_dues_calendar
 from membership.entrypoints.pages import ROUTERS as PAGE_ROUTERS
 from membership.entrypoints.pages.words import install_words
-from membership.entrypoints.scheduler import run_scheduler
 from membership.service_layer.deps import Deps
 from membership.service_layer.sign_in import member_of_session
 
@@ -23,7 +24,8 @@ from membership.service_layer.sign_in import member_of_session
 async def start(runtime: Runtime) -> None:
     settings = runtime.settings
     assert isinstance(settings, MembershipSettings)
-    deps = Deps(runtime.pool, StripeGateway(settings), settings)
+    pool = runtime.pool
+    deps = Deps(settings, StripeGateway(settings), uow=lambda: PostgresUnitOfWork(pool))
     runtime.deps = deps
     pages = install_pages(runtime, "/membership", Path(__file__).parent / "entrypoints" / "pages" / "templates")
     install_words(pages)
@@ -32,7 +34,7 @@ async def start(runtime: Runtime) -> None:
         return await member_of_session(deps, token) is not None
 
     runtime.known_caller = is_member_session
-    runtime.tasks.append(asyncio.create_task(run_scheduler(deps), name="dues-calendar"))
+    runtime.tasks.append(asyncio.create_task(run_dues_calendar(deps), name="dues-calendar"))
 
 
 SPEC = ServiceSpec(

@@ -1,7 +1,6 @@
 """Every call membership makes to Stripe. Each POST carries an idempotency key derived from our
 own ids, so a retried call creates one object, never two."""
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -9,13 +8,7 @@ from uuid import UUID
 from convene_service.payments import call_stripe, stripe_client
 from membership.config import MembershipSettings
 from membership.domain.model import Level, Member, Term
-
-
-@dataclass(frozen=True)
-class Checkout:
-    session_id: str
-    url: str
-
+from membership.service_layer.payment_provider import Checkout
 
 _INTERVAL = {Term.ANNUAL: "year", Term.MONTHLY: "month"}
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from membership.domain import events as ev
 from membership.domain.calendar import add_months, fraction_remaining
+from membership.domain.errors import InvalidTransition, SeatLimitReached
 
 
 class Term(StrEnum):
@@ -50,14 +51,6 @@ ALLOWED_FROM: dict[str, frozenset[MembershipStatus]] = {
 CURRENT = frozenset({S.ACTIVE, S.PAST_DUE, S.IN_GRACE})  # counts as a member for pricing
 
 
-class InvalidTransition(Exception):
-    """The membership is not in a state that allows this change."""
-
-
-class SeatLimitReached(Exception):
-    """The organization has already assigned every seat its level includes."""
-
-
 @dataclass(frozen=True)
 class Level:
     id: UUID
@@ -91,6 +84,16 @@ class Member:
     email: str
 
 
+@dataclass(frozen=True)
+class Seat:
+    """One of an organizational membership's seats, held by a person the organization named."""
+
+    id: UUID
+    email: str
+    name: str
+    assigned_at: datetime
+
+
 @dataclass
 class Membership:
     id: UUID
@@ -109,8 +112,15 @@ class Membership:
         if self.status not in ALLOWED_FROM[change]:
             raise InvalidTransition(f"cannot {change.replace('_', ' ')}: membership {self.id} is {self.status}")
 
-    def activate(self, level: Level, paid_at: datetime, payment: ev.Money, *, paid_through: datetime | None = None,
-                 zone: ZoneInfo | None = None) -> None:  # fmt: skip
+    def activate(
+        self,
+        level: Level,
+        paid_at: datetime,
+        payment: ev.Money,
+        *,
+        paid_through: datetime | None = None,
+        zone: ZoneInfo | None = None,
+    ) -> None:
         """Dues arrived for a pending membership. `paid_through` is the period end Stripe billed
         for (subscriptions); otherwise the level's term decides."""
         self._require("activate")
@@ -119,8 +129,15 @@ class Membership:
         self.period_end = paid_through or level.period_end(paid_at, zone)
         self.events.append(ev.Activated(payment))
 
-    def renew(self, level: Level, paid_at: datetime, payment: ev.Money, *, paid_through: datetime | None = None,
-              zone: ZoneInfo | None = None) -> bool:  # fmt: skip
+    def renew(
+        self,
+        level: Level,
+        paid_at: datetime,
+        payment: ev.Money,
+        *,
+        paid_through: datetime | None = None,
+        zone: ZoneInfo | None = None,
+    ) -> bool:
         """Dues for another period. Returns False when the payment covers nothing new (a repeated
         or out-of-order notice of an earlier period): the period only ever moves forward."""
         self._require("renew")

@@ -44,33 +44,13 @@ async def dashboard(deps: Deps) -> Dashboard:
     months = month_starts(deps.clock(), zone)
     since, this_month = _instant(months[0], zone), months[-1]
     position = {m: i for i, m in enumerate(months)}
-    async with deps.pool.acquire() as conn:
-        statuses = await conn.fetch("SELECT status, count(*) AS n FROM memberships GROUP BY status")
-        due = await conn.fetch(
-            """SELECT mb.id AS member_id, mb.name, mb.email, ms.id AS membership_id, l.name AS level, ms.status,
-                      ms.period_end, ms.auto_renew
-               FROM memberships ms JOIN members mb ON mb.id = ms.member_id JOIN levels l ON l.id = ms.level_id
-               WHERE ms.status = ANY($1::text[]) AND ms.period_end >= $2 AND ms.period_end < $3
-               ORDER BY ms.period_end, mb.name""",
-            [s.value for s in CURRENT],
-            _instant(this_month, zone),
-            _instant(_next_month(this_month), zone),
+    async with deps.uow() as uow:
+        statuses = await uow.views.memberships_by_status()
+        due = await uow.views.renewals_due(
+            [s.value for s in CURRENT], _instant(this_month, zone), _instant(_next_month(this_month), zone)
         )
-        received = await conn.fetch(
-            """SELECT date_trunc('month', paid_at AT TIME ZONE $1)::date AS month, currency,
-                      sum(amount_minor - refunded_minor) AS net
-               FROM dues_payments WHERE paid_at >= $2 GROUP BY 1, 2 ORDER BY 2""",
-            tz,
-            since,
-        )
-        joined = await conn.fetch(
-            """SELECT date_trunc('month', first_start AT TIME ZONE $1)::date AS month, count(*) AS n
-               FROM (SELECT min(period_start) AS first_start FROM memberships
-                     WHERE period_start IS NOT NULL GROUP BY member_id) firsts
-               WHERE first_start >= $2 GROUP BY 1""",
-            tz,
-            since,
-        )
+        received = await uow.views.dues_received(tz, since)
+        joined = await uow.views.new_members(tz, since)
     counts = {row["status"]: row["n"] for row in statuses}
     dues: dict[str, list[int]] = {}
     for row in received:
@@ -83,7 +63,7 @@ async def dashboard(deps: Deps) -> Dashboard:
     return Dashboard(
         months=months,
         by_status={s: counts.get(s.value, 0) for s in MembershipStatus},
-        renewals_due=[dict(row) for row in due],
+        renewals_due=due,
         dues_received=dues,
         new_members=new_members,
     )

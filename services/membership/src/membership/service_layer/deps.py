@@ -4,10 +4,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import asyncpg
-
-from membership.adapters.stripe_gateway import StripeGateway
 from membership.config import MembershipSettings
+from membership.service_layer.payment_provider import PaymentProvider
+from membership.service_layer.unit_of_work import UnitOfWork
 
 
 def utc_now() -> datetime:
@@ -16,7 +15,7 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class Deps:
-    pool: asyncpg.Pool
-    stripe: StripeGateway
     settings: MembershipSettings
+    stripe: PaymentProvider
+    uow: Callable[[], UnitOfWork]  # a new unit of work per call: `async with deps.uow() as uow:`
     clock: Callable[[], datetime] = field(default=utc_now)  # tests move time by passing their own

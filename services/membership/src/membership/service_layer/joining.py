@@ -7,12 +7,12 @@ from uuid import UUID, uuid4
 
 from convene_contracts import Event
 from convene_contracts.membership import MemberJoined, MemberJoinedPayload
+from membership.domain.errors import Conflict, Invalid
 from membership.domain.events import Money
 from membership.domain.model import CURRENT, Level, LevelKind, Member, Membership, MembershipStatus
 from membership.service_layer.deps import Deps
-from membership.service_layer.errors import Conflict, Invalid, NotFound
 from membership.service_layer.events import Context, announce, facts
-from membership.service_layer.unit_of_work import UnitOfWork
+from membership.service_layer.lookups import owned_membership
 
 
 @dataclass(frozen=True)
@@ -26,16 +26,16 @@ async def join(
 ) -> Joined:
     """A public application: a pending membership and a Checkout Session for its dues."""
     now = deps.clock()
-    async with UnitOfWork(deps.pool) as uow:
-        level = await uow.repo.get_level(level_id)
+    async with deps.uow() as uow:
+        level = await uow.levels.get(level_id)
         if level is None:
             raise Invalid("level_id", "no current level has this id")
         if level.kind is LevelKind.ORGANIZATIONAL and not organization_name:
             raise Invalid("organization_name", "an organizational level needs the organization's name")
-        member = await uow.repo.member_by_email(email)
+        member = await uow.members.by_email(email)
         if member is None:
             member = Member(uuid4(), name, email)
-            await uow.repo.add_member(member)
+            await uow.members.add(member)
         membership = Membership(
             uuid4(), member.id, level.id, auto_renew=auto_renew and level.renews, organization_name=organization_name
         )
@@ -54,8 +54,8 @@ async def join(
         if level.price_minor == 0:  # free levels need no payment
             membership.activate(level, now, Money(0, level.currency), zone=deps.settings.zone)
             events += announce(membership, member, level, ctx)
-        await uow.repo.add_membership(membership)
-        customer_id = await uow.repo.stripe_customer_of(member.id)
+        await uow.memberships.add(membership)
+        customer_id = await uow.members.stripe_customer_of(member.id)
         await uow.commit(events)
     if membership.status is MembershipStatus.ACTIVE:
         return Joined(membership, None)
@@ -71,8 +71,8 @@ async def join(
         customer_id=customer_id,
         expires_at=_checkout_expiry(deps, now),
     )
-    async with UnitOfWork(deps.pool) as uow:
-        await uow.repo.set_checkout_session(membership.id, checkout.session_id)
+    async with deps.uow() as uow:
+        await uow.memberships.set_checkout_session(membership.id, checkout.session_id)
         await uow.commit([])
     return Joined(membership, checkout.url)
 
@@ -80,24 +80,24 @@ async def join(
 async def application(deps: Deps, membership_id: UUID) -> tuple[Membership, Level] | None:
     """A membership and its level by id alone: the page Stripe sends an applicant back to shows
     its status (the id, a random UUID, is the only key to it; nothing personal is shown)."""
-    async with UnitOfWork(deps.pool) as uow:
-        membership = await uow.repo.get_membership(membership_id)
+    async with deps.uow() as uow:
+        membership = await uow.memberships.get(membership_id)
         if membership is None:
             return None
-        level = await uow.repo.get_level(membership.level_id, include_retired=True)
+        level = await uow.levels.get(membership.level_id, include_retired=True)
     assert level is not None
     return membership, level
 
 
 async def start_renewal(deps: Deps, member_id: UUID, membership_id: UUID) -> str:
     """Manual renewal (M4): a one-time Checkout for the next period at the level's current price."""
-    async with UnitOfWork(deps.pool) as uow:
+    async with deps.uow() as uow:
         membership, member, level = await owned_membership(uow, member_id, membership_id)
         if membership.status not in CURRENT or not level.renews:
             raise Conflict(f"a {membership.status} {level.term} membership cannot be renewed")
         if membership.auto_renew:
             raise Conflict("this membership renews automatically")
-        customer_id = await uow.repo.stripe_customer_of(member.id)
+        customer_id = await uow.members.stripe_customer_of(member.id)
     checkout = await deps.stripe.checkout(
         kind="renewal",
         membership_id=membership.id,
@@ -128,26 +128,26 @@ async def record_offline_payment(
 ) -> Membership:
     """An operator records a cheque, transfer or cash (M11): a new membership activates, or the
     given one activates (pending) or renews (current), exactly as if paid online."""
-    async with UnitOfWork(deps.pool) as uow:
-        level = await uow.repo.get_level(level_id, include_retired=membership_id is not None)
+    async with deps.uow() as uow:
+        level = await uow.levels.get(level_id, include_retired=membership_id is not None)
         if level is None:
             raise Invalid("level_id", "no current level has this id")
         if currency != level.currency:
             raise Invalid("currency", f"the level is priced in {level.currency}")
-        if await uow.repo.payment_reference_exists(reference):
+        if await uow.payments.reference_exists(reference):
             raise Conflict("a payment with this reference was recorded already", field="reference")
         if membership_id is None:
-            member = await uow.repo.member_by_email(email)
+            member = await uow.members.by_email(email)
             if member is None:
                 member = Member(uuid4(), name, email)
-                await uow.repo.add_member(member)
+                await uow.members.add(member)
             membership = Membership(uuid4(), member.id, level.id)
-            await uow.repo.add_membership(membership)
+            await uow.memberships.add(membership)
         else:
-            found = await uow.repo.lock_membership(membership_id)
+            found = await uow.memberships.lock(membership_id)
             if found is None or found.level_id != level.id:
                 raise Invalid("membership_id", "no membership at this level has this id")
-            membership, found_member = found, await uow.repo.get_member(found.member_id)
+            membership, found_member = found, await uow.members.get(found.member_id)
             assert found_member is not None
             member = found_member
         payment, kind = Money(amount_minor, currency), "join"
@@ -158,22 +158,10 @@ async def record_offline_payment(
             kind = "renewal"
         else:
             raise Conflict(f"a {membership.status} membership cannot take this payment")
-        await uow.repo.save_membership(membership)
-        await uow.repo.add_payment(uuid4(), membership.id, amount_minor, currency, method, reference, paid_at, kind)
+        await uow.memberships.save(membership)
+        await uow.payments.add(uuid4(), membership.id, amount_minor, currency, method, reference, paid_at, kind)
         await uow.commit(announce(membership, member, level, ctx))
     return membership
-
-
-async def owned_membership(uow: UnitOfWork, member_id: UUID, membership_id: UUID) -> tuple[Membership, Member, Level]:
-    """The membership, locked, if it belongs to `member_id`; NotFound otherwise (never 'not yours')."""
-    membership = await uow.repo.lock_membership(membership_id)
-    if membership is None or membership.member_id != member_id:
-        raise NotFound("membership")
-    member = await uow.repo.get_member(member_id)
-    level = await uow.repo.get_level(membership.level_id, include_retired=True)
-    assert member is not None
-    assert level is not None
-    return membership, member, level
 
 
 def _checkout_expiry(deps: Deps, now: datetime) -> datetime:

@@ -3,11 +3,9 @@
 from typing import Any
 from uuid import UUID, uuid4
 
-from membership.adapters.repository import LevelNameTaken
+from membership.domain.errors import Conflict, Invalid, LevelNameTaken, NotFound
 from membership.domain.model import Level, LevelKind, Term
 from membership.service_layer.deps import Deps
-from membership.service_layer.errors import Conflict, Invalid, NotFound
-from membership.service_layer.unit_of_work import UnitOfWork
 
 
 async def create_level(
@@ -24,9 +22,9 @@ async def create_level(
     if (kind is LevelKind.ORGANIZATIONAL) != (seat_count is not None):
         raise Invalid("seat_count", "an organizational level needs a seat count; an individual level has none")
     level = Level(uuid4(), name, price_minor, currency, term, kind, seat_count, description)
-    async with UnitOfWork(deps.pool) as uow:
+    async with deps.uow() as uow:
         try:
-            await uow.repo.add_level(level)
+            await uow.levels.add(level)
         except LevelNameTaken:
             raise Conflict("a level with this name exists already", field="name") from None
         await uow.commit([])
@@ -35,14 +33,14 @@ async def create_level(
 
 async def edit_level(deps: Deps, level_id: UUID, changes: dict[str, Any]) -> Level:
     """Name, description, price and seats may change; existing memberships keep what they paid."""
-    async with UnitOfWork(deps.pool) as uow:
-        current = await uow.repo.get_level(level_id, include_retired=True)
+    async with deps.uow() as uow:
+        current = await uow.levels.get(level_id, include_retired=True)
         if current is None:
             raise NotFound("level")
         if "seat_count" in changes and current.kind is not LevelKind.ORGANIZATIONAL:
             raise Invalid("seat_count", "only an organizational level has seats")
         try:
-            level = await uow.repo.update_level(level_id, changes)
+            level = await uow.levels.update(level_id, changes)
         except LevelNameTaken:
             raise Conflict("a level with this name exists already", field="name") from None
         await uow.commit([])
@@ -51,8 +49,8 @@ async def edit_level(deps: Deps, level_id: UUID, changes: dict[str, Any]) -> Lev
 
 
 async def retire_level(deps: Deps, level_id: UUID) -> Level:
-    async with UnitOfWork(deps.pool) as uow:
-        level = await uow.repo.retire_level(level_id, deps.clock())
+    async with deps.uow() as uow:
+        level = await uow.levels.retire(level_id, deps.clock())
         if level is None:
             raise NotFound("level")
         await uow.commit([])
@@ -60,10 +58,10 @@ async def retire_level(deps: Deps, level_id: UUID) -> Level:
 
 
 async def list_levels(deps: Deps, *, include_retired: bool = False) -> list[Level]:
-    async with UnitOfWork(deps.pool) as uow:
-        return await uow.repo.list_levels(include_retired=include_retired)
+    async with deps.uow() as uow:
+        return await uow.levels.all(include_retired=include_retired)
 
 
 async def get_level(deps: Deps, level_id: UUID, *, include_retired: bool = True) -> Level | None:
-    async with UnitOfWork(deps.pool) as uow:
-        return await uow.repo.get_level(level_id, include_retired=include_retired)
+    async with deps.uow() as uow:
+        return await uow.levels.get(level_id, include_retired=include_retired)

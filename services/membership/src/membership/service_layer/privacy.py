@@ -10,11 +10,10 @@ from typing import Any
 from uuid import UUID
 
 from convene_contracts.membership import MemberErased, MemberErasedPayload
+from membership.domain.errors import NotFound
 from membership.service_layer.deps import Deps
-from membership.service_layer.errors import NotFound
 from membership.service_layer.events import Context
-from membership.service_layer.self_service import overview
-from membership.service_layer.unit_of_work import UnitOfWork
+from membership.service_layer.lookups import member_overview
 
 ERASED_NAME = "Erased member"
 
@@ -24,14 +23,9 @@ def erased_email(member_id: UUID) -> str:
 
 
 async def export(deps: Deps, member_id: UUID) -> dict[str, Any]:
-    o = await overview(deps, member_id)
-    async with UnitOfWork(deps.pool) as uow:
-        seats = await uow.repo.conn.fetch(
-            """SELECT s.membership_id, s.email, s.name, s.assigned_at, s.removed_at FROM seats s
-               JOIN memberships m ON m.id = s.membership_id WHERE m.member_id = $1 OR s.email = $2""",
-            member_id,
-            o.member.email,
-        )
+    async with deps.uow() as uow:
+        o = await member_overview(uow, member_id)
+        seats = await uow.views.seats_of(member_id, o.member.email)
     return {
         "member": {"id": o.member.id, "name": o.member.name, "email": o.member.email},
         "memberships": [
@@ -47,31 +41,21 @@ async def export(deps: Deps, member_id: UUID) -> dict[str, Any]:
             for m, level in o.memberships
         ],
         "payments": o.payments,
-        "seats": [dict(row) for row in seats],
+        "seats": seats,
     }
 
 
 async def erase(deps: Deps, ctx: Context, member_id: UUID) -> None:
     now = deps.clock()
-    async with UnitOfWork(deps.pool) as uow:
-        conn = uow.repo.conn
-        email = await conn.fetchval(
-            "SELECT email FROM members WHERE id = $1 AND erased_at IS NULL FOR UPDATE", member_id
-        )
+    async with deps.uow() as uow:
+        email = await uow.members.lock_for_erasure(member_id)
         if email is None:
             raise NotFound("member")
-        await conn.execute(
-            "UPDATE members SET name = $2, email = $3, erased_at = $4 WHERE id = $1",
-            member_id,
-            ERASED_NAME,
-            erased_email(member_id),
-            now,
-        )
-        await conn.execute("UPDATE memberships SET organization_name = NULL WHERE member_id = $1", member_id)
-        await conn.execute("DELETE FROM seats WHERE email = $1", email)
-        await conn.execute("DELETE FROM sign_in_links WHERE member_id = $1", member_id)
-        await conn.execute("DELETE FROM member_sessions WHERE member_id = $1", member_id)
-        await conn.execute("DELETE FROM outbox WHERE message_key = $1 AND published_at IS NOT NULL", str(member_id))
+        await uow.members.pseudonymize(member_id, ERASED_NAME, erased_email(member_id), now)
+        await uow.memberships.forget_organization(member_id)
+        await uow.seats.remove_all_of(email)
+        await uow.sessions.end_all_of(member_id)
+        await uow.members.forget_published_events(member_id)
         await uow.commit(
             [MemberErased(**ctx.envelope(), payload=MemberErasedPayload(member_id=member_id, erased_at=now))]
         )

@@ -3,54 +3,36 @@ theirs is 'not found', never 'forbidden': members cannot probe for others' ids."
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 from uuid import UUID
 
-from membership.domain.model import CURRENT, Level, Member, Membership, proration
+from membership.domain.errors import Conflict, Invalid, NotFound
+from membership.domain.model import CURRENT, Membership, proration
 from membership.service_layer.deps import Deps
-from membership.service_layer.errors import Conflict, Invalid, NotFound
 from membership.service_layer.events import Context, announce
-from membership.service_layer.joining import owned_membership
-from membership.service_layer.unit_of_work import UnitOfWork
-
-
-@dataclass(frozen=True)
-class Overview:
-    member: Member
-    memberships: list[tuple[Membership, Level]]
-    payments: list[dict[str, Any]]
+from membership.service_layer.lookups import Overview, member_overview, owned_membership
 
 
 async def overview(deps: Deps, member_id: UUID) -> Overview:
-    async with UnitOfWork(deps.pool) as uow:
-        member = await uow.repo.get_member(member_id)
-        if member is None:
-            raise NotFound("member")
-        memberships = []
-        for m in await uow.repo.memberships_of(member_id):
-            level = await uow.repo.get_level(m.level_id, include_retired=True)
-            assert level is not None
-            memberships.append((m, level))
-        payments = [dict(row) for row in await uow.repo.payments_of(member_id)]
-    return Overview(member, memberships, payments)
+    async with deps.uow() as uow:
+        return await member_overview(uow, member_id)
 
 
 async def stop_auto_renew(deps: Deps, member_id: UUID, membership_id: UUID) -> Membership:
     """The paid period runs out as usual; Stripe stops charging at its end."""
-    async with UnitOfWork(deps.pool) as uow:
+    async with deps.uow() as uow:
         membership, _, _ = await owned_membership(uow, member_id, membership_id)
         if membership.stripe_subscription_id is None or not membership.auto_renew:
             raise Conflict("this membership does not renew automatically")
         await deps.stripe.stop_auto_renew(membership.stripe_subscription_id, membership.id)
         membership.stop_auto_renew()
-        await uow.repo.save_membership(membership)
+        await uow.memberships.save(membership)
         await uow.commit([])
     return membership
 
 
 async def portal_url(deps: Deps, member_id: UUID) -> str:
-    async with UnitOfWork(deps.pool) as uow:
-        customer = await uow.repo.stripe_customer_of(member_id)
+    async with deps.uow() as uow:
+        customer = await uow.members.stripe_customer_of(member_id)
     if customer is None:
         raise Conflict("no card on file yet: the Customer Portal opens after a first online payment")
     return await deps.stripe.portal_url(customer)
@@ -67,9 +49,9 @@ async def change_level(deps: Deps, ctx: Context, member_id: UUID, membership_id:
     """M6: subscriptions are prorated by Stripe; a one-time membership pays the prorated difference
     by Checkout before it moves up, and moves down at once with the unused difference as a credit."""
     now = deps.clock()
-    async with UnitOfWork(deps.pool) as uow:
+    async with deps.uow() as uow:
         membership, member, old = await owned_membership(uow, member_id, membership_id)
-        new = await uow.repo.get_level(level_id)
+        new = await uow.levels.get(level_id)
         if new is None:
             raise Invalid("level_id", "no current level has this id")
         if membership.status not in CURRENT or (new.currency, new.term) != (old.currency, old.term) or new == old:
@@ -78,7 +60,7 @@ async def change_level(deps: Deps, ctx: Context, member_id: UUID, membership_id:
         if membership.stripe_subscription_id:
             await deps.stripe.change_subscription_price(membership.stripe_subscription_id, new, membership.id)
         elif due > 0:
-            customer = await uow.repo.stripe_customer_of(member.id)
+            customer = await uow.members.stripe_customer_of(member.id)
             checkout = await deps.stripe.checkout(
                 kind="level_change",
                 membership_id=membership.id,
@@ -92,7 +74,7 @@ async def change_level(deps: Deps, ctx: Context, member_id: UUID, membership_id:
             )
             return LevelChange(membership, due, checkout.url)
         membership.change_level(old, new, now)
-        await uow.repo.save_membership(membership)
+        await uow.memberships.save(membership)
         await uow.commit(announce(membership, member, new, ctx))
     return LevelChange(membership, due, None)
 
@@ -133,8 +115,15 @@ async def receipt(deps: Deps, member_id: UUID, payment_id: UUID) -> Receipt:
     if found is None:
         raise NotFound("payment")
     return Receipt(
-        number=str(payment_id).split("-")[0].upper(), association=deps.settings.association_name,
-        member_name=o.member.name, member_email=o.member.email, level_name=found["level_name"],
-        amount_minor=found["amount_minor"], currency=found["currency"], refunded_minor=found["refunded_minor"],
-        method=found["method"], reference=found["reference"], paid_at=found["paid_at"],
-    )  # fmt: skip
+        number=str(payment_id).split("-")[0].upper(),
+        association=deps.settings.association_name,
+        member_name=o.member.name,
+        member_email=o.member.email,
+        level_name=found["level_name"],
+        amount_minor=found["amount_minor"],
+        currency=found["currency"],
+        refunded_minor=found["refunded_minor"],
+        method=found["method"],
+        reference=found["reference"],
+        paid_at=found["paid_at"],
+    )

@@ -14,10 +14,10 @@ from uuid import UUID
 from convene_contracts.membership import SignInRequested, SignInRequestedPayload
 from membership.service_layer.deps import Deps
 from membership.service_layer.events import Context
-from membership.service_layer.unit_of_work import UnitOfWork
 
 
-def _hash(token: str) -> bytes:
+def hashed(token: str) -> bytes:
+    """What is stored of a link's or a session's token."""
     return hashlib.sha256(token.encode()).digest()
 
 
@@ -34,18 +34,13 @@ async def request_link(deps: Deps, ctx: Context, email: str, return_to: str | No
     cannot be used to find out who is a member. The link opens the sign-in page, which sends the
     member on to `return_to` (a page of ours, checked by the caller) once signed in."""
     now = deps.clock()
-    async with UnitOfWork(deps.pool) as uow:
-        member = await uow.repo.member_by_email(email)
+    async with deps.uow() as uow:
+        member = await uow.members.by_email(email)
         if member is None:
             return
         token = secrets.token_urlsafe(32)
         expires_at = now + timedelta(minutes=deps.settings.sign_in_link_minutes)
-        await uow.repo.conn.execute(
-            "INSERT INTO sign_in_links (token_sha256, member_id, expires_at) VALUES ($1, $2, $3)",
-            _hash(token),
-            member.id,
-            expires_at,
-        )
+        await uow.sessions.add_link(hashed(token), member.id, expires_at)
         url = f"{deps.settings.membership_pages_url}/membership/sign-in/{token}"
         if return_to:
             url += f"?next={quote(return_to, safe='')}"
@@ -68,32 +63,19 @@ async def request_link(deps: Deps, ctx: Context, email: str, return_to: str | No
 async def redeem_link(deps: Deps, token: str) -> SignedIn | None:
     """Exchanges a valid link for a session, once; None if unknown, used or expired."""
     now = deps.clock()
-    async with UnitOfWork(deps.pool) as uow:
-        member_id = await uow.repo.conn.fetchval(
-            """UPDATE sign_in_links SET used_at = $2
-               WHERE token_sha256 = $1 AND used_at IS NULL AND expires_at > $2 RETURNING member_id""",
-            _hash(token),
-            now,
-        )
+    async with deps.uow() as uow:
+        member_id = await uow.sessions.use_link(hashed(token), now)
         if member_id is None:
             return None
         session = secrets.token_urlsafe(32)
         expires_at = now + timedelta(days=deps.settings.session_days)
-        await uow.repo.conn.execute(
-            "INSERT INTO member_sessions (token_sha256, member_id, expires_at) VALUES ($1, $2, $3)",
-            _hash(session),
-            member_id,
-            expires_at,
-        )
-        email = await uow.repo.conn.fetchval("SELECT email FROM members WHERE id = $1", member_id)
+        await uow.sessions.add_session(hashed(session), member_id, expires_at)
+        email = await uow.members.email_of(member_id)
+        assert email is not None
         await uow.commit([])
     return SignedIn(session, expires_at, member_id, email)
 
 
 async def member_of_session(deps: Deps, session: str) -> UUID | None:
-    found: UUID | None = await deps.pool.fetchval(
-        "SELECT member_id FROM member_sessions WHERE token_sha256 = $1 AND expires_at > $2",
-        _hash(session),
-        deps.clock(),
-    )
-    return found
+    async with deps.uow() as uow:
+        return await uow.views.member_of_session(hashed(session), deps.clock())

@@ -13,8 +13,9 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from convene_contracts import Event
+from membership.domain.errors import InvalidTransition
 from membership.domain.events import Money
-from membership.domain.model import ALLOWED_FROM, CURRENT, InvalidTransition, Level, Member, Membership, S
+from membership.domain.model import ALLOWED_FROM, CURRENT, Level, Member, Membership, S
 from membership.service_layer.deps import Deps
 from membership.service_layer.events import Context, announce
 from membership.service_layer.unit_of_work import UnitOfWork
@@ -30,8 +31,8 @@ async def apply_stripe_event(deps: Deps, event: Json) -> str:
     handler = HANDLERS.get(event["type"])
     ctx = Context(correlation_id=uuid5(NAMESPACE_URL, f"stripe:{event['id']}"))
     at = datetime.fromtimestamp(event["created"], UTC)
-    async with UnitOfWork(deps.pool) as uow:
-        if not await uow.repo.record_stripe_event(event["id"], event["type"]):
+    async with deps.uow() as uow:
+        if not await uow.payments.record_stripe_event(event["id"], event["type"]):
             return "duplicate"
         events = [] if handler is None else await handler(uow, deps, event["data"]["object"], ctx, at)
         await uow.commit(events)
@@ -47,13 +48,13 @@ async def _target(uow: UnitOfWork, metadata: Json | None, reference: str | None 
         membership_id = UUID(metadata.get("membership_id") or reference or "")
     except ValueError:
         return None
-    membership = await uow.repo.lock_membership(membership_id)
+    membership = await uow.memberships.lock(membership_id)
     return None if membership is None else await _with_parties(uow, membership)
 
 
 async def _with_parties(uow: UnitOfWork, membership: Membership) -> Target:
-    member = await uow.repo.get_member(membership.member_id)
-    level = await uow.repo.get_level(membership.level_id, include_retired=True)
+    member = await uow.members.get(membership.member_id)
+    level = await uow.levels.get(membership.level_id, include_retired=True)
     assert member is not None
     assert level is not None
     return membership, member, level
@@ -71,7 +72,7 @@ async def checkout_paid(uow: UnitOfWork, deps: Deps, session: Json, ctx: Context
         return []
     membership, member, level = target
     if session.get("customer"):
-        await uow.repo.set_stripe_customer(member.id, session["customer"])
+        await uow.members.set_stripe_customer(member.id, session["customer"])
     kind = (session.get("metadata") or {}).get("convene_kind", "join")
     payment = Money(session.get("amount_total") or 0, session.get("currency") or level.currency)
     if session.get("mode") == "subscription":
@@ -79,9 +80,9 @@ async def checkout_paid(uow: UnitOfWork, deps: Deps, session: Json, ctx: Context
         membership.stripe_subscription_id = session.get("subscription")
         if membership.status is S.PENDING:
             membership.activate(level, at, payment, zone=deps.settings.zone)
-        await uow.repo.save_membership(membership)
+        await uow.memberships.save(membership)
         return announce(membership, member, level, ctx)
-    if not await uow.repo.add_payment(
+    if not await uow.payments.add(
         uuid4(),
         membership.id,
         payment.amount_minor,
@@ -98,7 +99,7 @@ async def checkout_paid(uow: UnitOfWork, deps: Deps, session: Json, ctx: Context
     elif kind == "renewal" and membership.status in ALLOWED_FROM["renew"]:
         membership.renew(level, at, payment, zone=deps.settings.zone)
     elif kind == "level_change" and membership.status in ALLOWED_FROM["change_level"]:
-        new_level = await uow.repo.get_level(UUID(session["metadata"]["new_level_id"]), include_retired=True)
+        new_level = await uow.levels.get(UUID(session["metadata"]["new_level_id"]), include_retired=True)
         assert new_level is not None
         membership.change_level(level, new_level, at)
         level = new_level
@@ -107,7 +108,7 @@ async def checkout_paid(uow: UnitOfWork, deps: Deps, session: Json, ctx: Context
             "payment %s for %s membership %s kept for the operators", session["id"], membership.status, membership.id
         )
         return []
-    await uow.repo.save_membership(membership)
+    await uow.memberships.save(membership)
     return announce(membership, member, level, ctx)
 
 
@@ -120,7 +121,7 @@ async def _end_pending(
         return []
     membership, member, level = target
     end(membership, level)
-    await uow.repo.save_membership(membership)
+    await uow.memberships.save(membership)
     return announce(membership, member, level, ctx)
 
 
@@ -149,7 +150,7 @@ def _subscription_of(invoice: Json) -> tuple[str | None, Json]:
 async def _by_subscription(uow: UnitOfWork, subscription_id: str | None, metadata: Json) -> Target | None:
     if subscription_id is None:
         return None
-    membership = await uow.repo.lock_membership_by_subscription(subscription_id)
+    membership = await uow.memberships.lock_by_subscription(subscription_id)
     if membership is not None:
         return await _with_parties(uow, membership)
     # The invoice may arrive before checkout.session.completed told us the subscription's id.
@@ -170,7 +171,7 @@ async def invoice_paid(uow: UnitOfWork, deps: Deps, invoice: Json, ctx: Context,
     paid_through = datetime.fromtimestamp(max(ends), UTC) if ends else None
     payment = Money(invoice.get("amount_paid") or 0, invoice.get("currency") or level.currency)
     first = invoice.get("billing_reason") == "subscription_create"
-    if not await uow.repo.add_payment(
+    if not await uow.payments.add(
         uuid4(),
         membership.id,
         payment.amount_minor,
@@ -189,7 +190,7 @@ async def invoice_paid(uow: UnitOfWork, deps: Deps, invoice: Json, ctx: Context,
     elif membership.status not in CURRENT:
         # Never revive a cancelled or lapsed membership: the money is on record for an operator.
         log.warning("invoice %s paid for %s membership %s", invoice["id"], membership.status, membership.id)
-    await uow.repo.save_membership(membership)
+    await uow.memberships.save(membership)
     return announce(membership, member, level, ctx)
 
 
@@ -200,7 +201,7 @@ async def invoice_failed(uow: UnitOfWork, deps: Deps, invoice: Json, ctx: Contex
     membership, member, level = target
     amount = Money(invoice.get("amount_due") or 0, invoice.get("currency") or level.currency)
     membership.payment_failed(amount, "the automatic renewal payment failed")
-    await uow.repo.save_membership(membership)
+    await uow.memberships.save(membership)
     return announce(membership, member, level, ctx)
 
 
@@ -210,7 +211,7 @@ async def subscription_updated(uow: UnitOfWork, deps: Deps, sub: Json, ctx: Cont
         return []
     membership = target[0]
     membership.auto_renew = not sub.get("cancel_at_period_end", False) and sub.get("status") != "canceled"
-    await uow.repo.save_membership(membership)
+    await uow.memberships.save(membership)
     return []
 
 
@@ -223,13 +224,13 @@ async def subscription_deleted(uow: UnitOfWork, deps: Deps, sub: Json, ctx: Cont
         membership.cancel("the automatic renewal subscription ended")
     except InvalidTransition:
         return []
-    await uow.repo.save_membership(membership)
+    await uow.memberships.save(membership)
     return announce(membership, member, level, ctx)
 
 
 async def charge_refunded(uow: UnitOfWork, deps: Deps, charge: Json, ctx: Context, at: datetime) -> list[Event]:
     if charge.get("payment_intent"):
-        await uow.repo.record_refund(charge["payment_intent"], charge.get("amount_refunded") or 0)
+        await uow.payments.record_refund(charge["payment_intent"], charge.get("amount_refunded") or 0)
     return []
 
 

@@ -14,10 +14,10 @@ from convene_web.access import PageNotFound, PageRateLimit
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import FormState, posted, validate
 from convene_web.pages import PagesOf
+from membership.domain.errors import Invalid
 from membership.domain.model import CURRENT, MembershipStatus
 from membership.entrypoints.http.common import Ctx, DepsOf
 from membership.service_layer import joining, levels
-from membership.service_layer.errors import Invalid
 
 router = APIRouter(prefix="/membership", include_in_schema=False)
 
@@ -53,8 +53,9 @@ async def levels_page(request: Request, pages: PagesOf, deps: DepsOf) -> Respons
 
 
 @router.get("/join")
-async def join_form(request: Request, pages: PagesOf, deps: DepsOf,
-                    level: Annotated[str | None, Query(max_length=64)] = None) -> Response:  # fmt: skip
+async def join_form(
+    request: Request, pages: PagesOf, deps: DepsOf, level: Annotated[str | None, Query(max_length=64)] = None
+) -> Response:
     open_levels = await levels.list_levels(deps)
     chosen = level or (str(open_levels[0].id) if len(open_levels) == 1 else "")
     form = FormState(values={"level": chosen})
@@ -68,9 +69,14 @@ async def join(request: Request, pages: PagesOf, deps: DepsOf, ctx: Ctx) -> Resp
     if application is not None:
         try:
             joined = await joining.join(
-                deps, ctx, name=application.name, email=application.email.lower(), level_id=application.level,
-                auto_renew=application.auto_renew, organization_name=application.organization_name,
-            )  # fmt: skip
+                deps,
+                ctx,
+                name=application.name,
+                email=application.email.lower(),
+                level_id=application.level,
+                auto_renew=application.auto_renew,
+                organization_name=application.organization_name,
+            )
         except Invalid as refused:
             field = FORM_FIELD.get(refused.field, refused.field)
             form.errors[field] = MESSAGES["level"] if field == "level" else str(refused).capitalize()
@@ -90,8 +96,15 @@ async def joined_page(membership_id: UUID, request: Request, pages: PagesOf, dep
     if found is None:
         raise PageNotFound("membership")
     membership, level = found
-    return pages.render(request, "joined.html", membership=membership, level=level, member_statuses=CURRENT,
-                        settled=SETTLED, zone=deps.settings.association_timezone)  # fmt: skip
+    return pages.render(
+        request,
+        "joined.html",
+        membership=membership,
+        level=level,
+        member_statuses=CURRENT,
+        settled=SETTLED,
+        zone=deps.settings.association_timezone,
+    )
 
 
 @router.get("/joined/{membership_id}/status")

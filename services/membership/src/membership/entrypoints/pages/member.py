@@ -11,11 +11,12 @@ from fastapi.responses import Response
 from convene_web.access import MemberPage, PageNotFound
 from convene_web.forms import FormState
 from convene_web.pages import Pages, PagesOf
+from membership.domain.errors import NotFound
 from membership.domain.model import CURRENT, Level, LevelKind, Membership, MembershipStatus
 from membership.entrypoints.http.common import DepsOf
 from membership.service_layer import levels, privacy, seats, self_service
 from membership.service_layer.deps import Deps
-from membership.service_layer.errors import NotFound
+from membership.service_layer.lookups import Overview
 
 router = APIRouter(prefix="/membership/me", include_in_schema=False)
 
@@ -41,7 +42,7 @@ class MyMembership:
     seats_in_use: int | None  # organizational memberships only
 
 
-async def own_overview(deps: Deps, member_id: UUID) -> self_service.Overview:
+async def own_overview(deps: Deps, member_id: UUID) -> Overview:
     """The member's overview; an erased member is gone, even to a copied (stateless) session cookie."""
     try:
         found = await self_service.overview(deps, member_id)
@@ -61,8 +62,16 @@ def level_choices(membership: Membership, level: Level, open_levels: list[Level]
     return [o for o in open_levels if o.id != level.id and (o.currency, o.term, o.kind) == same]
 
 
-async def render_me(request: Request, pages: Pages, deps: Deps, member_id: UUID, *, status: int = 200,
-                    form: FormState | None = None, done: str | None = None) -> Response:  # fmt: skip
+async def render_me(
+    request: Request,
+    pages: Pages,
+    deps: Deps,
+    member_id: UUID,
+    *,
+    status: int = 200,
+    form: FormState | None = None,
+    done: str | None = None,
+) -> Response:
     overview = await own_overview(deps, member_id)
     open_levels = await levels.list_levels(deps)
     mine = []
@@ -70,33 +79,52 @@ async def render_me(request: Request, pages: Pages, deps: Deps, member_id: UUID,
         in_use = None
         if level.kind is LevelKind.ORGANIZATIONAL and m.status in CURRENT:
             in_use = len(await seats.list_seats(deps, member_id, m.id))
-        mine.append(MyMembership(
-            m, level, can_renew=m.status in CURRENT and level.renews and not m.auto_renew,
-            can_stop_auto_renew=m.auto_renew and m.stripe_subscription_id is not None,
-            other_levels=level_choices(m, level, open_levels), seats_in_use=in_use,
-        ))  # fmt: skip
+        mine.append(
+            MyMembership(
+                m,
+                level,
+                can_renew=m.status in CURRENT and level.renews and not m.auto_renew,
+                can_stop_auto_renew=m.auto_renew and m.stripe_subscription_id is not None,
+                other_levels=level_choices(m, level, open_levels),
+                seats_in_use=in_use,
+            )
+        )
     return pages.render(
-        request, "me.html", status=status, form=form or FormState(), overview=overview, memberships=mine,
-        has_card=any(p["method"] == "stripe" for p in overview.payments), done=DONE.get(done or ""),
-        zone=deps.settings.association_timezone, section="member",
-    )  # fmt: skip
+        request,
+        "me.html",
+        status=status,
+        form=form or FormState(),
+        overview=overview,
+        memberships=mine,
+        has_card=any(p["method"] == "stripe" for p in overview.payments),
+        done=DONE.get(done or ""),
+        zone=deps.settings.association_timezone,
+        section="member",
+    )
 
 
 @router.get("")
-async def member_page(request: Request, session: MemberPage, pages: PagesOf, deps: DepsOf,
-                      done: Annotated[str | None, Query(max_length=40)] = None) -> Response:  # fmt: skip
+async def member_page(
+    request: Request,
+    session: MemberPage,
+    pages: PagesOf,
+    deps: DepsOf,
+    done: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response:
     assert session.member_id is not None
     return await render_me(request, pages, deps, session.member_id, done=done)
 
 
 @router.get("/payments/{payment_id}")
-async def receipt_page(payment_id: UUID, request: Request, session: MemberPage, pages: PagesOf,
-                       deps: DepsOf) -> Response:  # fmt: skip
+async def receipt_page(
+    payment_id: UUID, request: Request, session: MemberPage, pages: PagesOf, deps: DepsOf
+) -> Response:
     assert session.member_id is not None
     await own_overview(deps, session.member_id)
     try:
         receipt = await self_service.receipt(deps, session.member_id, payment_id)
     except NotFound:
         raise PageNotFound("receipt") from None
-    return pages.render(request, "receipt.html", receipt=receipt, zone=deps.settings.association_timezone,
-                        section="member")  # fmt: skip
+    return pages.render(
+        request, "receipt.html", receipt=receipt, zone=deps.settings.association_timezone, section="member"
+    )

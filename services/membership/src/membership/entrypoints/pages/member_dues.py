@@ -14,12 +14,12 @@ from convene_web.csrf import CsrfProtected
 from convene_web.formatting import money
 from convene_web.forms import FormState, posted, validate
 from convene_web.pages import Pages, PagesOf
+from membership.domain.errors import Conflict, Invalid, NotFound
 from membership.domain.model import Level, Membership, proration
 from membership.entrypoints.http.common import Ctx, DepsOf
 from membership.entrypoints.pages.member import level_choices, own_overview, render_me
 from membership.service_layer import joining, levels, self_service
 from membership.service_layer.deps import Deps
-from membership.service_layer.errors import Conflict, Invalid, NotFound
 
 router = APIRouter(prefix="/membership/me", include_in_schema=False)
 UNAVAILABLE = "The payment service did not answer, so nothing changed. Please try again shortly."
@@ -36,8 +36,9 @@ async def refused(request: Request, pages: Pages, deps: Deps, member_id: UUID, e
 
 
 @router.post("/memberships/{membership_id}/auto-renew/stop", dependencies=[CsrfProtected])
-async def stop_auto_renew(membership_id: UUID, request: Request, session: MemberPage, pages: PagesOf,
-                          deps: DepsOf) -> Response:  # fmt: skip
+async def stop_auto_renew(
+    membership_id: UUID, request: Request, session: MemberPage, pages: PagesOf, deps: DepsOf
+) -> Response:
     assert session.member_id is not None
     try:
         await self_service.stop_auto_renew(deps, session.member_id, membership_id)
@@ -95,24 +96,35 @@ async def _choices(deps: Deps, member_id: UUID, membership_id: UUID) -> tuple[Me
     return membership, level, level_choices(membership, level, await levels.list_levels(deps))
 
 
-async def _change_page(request: Request, pages: Pages, deps: Deps, member_id: UUID, membership_id: UUID,
-                       form: FormState, status: int = 200) -> Response:  # fmt: skip
+async def _change_page(
+    request: Request, pages: Pages, deps: Deps, member_id: UUID, membership_id: UUID, form: FormState, status: int = 200
+) -> Response:
     membership, level, choices = await _choices(deps, member_id, membership_id)
-    return pages.render(request, "change_level.html", status=status, form=form, membership=membership, level=level,
-                        choices=[(o, what_it_costs(membership, level, o, deps)) for o in choices],
-                        zone=deps.settings.association_timezone, section="member")  # fmt: skip
+    return pages.render(
+        request,
+        "change_level.html",
+        status=status,
+        form=form,
+        membership=membership,
+        level=level,
+        choices=[(o, what_it_costs(membership, level, o, deps)) for o in choices],
+        zone=deps.settings.association_timezone,
+        section="member",
+    )
 
 
 @router.get("/memberships/{membership_id}/level")
-async def change_level_form(membership_id: UUID, request: Request, session: MemberPage, pages: PagesOf,
-                            deps: DepsOf) -> Response:  # fmt: skip
+async def change_level_form(
+    membership_id: UUID, request: Request, session: MemberPage, pages: PagesOf, deps: DepsOf
+) -> Response:
     assert session.member_id is not None
     return await _change_page(request, pages, deps, session.member_id, membership_id, FormState())
 
 
 @router.post("/memberships/{membership_id}/level", dependencies=[CsrfProtected])
-async def change_level(membership_id: UUID, request: Request, session: MemberPage, pages: PagesOf, deps: DepsOf,
-                       ctx: Ctx) -> Response:  # fmt: skip
+async def change_level(
+    membership_id: UUID, request: Request, session: MemberPage, pages: PagesOf, deps: DepsOf, ctx: Ctx
+) -> Response:
     assert session.member_id is not None
     choice, form = validate(LevelChoice, posted(await request.form()), {"level": CHOOSE})
     _, _, choices = await _choices(deps, session.member_id, membership_id)

@@ -15,7 +15,7 @@ from membership.domain.model import CURRENT
 from membership.entrypoints.http.common import Ctx, DepsOf
 from membership.entrypoints.pages.member import own_overview
 from membership.service_layer import privacy
-from membership.service_layer.self_service import Overview
+from membership.service_layer.lookups import Overview
 
 router = APIRouter(prefix="/membership", include_in_schema=False)
 
@@ -25,9 +25,13 @@ async def export(session: MemberPage, deps: DepsOf) -> Response:
     assert session.member_id is not None
     await own_overview(deps, session.member_id)
     data = await privacy.export(deps, session.member_id)
-    return JSONResponse(jsonable_encoder(data), headers={
-        "Content-Disposition": 'attachment; filename="my-membership-data.json"', "Cache-Control": "no-store",
-    })  # fmt: skip
+    return JSONResponse(
+        jsonable_encoder(data),
+        headers={
+            "Content-Disposition": 'attachment; filename="my-membership-data.json"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 class EraseConfirmation(BaseModel):
@@ -58,8 +62,15 @@ async def erase(request: Request, session: MemberPage, pages: PagesOf, deps: Dep
     if renewing(overview):
         form.problem = "Stop automatic renewal first, so your card is not charged after your details are gone."
     if form.has_errors:
-        return pages.render(request, "erase.html", status=400, form=form, overview=overview,
-                            renewing=renewing(overview), section="member")  # fmt: skip
+        return pages.render(
+            request,
+            "erase.html",
+            status=400,
+            form=form,
+            overview=overview,
+            renewing=renewing(overview),
+            section="member",
+        )
     await privacy.erase(deps, ctx, session.member_id)
     response = pages.redirect("/membership/goodbye")
     end_session(request, response)

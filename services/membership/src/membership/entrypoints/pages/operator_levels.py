@@ -12,12 +12,12 @@ from convene_web.access import OperatorPage, PageNotFound
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import FormState, posted, validate
 from convene_web.pages import Pages, PagesOf
+from membership.domain.errors import Conflict, Invalid, NotFound
 from membership.domain.model import Level, LevelKind, Term
 from membership.entrypoints.http.common import DepsOf
 from membership.entrypoints.pages.words import major_units, minor_units
 from membership.service_layer import levels
 from membership.service_layer.deps import Deps
-from membership.service_layer.errors import Conflict, Invalid, NotFound
 
 router = APIRouter(prefix="/membership/operator/levels", include_in_schema=False)
 MAX_PRICE_MINOR = 100_000_000  # as the API allows
@@ -63,14 +63,16 @@ def checked(form: FormState, currency: str, new: bool) -> int | None:
 
 
 def _form_page(request: Request, pages: Pages, form: FormState, level: Level | None, status: int = 200) -> Response:
-    return pages.render(request, "operator/level_form.html", status=status, form=form, level=level,
-                        terms=list(Term), section="operator")  # fmt: skip
+    return pages.render(
+        request, "operator/level_form.html", status=status, form=form, level=level, terms=list(Term), section="operator"
+    )
 
 
 @router.get("")
 async def levels_page(request: Request, operator: OperatorPage, pages: PagesOf, deps: DepsOf) -> Response:
-    return pages.render(request, "operator/levels.html", levels=await levels.list_levels(deps, include_retired=True),
-                        section="operator")  # fmt: skip
+    return pages.render(
+        request, "operator/levels.html", levels=await levels.list_levels(deps, include_retired=True), section="operator"
+    )
 
 
 @router.get("/new")
@@ -86,10 +88,15 @@ async def create_level(request: Request, operator: OperatorPage, pages: PagesOf,
         organizational = entered.kind is LevelKind.ORGANIZATIONAL
         try:
             await levels.create_level(
-                deps, name=entered.name, price_minor=price, currency=entered.currency.lower(), term=entered.term,
-                kind=entered.kind, seat_count=entered.seat_count if organizational else None,
+                deps,
+                name=entered.name,
+                price_minor=price,
+                currency=entered.currency.lower(),
+                term=entered.term,
+                kind=entered.kind,
+                seat_count=entered.seat_count if organizational else None,
                 description=entered.description,
-            )  # fmt: skip
+            )
         except (Conflict, Invalid) as refused:
             form.errors[refused.field or "name"] = NAME_TAKEN if refused.field == "name" else str(refused)
         else:
@@ -105,17 +112,23 @@ async def _level(deps: Deps, level_id: UUID) -> Level:
 
 
 @router.get("/{level_id}")
-async def edit_level_form(level_id: UUID, request: Request, operator: OperatorPage, pages: PagesOf,
-                          deps: DepsOf) -> Response:  # fmt: skip
+async def edit_level_form(
+    level_id: UUID, request: Request, operator: OperatorPage, pages: PagesOf, deps: DepsOf
+) -> Response:
     level = await _level(deps, level_id)
-    values = {"name": level.name, "price": major_units(level.price_minor, level.currency),
-              "seat_count": str(level.seat_count or ""), "description": level.description}  # fmt: skip
+    values = {
+        "name": level.name,
+        "price": major_units(level.price_minor, level.currency),
+        "seat_count": str(level.seat_count or ""),
+        "description": level.description,
+    }
     return _form_page(request, pages, FormState(values=values), level)
 
 
 @router.post("/{level_id}", dependencies=[CsrfProtected])
-async def edit_level(level_id: UUID, request: Request, operator: OperatorPage, pages: PagesOf,
-                     deps: DepsOf) -> Response:  # fmt: skip
+async def edit_level(
+    level_id: UUID, request: Request, operator: OperatorPage, pages: PagesOf, deps: DepsOf
+) -> Response:
     level = await _level(deps, level_id)
     # What cannot change is taken from the level: currency, term and kind make another level.
     fixed = {"currency": level.currency, "term": level.term.value, "kind": level.kind.value}

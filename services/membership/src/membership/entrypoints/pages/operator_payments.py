@@ -14,12 +14,12 @@ from convene_web.access import OperatorPage, PageNotFound
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import FormState, posted, validate
 from convene_web.pages import Pages, PagesOf
+from membership.domain.errors import Conflict, Invalid
 from membership.domain.model import Level
 from membership.entrypoints.http.common import Ctx, DepsOf
 from membership.entrypoints.pages.words import METHOD, minor_units
 from membership.service_layer import joining, levels, self_service
 from membership.service_layer.deps import Deps
-from membership.service_layer.errors import Conflict, Invalid
 
 router = APIRouter(prefix="/membership/operator/payments", include_in_schema=False)
 
@@ -51,13 +51,25 @@ MESSAGES = {
 
 async def _form_page(request: Request, pages: Pages, deps: Deps, form: FormState, status: int = 200) -> Response:
     all_levels = await levels.list_levels(deps, include_retired=bool(form.value("membership")))
-    return pages.render(request, "operator/offline_payment.html", status=status, form=form, levels=all_levels,
-                        methods=list(METHOD.items())[1:], section="operator")  # fmt: skip
+    return pages.render(
+        request,
+        "operator/offline_payment.html",
+        status=status,
+        form=form,
+        levels=all_levels,
+        methods=list(METHOD.items())[1:],
+        section="operator",
+    )
 
 
 @router.get("/new")
-async def offline_payment_form(request: Request, operator: OperatorPage, pages: PagesOf, deps: DepsOf,
-                               membership: Annotated[UUID | None, Query()] = None) -> Response:  # fmt: skip
+async def offline_payment_form(
+    request: Request,
+    operator: OperatorPage,
+    pages: PagesOf,
+    deps: DepsOf,
+    membership: Annotated[UUID | None, Query()] = None,
+) -> Response:
     values = {}
     if membership is not None:  # a renewal or late payment for a membership from the member's page
         found = await joining.application(deps, membership)
@@ -90,8 +102,9 @@ async def _chosen_level(deps: Deps, typed: str) -> Level | None:
 
 
 @router.post("/new", dependencies=[CsrfProtected])
-async def record_offline_payment(request: Request, operator: OperatorPage, pages: PagesOf, deps: DepsOf,
-                                 ctx: Ctx) -> Response:  # fmt: skip
+async def record_offline_payment(
+    request: Request, operator: OperatorPage, pages: PagesOf, deps: DepsOf, ctx: Ctx
+) -> Response:
     entered, form = validate(OfflinePaymentForm, posted(await request.form()), MESSAGES)
     # Checked whatever else is wrong, so every problem shows at once: the amount in the level's
     # currency, the day not after today.
@@ -105,10 +118,18 @@ async def record_offline_payment(request: Request, operator: OperatorPage, pages
         return await _form_page(request, pages, deps, form, status=400)
     try:
         membership = await joining.record_offline_payment(
-            deps, ctx, name=entered.name, email=entered.email.lower(), level_id=level.id, amount_minor=amount,
-            currency=level.currency, method=entered.method, reference=entered.reference, paid_at=when,
+            deps,
+            ctx,
+            name=entered.name,
+            email=entered.email.lower(),
+            level_id=level.id,
+            amount_minor=amount,
+            currency=level.currency,
+            method=entered.method,
+            reference=entered.reference,
+            paid_at=when,
             membership_id=entered.membership,
-        )  # fmt: skip
+        )
     except Invalid as refused:
         if refused.field == "membership_id":
             form.problem = MESSAGES["membership"]

@@ -10,16 +10,8 @@ import pytest
 
 from membership.domain import events as ev
 from membership.domain.calendar import add_months
-from membership.domain.model import (
-    InvalidTransition,
-    Level,
-    LevelKind,
-    Membership,
-    MembershipStatus,
-    SeatLimitReached,
-    Term,
-    proration,
-)
+from membership.domain.errors import InvalidTransition, SeatLimitReached
+from membership.domain.model import Level, LevelKind, Membership, MembershipStatus, Term, proration
 
 S = MembershipStatus
 PAID = datetime(2026, 1, 31, 15, 0, tzinfo=UTC)
@@ -74,9 +66,12 @@ def test_a_period_across_the_dst_change_keeps_the_local_hour() -> None:
 
 @pytest.mark.parametrize(
     ("term", "end"),
-    [(Term.ANNUAL, datetime(2027, 1, 31, 15, 0, tzinfo=UTC)), (Term.MONTHLY, datetime(2026, 2, 28, 15, 0, tzinfo=UTC)),
-     (Term.LIFETIME, None)],
-)  # fmt: skip
+    [
+        (Term.ANNUAL, datetime(2027, 1, 31, 15, 0, tzinfo=UTC)),
+        (Term.MONTHLY, datetime(2026, 2, 28, 15, 0, tzinfo=UTC)),
+        (Term.LIFETIME, None),
+    ],
+)
 def test_paying_activates_a_pending_membership_for_the_levels_term(term: Term, end: datetime | None) -> None:
     m = Membership(uuid4(), uuid4(), uuid4())
     m.activate(level(term), PAID, DUES)
@@ -114,12 +109,17 @@ ALLOWED = {
 }
 RESULT = {
     ("activate", S.PENDING): S.ACTIVE,
-    ("renew", S.ACTIVE): S.ACTIVE, ("renew", S.PAST_DUE): S.ACTIVE, ("renew", S.IN_GRACE): S.ACTIVE,
-    ("payment_failed", S.PENDING): S.CANCELLED, ("payment_failed", S.ACTIVE): S.PAST_DUE,
-    ("payment_failed", S.PAST_DUE): S.PAST_DUE, ("payment_failed", S.IN_GRACE): S.IN_GRACE,
-    ("start_grace", S.ACTIVE): S.IN_GRACE, ("start_grace", S.PAST_DUE): S.IN_GRACE,
+    ("renew", S.ACTIVE): S.ACTIVE,
+    ("renew", S.PAST_DUE): S.ACTIVE,
+    ("renew", S.IN_GRACE): S.ACTIVE,
+    ("payment_failed", S.PENDING): S.CANCELLED,
+    ("payment_failed", S.ACTIVE): S.PAST_DUE,
+    ("payment_failed", S.PAST_DUE): S.PAST_DUE,
+    ("payment_failed", S.IN_GRACE): S.IN_GRACE,
+    ("start_grace", S.ACTIVE): S.IN_GRACE,
+    ("start_grace", S.PAST_DUE): S.IN_GRACE,
     ("lapse", S.IN_GRACE): S.LAPSED,
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("status", list(S))

@@ -1,4 +1,5 @@
-"""Why a use case refused, in the association's words. The HTTP layer maps each to a status."""
+"""Why a use case or a membership refused, in the association's words. The HTTP layer
+(`entrypoints/http/errors.py`) maps each to a status; the pages show the same words."""
 
 
 class NotFound(Exception):
@@ -19,3 +20,19 @@ class Invalid(Exception):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class InvalidTransition(Exception):
+    """The membership is not in a state that allows this change."""
+
+
+class SeatLimitReached(Exception):
+    """The organization has already assigned every seat its level includes."""
+
+
+class LevelNameTaken(Exception):
+    """Another level has this name already (level names are unique)."""
+
+
+class SeatHeldAlready(Exception):
+    """This person holds a seat of this membership already (one seat per person)."""

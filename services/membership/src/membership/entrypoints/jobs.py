@@ -1,4 +1,6 @@
-"""Runs the dues calendar every SCHEDULER_INTERVAL_SECONDS inside the service process."""
+"""Membership's background jobs: the dues calendar, run every SCHEDULER_INTERVAL_SECONDS inside
+the service process. Each pass is the `run_lifecycle` use case; several instances may run it at
+once (it skips memberships another instance holds)."""
 
 import asyncio
 import logging
@@ -9,7 +11,7 @@ from membership.service_layer.lifecycle import run_lifecycle
 log = logging.getLogger(__name__)
 
 
-async def run_scheduler(deps: Deps) -> None:
+async def run_dues_calendar(deps: Deps) -> None:
     while True:
         try:
             report = await run_lifecycle(deps, deps.clock())

@@ -1,0 +1,38 @@
+"""How refusals from the use cases become HTTP answers: the status and the detail of each."""
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+from convene_service.payments import PaymentProviderUnavailable
+from membership.domain.errors import Conflict, Invalid, NotFound
+
+
+def _detail(field: str | None, message: str) -> object:
+    return [{"loc": ["body", field], "msg": message, "type": "value_error"}] if field else message
+
+
+async def not_found(request: Request, error: NotFound) -> JSONResponse:
+    return JSONResponse({"detail": f"no such {error}"}, status_code=404)
+
+
+async def conflict(request: Request, error: Conflict) -> JSONResponse:
+    return JSONResponse({"detail": _detail(error.field, str(error))}, status_code=409)
+
+
+async def invalid(request: Request, error: Invalid) -> JSONResponse:
+    return JSONResponse({"detail": _detail(error.field, str(error))}, status_code=422)
+
+
+async def payment_provider_down(request: Request, error: PaymentProviderUnavailable) -> JSONResponse:
+    return JSONResponse(
+        {"detail": f"the payment provider did not answer; nothing was charged. Try again shortly. ({error})"},
+        status_code=502,
+    )
+
+
+EXCEPTION_HANDLERS = {
+    NotFound: not_found,
+    Conflict: conflict,
+    Invalid: invalid,
+    PaymentProviderUnavailable: payment_provider_down,
+}
