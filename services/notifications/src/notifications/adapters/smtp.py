@@ -39,17 +39,23 @@ class SmtpConnection:
             s = self._settings
             # Certificates are always verified; SMTP_CA_FILE adds a private CA (an internal relay).
             ca = str(s.smtp_ca_file) if s.smtp_ca_file else None
-            client = aiosmtplib.SMTP(hostname=s.smtp_host, port=s.smtp_port, use_tls=s.smtp_implicit_tls,
-                                     start_tls=s.smtp_starttls, cert_bundle=ca,
-                                     timeout=s.smtp_timeout_seconds)  # fmt: skip
+            client = aiosmtplib.SMTP(
+                hostname=s.smtp_host,
+                port=s.smtp_port,
+                use_tls=s.smtp_implicit_tls,
+                start_tls=s.smtp_starttls,
+                cert_bundle=ca,
+                timeout=s.smtp_timeout_seconds,
+            )
             await client.connect()
             if s.smtp_username:
                 await client.login(s.smtp_username, s.smtp_password or "")
             self._client = client
         return self._client
 
-    async def send(self, email: RenderedEmail, message_id: str, headers: dict[str, str],
-                   attachments: Sequence[Attachment] = ()) -> None:  # fmt: skip
+    async def send(
+        self, email: RenderedEmail, message_id: str, headers: dict[str, str], attachments: Sequence[Attachment] = ()
+    ) -> None:
         sender = (self._settings.association_name, self._settings.smtp_from)
         raw = mime.build(email, sender, message_id, headers, attachments)
         try:
