@@ -1,6 +1,6 @@
-"""In-memory stand-ins for what notifications' use cases talk to: the unit of work and its
-repository, the sending queue and the views over one dictionary-backed store, an SMTP server
-that records or refuses, a renderer and a QR drawer. Nothing here opens a socket."""
+"""In-memory stand-ins for notifications' storage: the unit of work and its repository, the
+sending queue and the views, over one dictionary-backed store. `world.py` puts them and the fake
+gateways (fake_gateways.py) together in a Deps. Nothing here opens a socket."""
 
 import copy
 from collections.abc import Sequence
@@ -11,13 +11,9 @@ from typing import Any, Self
 from uuid import UUID
 
 from convene_contracts import Event
-from notifications.config import NotificationsSettings
-from notifications.domain.attachments import Attachment, TicketQr
+from notifications.domain.attachments import Attachment
 from notifications.domain.deliveries import ClaimedEmail, LogFilters, OwedBatch
 from notifications.domain.email import RenderedEmail
-from notifications.domain.unsubscribe_links import UnsubscribeLinks
-from notifications.service_layer.deps import Deps
-from notifications.service_layer.send_rate import SendRate
 
 START = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -231,121 +227,3 @@ class FakeSendingQueue:
             return False
         self.db.state.unsubscribes.add(email.lower())
         return True
-
-
-class FakeRenderer:
-    """Renders every template the same way: the values are in the text, for the tests to read."""
-
-    def render(self, template: str, recipient: str, **values: Any) -> RenderedEmail:
-        text = "\n".join(f"{k}: {v}" for k, v in sorted(values.items()))
-        return RenderedEmail(template, recipient, f"{template} for {recipient}", text, f"<pre>{text}</pre>")
-
-
-def fake_qr(qr: TicketQr) -> Attachment:
-    return Attachment(qr.filename, qr.content_type, f"QR {qr.ticket_code}".encode(), qr.content_id)
-
-
-@dataclass
-class Sent:
-    email: RenderedEmail
-    message_id: str
-    headers: dict[str, str]
-    attachments: tuple[Attachment, ...]
-
-
-class FakeSmtp:
-    """Accepts every email, except those to addresses told to refuse: each refusal is raised once."""
-
-    def __init__(self) -> None:
-        self.sent: list[Sent] = []
-        self.refusals: dict[str, list[Exception]] = {}
-        self.during_send: Any = None  # called as each email goes, e.g. to move a clock
-
-    def refuse(self, recipient: str, *errors: Exception) -> None:
-        self.refusals.setdefault(recipient, []).extend(errors)
-
-    async def send(
-        self, email: RenderedEmail, message_id: str, headers: dict[str, str], attachments: Sequence[Attachment] = ()
-    ) -> None:
-        if self.during_send is not None:
-            self.during_send(email)
-        if self.refusals.get(email.recipient):
-            raise self.refusals[email.recipient].pop(0)
-        self.sent.append(Sent(email, message_id, headers, tuple(attachments)))
-
-    def to(self, recipient: str) -> list[Sent]:
-        return [s for s in self.sent if s.email.recipient == recipient]
-
-
-class ManualClock:
-    """Seconds that move only when a test or the send cap's sleep moves them."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
-def settings(**overrides: Any) -> NotificationsSettings:
-    values: dict[str, Any] = {
-        "database_url": "postgresql://unused",
-        "kafka_bootstrap_servers": "unused:9092",
-        "operator_token_sha256": "0" * 64,
-        "smtp_host": "127.0.0.1",
-        "smtp_port": 2525,
-        "smtp_from": "no-reply@cit.example",
-        "association_name": "CIT International",
-        "unsubscribe_secret": "u" * 32,
-        "session_secret": "s" * 32,
-        "public_base_url": "https://mail.cit.example",
-        "send_rate_per_second": 1000,
-        "send_backoff_seconds": 30,
-        "send_max_attempts": 5,
-    }
-    return NotificationsSettings(**(values | overrides))
-
-
-@dataclass
-class World:
-    """A Deps over fakes, and the fakes themselves for the tests to look at."""
-
-    deps: Deps
-    db: Database
-    smtp: FakeSmtp
-    clock: ManualClock
-
-    @property
-    def state(self) -> State:
-        return self.db.state
-
-    def later(self, seconds: float) -> None:
-        """Moves both clocks: the database's and the sender's."""
-        self.db.state.now += timedelta(seconds=seconds)
-        self.clock.now += seconds
-
-
-def world(**overrides: Any) -> World:
-    config = settings(**overrides)
-    db, smtp, clock = Database(), FakeSmtp(), ManualClock()
-    deps = Deps(
-        settings=config,
-        renderer=FakeRenderer(),
-        links=UnsubscribeLinks(config.unsubscribe_secret, config.public_base_url, config.notifications_pages_url),
-        draw_qr=fake_qr,
-        smtp=[smtp],
-        rate=SendRate(config.send_rate_per_second, clock=clock, sleep=clock.sleep),
-        uow=lambda: FakeUnitOfWork(db),
-        queue=FakeSendingQueue(db),
-        views=FakeViews(db),
-        clock=clock,
-    )
-    return World(deps, db, smtp, clock)
-
-
-def with_clock_moving(w: World, seconds_per_send: float) -> None:
-    """Each send takes this long on the sender's clock."""
-    w.smtp.during_send = lambda email: setattr(w.clock, "now", w.clock.now + seconds_per_send)

@@ -13,7 +13,7 @@ from notifications.service_layer import delivery_log, intake, preferences
 from notifications.service_layer.sending import send_due
 from tests.support.samples import NOW, sample_events
 
-from .fakes import world
+from .world import world
 
 
 def address() -> str:

@@ -12,7 +12,8 @@ from notifications.domain.email import RenderedEmail
 from notifications.service_layer import intake
 from tests.support.samples import NOW, sample_events
 
-from .fakes import FakeRenderer, world
+from .fake_gateways import FakeRenderer
+from .world import world
 
 
 class BreaksOn(FakeRenderer):

@@ -11,7 +11,7 @@ from notifications.service_layer import intake
 from notifications.service_layer.sending import claim_limit, send_due
 from tests.support.samples import sample_events
 
-from .fakes import World, world
+from .world import World, world
 
 
 def address() -> str:

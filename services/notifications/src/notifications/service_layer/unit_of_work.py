@@ -48,7 +48,8 @@ class Deliveries(Protocol):
 
 
 class SendingQueue(Protocol):
-    """The due emails; each operation is one statement on its own."""
+    """The due emails, and the addresses that asked for no reminders: each operation is one
+    statement on its own."""
 
     async def claim_due(self, claim: UUID, lease: timedelta, limit: int) -> list[ClaimedEmail]:
         """Up to `limit` due emails, oldest first, kept for `claim` for one lease."""
