@@ -10,7 +10,17 @@ import pytest
 from tests.architecture.code import SERVICES, Module, modules
 
 # What a layer may not import: infrastructure belongs in adapters and entrypoints.
-INFRASTRUCTURE = ("asyncpg", "aiokafka", "faststream", "fastapi", "starlette", "stripe", "aiosmtpd", "httpx")
+INFRASTRUCTURE = (
+    "asyncpg",
+    "aiokafka",
+    "faststream",
+    "fastapi",
+    "starlette",
+    "stripe",
+    "aiosmtpd",
+    "aiosmtplib",
+    "httpx",
+)
 OURS = (*SERVICES, "convene_contracts", "convene_delivery", "convene_service", "convene_web")
 HTTP = ("fastapi", "starlette", "uvicorn", "stripe", "convene_service", "convene_web")
 

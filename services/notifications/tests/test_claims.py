@@ -17,12 +17,13 @@ import pytest
 
 from convene_delivery.migrations import migrate, sources_for
 from notifications.adapters.smtp import SmtpConnection
-from notifications.bootstrap import SPEC, renderer_for
+from notifications.bootstrap import SPEC, build_deps
 from notifications.config import NotificationsSettings
 from notifications.domain.attachments import Attachment
 from notifications.domain.email import RenderedEmail
-from notifications.service_layer.intake import Intake
-from notifications.service_layer.sender import Sender
+from notifications.entrypoints.jobs import send_emails
+from notifications.service_layer import intake
+from notifications.service_layer.deps import Deps
 from tests.support.samples import sample_events
 from tests.support.smtp import free_port
 from tests.support.waiting import wait_until
@@ -30,11 +31,19 @@ from tests.support.waiting import wait_until
 
 def settings_for(database: str, **overrides: Any) -> NotificationsSettings:
     values: dict[str, Any] = {
-        "database_url": database, "kafka_bootstrap_servers": "unused:9092", "operator_token_sha256": "0" * 64,
-        "smtp_host": "127.0.0.1", "smtp_port": 2525, "smtp_from": "no-reply@cit.example",
-        "association_name": "CIT International", "unsubscribe_secret": "u" * 32, "session_secret": "s" * 32,
-        "send_rate_per_second": 1000, "sender_poll_seconds": 0.1, "send_backoff_seconds": 0.05,
-    }  # fmt: skip
+        "database_url": database,
+        "kafka_bootstrap_servers": "unused:9092",
+        "operator_token_sha256": "0" * 64,
+        "smtp_host": "127.0.0.1",
+        "smtp_port": 2525,
+        "smtp_from": "no-reply@cit.example",
+        "association_name": "CIT International",
+        "unsubscribe_secret": "u" * 32,
+        "session_secret": "s" * 32,
+        "send_rate_per_second": 1000,
+        "sender_poll_seconds": 0.1,
+        "send_backoff_seconds": 0.05,
+    }
     return NotificationsSettings(**(values | overrides))
 
 
@@ -49,9 +58,9 @@ async def pool(database: str) -> AsyncIterator[asyncpg.Pool]:
 
 async def owe(pool: asyncpg.Pool, config: NotificationsSettings, count: int) -> list[str]:
     people = [f"claim-{n}-{uuid4().hex[:6]}@example.org" for n in range(count)]
-    intake = Intake(pool, renderer_for(config), config)
+    deps = build_deps(config, pool)
     for person in people:
-        await intake.take_in(sample_events(person)["conference.checked_in"])
+        await intake.take_in(deps, sample_events(person)["conference.checked_in"])
     return people
 
 
@@ -74,8 +83,9 @@ class RecordingSmtp:
     seconds: float = 0.0
     sent: list[Sent] = field(default_factory=list)
 
-    async def send(self, email: RenderedEmail, message_id: str, headers: dict[str, str],
-                   attachments: Sequence[Attachment] = ()) -> None:  # fmt: skip
+    async def deliver(
+        self, email: RenderedEmail, message_id: str, headers: dict[str, str], attachments: Sequence[Attachment] = ()
+    ) -> None:
         left = await self.pool.fetchval(
             "SELECT next_attempt_at - now() FROM deliveries WHERE id = $1", delivery_id(message_id)
         )
@@ -83,8 +93,8 @@ class RecordingSmtp:
         await asyncio.sleep(self.seconds)
 
 
-async def run_until(sender: Sender, done: Any) -> None:
-    running = asyncio.create_task(sender.run())
+async def run_until(sender: Deps, done: Any) -> None:
+    running = asyncio.create_task(send_emails(sender))
     try:
         await wait_until(done, seconds=20)
         await asyncio.sleep(0.3)  # a second send of anything would come now
@@ -108,7 +118,7 @@ async def send_to(server: Handler, pool: asyncpg.Pool, database: str, until: str
         return bool(await pool.fetchval(until + " WHERE recipient = $1", person))
 
     try:
-        await run_until(Sender(pool, config, [SmtpConnection(config)]), done)
+        await run_until(build_deps(config, pool, [SmtpConnection(config)]), done)
     finally:
         listening.close()
     return await pool.fetchrow("SELECT * FROM deliveries WHERE recipient = $1", person)
@@ -119,7 +129,7 @@ async def test_a_worker_starts_no_send_its_lease_might_not_cover(pool: asyncpg.P
     config = settings_for(database, smtp_timeout_seconds=1, send_lease_seconds=3)
     people = await owe(pool, config, 5)
     smtp = RecordingSmtp(pool, seconds=0.4)  # one claim of five would start its last at 1.6 s
-    sender = Sender(pool, config, [smtp])
+    sender = build_deps(config, pool, [smtp])
 
     async def all_sent() -> bool:
         return bool(await pool.fetchval("SELECT count(*) = 5 FROM deliveries WHERE status = 'sent'"))
@@ -139,7 +149,8 @@ DYING_WORKER = """
 import asyncio, os, sys
 import asyncpg
 from notifications.config import NotificationsSettings
-from notifications.service_layer.sender import Sender
+from notifications.bootstrap import build_deps
+from notifications.service_layer.sending import send_due
 
 class DiesMidSend:
     async def send(self, *args, **kwargs):
@@ -149,7 +160,7 @@ async def main():
     settings = NotificationsSettings.model_validate_json(sys.argv[1])
     pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=1)
     smtp = DiesMidSend()
-    await Sender(pool, settings, [smtp]).send_due(smtp)
+    await send_due(build_deps(settings, pool, [smtp]), smtp)
 
 asyncio.run(main())
 """
@@ -167,7 +178,7 @@ async def test_a_dead_workers_emails_go_out_once_when_its_lease_ends(pool: async
     lease_ends = max(r["next_attempt_at"] for r in claimed)
 
     smtp = RecordingSmtp(pool)
-    await run_until(Sender(pool, config, [smtp]), lambda: len(smtp.sent) >= 3)
+    await run_until(build_deps(config, pool, [smtp]), lambda: len(smtp.sent) >= 3)
     assert sorted(s.recipient for s in smtp.sent) == sorted(people)  # each once
     assert all(s.at >= lease_ends for s in smtp.sent)  # none while the dead worker's claim held
 
@@ -185,8 +196,14 @@ async def test_a_server_that_stops_answering_is_cut_off_and_the_email_retried(
         await reader.read()  # reads on, answers nothing, until the client hangs up
         writer.close()
 
-    row = await send_to(hangs_after_greeting, pool, database, "SELECT attempts >= 2 FROM deliveries",
-                        smtp_timeout_seconds=0.3, send_lease_seconds=1)  # fmt: skip
+    row = await send_to(
+        hangs_after_greeting,
+        pool,
+        database,
+        "SELECT attempts >= 2 FROM deliveries",
+        smtp_timeout_seconds=0.3,
+        send_lease_seconds=1,
+    )
     assert row["status"] == "pending"
     assert "Timeout" in row["last_error"]
     assert row["claim"] is None  # released for the retry, not left to its lease
@@ -211,8 +228,14 @@ async def test_a_connection_lost_after_the_data_is_a_failed_attempt_not_a_second
             writer.write(b"250-relay.cit.example\r\n250 OK\r\n" if command in (b"EHLO", b"HELO") else b"250 OK\r\n")
         writer.close()
 
-    row = await send_to(drops_after_the_data, pool, database, "SELECT status = 'failed' FROM deliveries",
-                        smtp_timeout_seconds=2, send_lease_seconds=6)  # fmt: skip
+    row = await send_to(
+        drops_after_the_data,
+        pool,
+        database,
+        "SELECT status = 'failed' FROM deliveries",
+        smtp_timeout_seconds=2,
+        send_lease_seconds=6,
+    )
     assert row["attempts"] == 5  # SEND_MAX_ATTEMPTS
     assert "Disconnected" in row["last_error"]
     assert received == 5  # one copy per attempt, each after its backoff: none sent again blindly

@@ -16,7 +16,8 @@ from convene_service.runtime import Runtime
 from convene_web.sessions import SESSION_COOKIE, Session, signed
 from notifications.bootstrap import SPEC
 from notifications.config import NotificationsSettings
-from notifications.service_layer.intake import Intake
+from notifications.service_layer import intake
+from notifications.service_layer.deps import Deps
 from tests.support.apps import running_app
 from tests.support.samples import sample_events
 from tests.support.smtp import SmtpServer
@@ -28,19 +29,27 @@ LOG = "/mail/operator/deliveries"
 
 def settings_for(database: str, smtp: SmtpServer) -> NotificationsSettings:
     return NotificationsSettings(
-        database_url=database, kafka_bootstrap_servers=kafka_bootstrap(),
+        database_url=database,
+        kafka_bootstrap_servers=kafka_bootstrap(),
         operator_token_sha256=hashlib.sha256(b"test-operator-token-0123456789").hexdigest(),
-        smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_from="no-reply@cit.example",
-        association_name="CIT International", unsubscribe_secret="u" * 32, send_backoff_seconds=0.05,
-        sender_poll_seconds=0.1, send_rate_per_second=1000, outbox_poll_seconds=0.2,
-        session_secret="test-session-secret-0123456789-0123456789", cookie_secure=False,
-    )  # fmt: skip
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+        smtp_from="no-reply@cit.example",
+        association_name="CIT International",
+        unsubscribe_secret="u" * 32,
+        send_backoff_seconds=0.05,
+        sender_poll_seconds=0.1,
+        send_rate_per_second=1000,
+        outbox_poll_seconds=0.2,
+        session_secret="test-session-secret-0123456789-0123456789",
+        cookie_secure=False,
+    )
 
 
 class Mail:
     def __init__(self, client: httpx.AsyncClient, runtime: Runtime, smtp: SmtpServer) -> None:
         self.client, self.runtime, self.smtp = client, runtime, smtp
-        self.intake: Intake = runtime.deps_as(Intake)
+        self.deps: Deps = runtime.deps_as(Deps)
 
     def sign_in_as(self, kind: str) -> None:
         member = (uuid4(), "pat@example.org") if kind == "member" else (None, None)
@@ -80,8 +89,8 @@ def csrf_of(page: httpx.Response) -> str:
 
 async def test_an_operator_finds_an_email_and_sends_it_again(mail: Mail) -> None:
     ada, bob = address(), address()
-    await mail.intake.take_in(sample_events(ada)["membership.renewed"])
-    await mail.intake.take_in(sample_events(bob)["conference.waitlist_joined"])
+    await intake.take_in(mail.deps, sample_events(ada)["membership.renewed"])
+    await intake.take_in(mail.deps, sample_events(bob)["conference.waitlist_joined"])
     await mail.sent_to(ada)
     await mail.sent_to(bob)
     mail.sign_in_as("operator")
@@ -101,8 +110,9 @@ async def test_an_operator_finds_an_email_and_sends_it_again(mail: Mail) -> None
     assert "No email matches" in (await mail.client.get(LOG, params={"status": "failed", "recipient": ada})).text
 
     [delivery_id] = re.findall(r'action="/mail/operator/deliveries/([0-9a-f-]+)/resend"', by_part.text)
-    resent = await mail.client.post(f"{LOG}/{delivery_id}/resend", data={
-        "csrf_token": csrf_of(by_part), "recipient": ada.split("@")[0]})  # fmt: skip
+    resent = await mail.client.post(
+        f"{LOG}/{delivery_id}/resend", data={"csrf_token": csrf_of(by_part), "recipient": ada.split("@")[0]}
+    )
     assert resent.status_code == 303
     assert resent.headers["location"].startswith(f"{LOG}?recipient=p-")
     [_, again] = await mail.sent_to(ada, 2)
@@ -111,16 +121,18 @@ async def test_an_operator_finds_an_email_and_sends_it_again(mail: Mail) -> None
     assert f"The email to {ada} is queued to be sent again" in notice.text
 
     async def sent_again() -> bool:
-        return bool(await mail.runtime.pool.fetchval("SELECT status = 'sent' FROM deliveries WHERE id::text = $1",
-                                                     delivery_id))  # fmt: skip
+        return bool(
+            await mail.runtime.pool.fetchval("SELECT status = 'sent' FROM deliveries WHERE id::text = $1", delivery_id)
+        )
 
     await wait_until(sent_again)
 
 
 async def test_bad_filters_are_named_beside_their_field_with_400(mail: Mail) -> None:
     mail.sign_in_as("operator")
-    answer = await mail.client.get(LOG, params={"since": "yesterday", "event_type": "membership.bogus",
-                                                "recipient": "ada"})  # fmt: skip
+    answer = await mail.client.get(
+        LOG, params={"since": "yesterday", "event_type": "membership.bogus", "recipient": "ada"}
+    )
     assert answer.status_code == 400
     assert re.search(r'id="f-since-error">.*Enter a date', answer.text)
     assert re.search(r'id="f-event_type-error">.*Choose an event from the list', answer.text)
@@ -132,7 +144,7 @@ async def test_bad_filters_are_named_beside_their_field_with_400(mail: Mail) -> 
 
 async def test_a_resend_without_the_csrf_pair_or_by_a_member_sends_nothing(mail: Mail) -> None:
     to = address()
-    await mail.intake.take_in(sample_events(to)["membership.lapsed"])
+    await intake.take_in(mail.deps, sample_events(to)["membership.lapsed"])
     await mail.sent_to(to)
     delivery_id = await mail.runtime.pool.fetchval("SELECT id FROM deliveries WHERE recipient = $1", to)
     mail.sign_in_as("operator")

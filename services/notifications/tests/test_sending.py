@@ -17,10 +17,11 @@ from convene_contracts import NOTIFICATIONS, Event, RawEvent
 from convene_contracts.membership import MemberErased, MemberErasedPayload
 from convene_service.runtime import Runtime
 from notifications.adapters.smtp import SmtpConnection
-from notifications.bootstrap import SPEC
+from notifications.bootstrap import SPEC, build_deps
 from notifications.config import NotificationsSettings
-from notifications.service_layer.intake import Intake
-from notifications.service_layer.sender import Sender
+from notifications.entrypoints.jobs import send_emails
+from notifications.service_layer import intake
+from notifications.service_layer.deps import Deps
 from tests.support.apps import running_app
 from tests.support.kafka import read_topic
 from tests.support.samples import NOW, sample_events
@@ -33,21 +34,28 @@ OPERATOR = {"Authorization": "Bearer test-operator-token-0123456789"}
 
 def settings_for(database: str, smtp: SmtpServer, **overrides: Any) -> NotificationsSettings:
     values: dict[str, Any] = {
-        "database_url": database, "kafka_bootstrap_servers": kafka_bootstrap(),
+        "database_url": database,
+        "kafka_bootstrap_servers": kafka_bootstrap(),
         "operator_token_sha256": hashlib.sha256(b"test-operator-token-0123456789").hexdigest(),
-        "smtp_host": "127.0.0.1", "smtp_port": smtp.port, "smtp_from": "no-reply@cit.example",
-        "association_name": "CIT International", "unsubscribe_secret": "u" * 32,
-        "send_backoff_seconds": 0.05, "sender_poll_seconds": 0.1, "send_rate_per_second": 1000,
-        "outbox_poll_seconds": 0.2, "public_base_url": "https://mail.cit.example",
+        "smtp_host": "127.0.0.1",
+        "smtp_port": smtp.port,
+        "smtp_from": "no-reply@cit.example",
+        "association_name": "CIT International",
+        "unsubscribe_secret": "u" * 32,
+        "send_backoff_seconds": 0.05,
+        "sender_poll_seconds": 0.1,
+        "send_rate_per_second": 1000,
+        "outbox_poll_seconds": 0.2,
+        "public_base_url": "https://mail.cit.example",
         "session_secret": "test-session-secret-0123456789-0123456789",
-    }  # fmt: skip
+    }
     return NotificationsSettings(**(values | overrides))
 
 
 class Service:
     def __init__(self, client: httpx.AsyncClient, runtime: Runtime, smtp: SmtpServer) -> None:
         self.client, self.runtime, self.smtp = client, runtime, smtp
-        self.intake: Intake = runtime.deps_as(Intake)
+        self.deps: Deps = runtime.deps_as(Deps)
 
     async def emails_to(self, recipient: str, count: int = 1) -> list[Any]:
         return await asyncio.to_thread(self.smtp.mailbox.wait_for, recipient, count, 20)
@@ -76,7 +84,7 @@ async def test_the_same_event_three_times_sends_one_email(service: Service) -> N
     to = address()
     receipt = event("membership.renewed", to)
     for _ in range(3):
-        await service.intake.take_in(receipt)
+        await intake.take_in(service.deps, receipt)
     [message] = await service.emails_to(to)
     assert message["Subject"] == "Your Individual membership is renewed until 27 November 2027"
     await asyncio.sleep(0.5)
@@ -86,7 +94,7 @@ async def test_the_same_event_three_times_sends_one_email(service: Service) -> N
 async def test_two_4xx_refusals_then_acceptance_send_one_email_after_three_attempts(service: Service) -> None:
     to = address()
     service.smtp.mailbox.refuse(to, "451 4.3.0 try later", "452 4.3.1 mailbox busy")
-    await service.intake.take_in(event("membership.activated", to))
+    await intake.take_in(service.deps, event("membership.activated", to))
     await service.emails_to(to)
     await wait_until(lambda: len(service.smtp.mailbox.to(to)) == 1)
 
@@ -103,7 +111,7 @@ async def test_a_5xx_refusal_fails_at_once_and_announces_it(service: Service) ->
     to = address()
     service.smtp.mailbox.refuse(to, "550 5.1.1 no such user")
     source = event("conference.waitlist_joined", to)
-    await service.intake.take_in(source)
+    await intake.take_in(service.deps, source)
 
     async def failed() -> bool:
         return bool((await service.delivery(to))["status"] == "failed")
@@ -123,7 +131,7 @@ async def test_a_5xx_refusal_fails_at_once_and_announces_it(service: Service) ->
 async def test_a_failed_email_is_in_the_log_and_an_operator_resends_it(service: Service) -> None:
     to = address()
     service.smtp.mailbox.refuse(to, "554 5.7.1 rejected")
-    await service.intake.take_in(event("membership.lapsed", to))
+    await intake.take_in(service.deps, event("membership.lapsed", to))
 
     async def listed() -> list[dict[str, Any]]:
         answer = await service.client.get("/deliveries", params={"recipient": to, "status": "failed"}, headers=OPERATOR)
@@ -146,13 +154,13 @@ async def _nonempty(rows: Any) -> bool:
 
 async def test_reminders_carry_a_signed_one_click_unsubscribe_and_honour_it(service: Service) -> None:
     to = address()
-    await service.intake.take_in(event("membership.expiring_soon", to))
+    await intake.take_in(service.deps, event("membership.expiring_soon", to))
     [reminder] = await service.emails_to(to)
     assert reminder["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     url = reminder["List-Unsubscribe"].strip("<>")
     query = parse_qs(urlsplit(url).query)
     assert url.startswith("https://mail.cit.example/unsubscribe?")  # one-click: the API, posted by mail clients
-    page = f"{service.intake.settings.notifications_pages_url}/mail/unsubscribe?{urlsplit(url).query}"
+    page = f"{service.deps.settings.notifications_pages_url}/mail/unsubscribe?{urlsplit(url).query}"
     assert page in reminder.get_body(("plain",)).get_content()  # the footer: the page that asks first
 
     tampered = await service.client.post("/unsubscribe", params={"email": f"x{to}", "sig": query["sig"][0]})
@@ -162,8 +170,8 @@ async def test_reminders_carry_a_signed_one_click_unsubscribe_and_honour_it(serv
     again = await service.client.post("/unsubscribe", params={"email": query["email"][0], "sig": query["sig"][0]})
     assert again.status_code == 409
 
-    await service.intake.take_in(event("membership.in_grace", to))  # a reminder: not sent any more
-    await service.intake.take_in(event("membership.renewed", to))  # a receipt: always sent
+    await intake.take_in(service.deps, event("membership.in_grace", to))  # a reminder: not sent any more
+    await intake.take_in(service.deps, event("membership.renewed", to))  # a receipt: always sent
     [_, receipt] = await service.emails_to(to, 2)
     assert receipt["Subject"].startswith("Your Individual membership is renewed")
     assert "List-Unsubscribe" not in receipt
@@ -174,11 +182,11 @@ async def test_reminders_carry_a_signed_one_click_unsubscribe_and_honour_it(serv
 async def test_erasure_leaves_no_address_or_name_in_the_delivery_log(service: Service) -> None:
     to = address()
     joined = event("membership.activated", to)
-    await service.intake.take_in(joined)
+    await intake.take_in(service.deps, joined)
     await service.emails_to(to)
     member_id = joined.payload.member_id  # type: ignore[attr-defined]
     erased = MemberErasedPayload(member_id=member_id, erased_at=NOW)
-    await service.intake.take_in(MemberErased(producer="membership", correlation_id=uuid4(), payload=erased))
+    await intake.take_in(service.deps, MemberErased(producer="membership", correlation_id=uuid4(), payload=erased))
     rows = await service.runtime.pool.fetch("SELECT d::text AS row FROM deliveries d")
     assert rows
     for row in rows:
@@ -194,7 +202,7 @@ async def test_an_email_still_owed_when_its_person_is_erased_is_never_sent(
         to = address()
         smtp_server.mailbox.hold(to)  # the server answers 4xx: the email stays owed, retried
         joined = event("membership.activated", to)
-        await service.intake.take_in(joined)
+        await intake.take_in(service.deps, joined)
 
         async def tried() -> bool:
             return bool((await service.delivery(to))["attempts"] >= 1)
@@ -202,11 +210,12 @@ async def test_an_email_still_owed_when_its_person_is_erased_is_never_sent(
         await wait_until(tried)
         member_id = joined.payload.member_id  # type: ignore[attr-defined]
         erased = MemberErasedPayload(member_id=member_id, erased_at=NOW)
-        await service.intake.take_in(MemberErased(producer="membership", correlation_id=uuid4(), payload=erased))
+        await intake.take_in(service.deps, MemberErased(producer="membership", correlation_id=uuid4(), payload=erased))
         smtp_server.mailbox.release(to)
         await asyncio.sleep(1)  # retries come every fraction of a second here
-        row = await runtime.pool.fetchrow("SELECT status, last_error FROM deliveries WHERE event_id = $1",
-                                          joined.event_id)  # fmt: skip
+        row = await runtime.pool.fetchrow(
+            "SELECT status, last_error FROM deliveries WHERE event_id = $1", joined.event_id
+        )
         assert row is not None
         assert (row["status"], row["last_error"]) == ("failed", "erased before it was sent")
         assert smtp_server.mailbox.to(to) == []
@@ -216,13 +225,16 @@ async def test_an_email_still_owed_when_its_person_is_erased_is_never_sent(
 async def test_two_senders_on_one_database_never_send_the_same_email_twice(
     service: Service, database: str, smtp_server: SmtpServer
 ) -> None:
-    other = Sender(service.runtime.pool, settings_for(database, smtp_server),
-                   [SmtpConnection(settings_for(database, smtp_server)) for _ in range(4)])  # fmt: skip
-    running = asyncio.create_task(other.run())
+    other = build_deps(
+        settings_for(database, smtp_server),
+        service.runtime.pool,
+        [SmtpConnection(settings_for(database, smtp_server)) for _ in range(4)],
+    )
+    running = asyncio.create_task(send_emails(other))
     try:
         people = [address() for _ in range(40)]
         for person in people:
-            await service.intake.take_in(event("conference.checked_in", person))
+            await intake.take_in(service.deps, event("conference.checked_in", person))
         await wait_until(lambda: all(service.smtp.mailbox.to(p) for p in people), seconds=30)
         await asyncio.sleep(0.5)
         assert [len(service.smtp.mailbox.to(p)) for p in people] == [1] * 40
@@ -233,9 +245,10 @@ async def test_two_senders_on_one_database_never_send_the_same_email_twice(
 async def test_a_ticket_email_carries_the_qr_inline_and_a_calendar_invite(service: Service) -> None:
     to = address()
     confirmed = event("conference.registration_confirmed", to)
-    payload = confirmed.payload.model_copy(update={"starts_on": date(2027, 8, 16), "ends_on": date(2027, 8, 19),
-                                                   "venue": "Chicago, IL"})  # fmt: skip
-    await service.intake.take_in(confirmed.model_copy(update={"payload": payload}))
+    payload = confirmed.payload.model_copy(
+        update={"starts_on": date(2027, 8, 16), "ends_on": date(2027, 8, 19), "venue": "Chicago, IL"}
+    )
+    await intake.take_in(service.deps, confirmed.model_copy(update={"payload": payload}))
     [message] = await service.emails_to(to)
     html = message.get_body(("html",))
     assert html is not None
@@ -255,7 +268,7 @@ async def test_the_certificate_email_carries_the_pdf(service: Service) -> None:
     issued = event("conference.certificate_issued", to)
     pdf = b"%PDF-1.3\n% a certificate\n"
     payload = issued.payload.model_copy(update={"certificate_pdf_base64": base64.b64encode(pdf).decode()})
-    await service.intake.take_in(issued.model_copy(update={"payload": payload}))
+    await intake.take_in(service.deps, issued.model_copy(update={"payload": payload}))
     [message] = await service.emails_to(to)
     [attached] = [part for part in message.walk() if part.get_filename() == "certificate.pdf"]
     assert attached.get_content_type() == "application/pdf"

@@ -20,12 +20,13 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from convene_delivery.migrations import migrate, sources_for
 from notifications.adapters.smtp import SmtpConnection
-from notifications.bootstrap import SPEC, renderer_for
+from notifications.bootstrap import SPEC, build_deps
 from notifications.config import NotificationsSettings
 from notifications.domain.attachments import Attachment
 from notifications.domain.email import RenderedEmail
-from notifications.service_layer.intake import Intake
-from notifications.service_layer.sender import Sender, SendRate
+from notifications.service_layer import intake
+from notifications.service_layer.send_rate import SendRate
+from notifications.service_layer.sending import send_due
 from tests.support.samples import sample_events
 from tests.support.smtp import free_port
 
@@ -116,12 +117,19 @@ def implicit_tls_relay(ca: trustme.CA, ca_file: Path) -> Iterator[Relay]:
 
 def settings(relay: Relay, **overrides: Any) -> NotificationsSettings:
     values: dict[str, Any] = {
-        "database_url": "postgresql://unused", "kafka_bootstrap_servers": "unused:9092",
-        "operator_token_sha256": "0" * 64, "smtp_host": "127.0.0.1", "smtp_port": relay.port,
-        "smtp_from": "no-reply@cit.example", "association_name": "CIT International",
-        "unsubscribe_secret": "u" * 32, "smtp_username": LOGIN.decode(), "smtp_password": PASSWORD.decode(),
-        "smtp_ca_file": relay.ca_file, "session_secret": "s" * 32,
-    }  # fmt: skip
+        "database_url": "postgresql://unused",
+        "kafka_bootstrap_servers": "unused:9092",
+        "operator_token_sha256": "0" * 64,
+        "smtp_host": "127.0.0.1",
+        "smtp_port": relay.port,
+        "smtp_from": "no-reply@cit.example",
+        "association_name": "CIT International",
+        "unsubscribe_secret": "u" * 32,
+        "smtp_username": LOGIN.decode(),
+        "smtp_password": PASSWORD.decode(),
+        "smtp_ca_file": relay.ca_file,
+        "session_secret": "s" * 32,
+    }
     return NotificationsSettings(**(values | overrides))
 
 
@@ -219,8 +227,9 @@ class RecordingSmtp:
     def __init__(self, clock: ManualClock) -> None:
         self.clock, self.sent_at = clock, list[float]()
 
-    async def send(self, email: RenderedEmail, message_id: str, headers: dict[str, str],
-                   attachments: Sequence[Attachment] = ()) -> None:  # fmt: skip
+    async def deliver(
+        self, email: RenderedEmail, message_id: str, headers: dict[str, str], attachments: Sequence[Attachment] = ()
+    ) -> None:
         self.sent_at.append(self.clock.now)
 
 
@@ -231,12 +240,14 @@ async def test_the_sender_waits_for_the_cap_before_each_email(database: str) -> 
     try:
         async with pool.acquire() as conn:
             await migrate(conn, sources_for("notifications", SPEC.migrations))
-        intake = Intake(pool, renderer_for(config), config)
+        deps = build_deps(config, pool)
         for n in range(5):
-            await intake.take_in(sample_events(f"rate-{n}-{uuid4().hex[:6]}@example.org")["conference.checked_in"])
+            await intake.take_in(
+                deps, sample_events(f"rate-{n}-{uuid4().hex[:6]}@example.org")["conference.checked_in"]
+            )
         smtp = RecordingSmtp(clock)
-        sender = Sender(pool, config, [smtp], rate=SendRate(2, clock=clock, sleep=clock.sleep))
-        while await sender.send_due(smtp):
+        sender = build_deps(config, pool, [smtp], rate=SendRate(2, clock=clock, sleep=clock.sleep))
+        while await send_due(sender, smtp):
             pass
     finally:
         await pool.close()

@@ -4,26 +4,39 @@ nothing; the one-click API that mail clients post to keeps working without a CSR
 
 import re
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from urllib.parse import urlencode
 from uuid import uuid4
 
+import asyncpg
 import httpx
 import pytest
 
 from convene_web.csrf import CSRF_COOKIE
 from notifications.bootstrap import SPEC
-from notifications.service_layer.intake import Intake
+from notifications.service_layer.deps import Deps
 from tests.support.apps import running_app
 from tests.support.smtp import SmtpServer
 
 from .test_sending import settings_for
 
 
+@dataclass(frozen=True)
+class Intake:
+    """What these tests need of the running service: its signatures and its database."""
+
+    deps: Deps
+    pool: asyncpg.Pool
+
+    def unsubscribe_signature(self, email: str) -> str:
+        return self.deps.links.signature(email)
+
+
 @pytest.fixture
 async def service(database: str, smtp_server: SmtpServer) -> AsyncIterator[tuple[httpx.AsyncClient, Intake]]:
     # Cookies over plain http in the test client, as on the local stack.
     async with running_app(SPEC, settings_for(database, smtp_server, cookie_secure=False)) as (client, runtime):
-        yield client, runtime.deps_as(Intake)
+        yield client, Intake(runtime.deps_as(Deps), runtime.pool)
 
 
 def csrf_of(page: httpx.Response) -> str:
@@ -47,14 +60,18 @@ async def test_the_page_asks_first_and_the_button_unsubscribes(service: tuple[ht
     assert "Receipts, conference tickets, sign-in links" in page.text
     assert await unsubscribed(intake) == 0  # opening the link (or a mail scanner doing so) changes nothing
 
-    done = await client.post("/mail/unsubscribe", data={"csrf_token": csrf_of(page), "email": email.lower(),
-                                                        "sig": intake.unsubscribe_signature(email)})  # fmt: skip
+    done = await client.post(
+        "/mail/unsubscribe",
+        data={"csrf_token": csrf_of(page), "email": email.lower(), "sig": intake.unsubscribe_signature(email)},
+    )
     assert done.status_code == 303
     assert await unsubscribed(intake) == 1
     after = await client.get(done.headers["location"])
     assert "You are unsubscribed" in after.text
-    again = await client.post("/mail/unsubscribe", data={"csrf_token": csrf_of(page), "email": email.lower(),
-                                                         "sig": intake.unsubscribe_signature(email)})  # fmt: skip
+    again = await client.post(
+        "/mail/unsubscribe",
+        data={"csrf_token": csrf_of(page), "email": email.lower(), "sig": intake.unsubscribe_signature(email)},
+    )
     assert again.status_code == 303
     assert await unsubscribed(intake) == 1
 
@@ -69,8 +86,9 @@ async def test_a_link_that_is_not_ours_is_refused_and_changes_nothing(
         assert page.status_code == 400
         assert "This unsubscribe link does not work" in page.text
     form = await client.get(f"/mail/unsubscribe?{urlencode({'email': 'someone@example.org', 'sig': sig})}")
-    forged = await client.post("/mail/unsubscribe", data={"csrf_token": csrf_of(form), "email": "other@example.org",
-                                                          "sig": sig})  # fmt: skip
+    forged = await client.post(
+        "/mail/unsubscribe", data={"csrf_token": csrf_of(form), "email": "other@example.org", "sig": sig}
+    )
     assert forged.status_code == 400
     assert await unsubscribed(intake) == 0
 
@@ -87,8 +105,11 @@ async def test_the_page_form_needs_the_csrf_pair_but_one_click_does_not(
     assert await unsubscribed(intake) == 0
 
     client.cookies.delete(CSRF_COOKIE)  # a mail client has no cookie and no token: RFC 8058's one click
-    one_click = await client.post(f"/unsubscribe?{urlencode(signed)}", content=b"List-Unsubscribe=One-Click",
-                                  headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    one_click = await client.post(
+        f"/unsubscribe?{urlencode(signed)}",
+        content=b"List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert one_click.status_code == 200
     assert one_click.json()["unsubscribed"] is True
     assert await unsubscribed(intake) == 1

@@ -1,41 +1,74 @@
 """Wires the notifications service together: templates, intake, subscriptions, the sender."""
 
 import asyncio
+from collections.abc import Sequence
 from pathlib import Path
+
+import asyncpg
 
 from convene_contracts import CONFERENCE, MEMBERSHIP, NOTIFICATIONS
 from convene_service.runtime import Runtime, ServiceSpec
 from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
 from convene_web.pages import install_pages
+from notifications.adapters.qr import drawn
+from notifications.adapters.repository import PostgresSendingQueue
 from notifications.adapters.smtp import SmtpConnection
 from notifications.adapters.templates import Renderer
+from notifications.adapters.unit_of_work import PostgresUnitOfWork
+from notifications.adapters.views import PostgresViews
 from notifications.config import NotificationsSettings
-from notifications.entrypoints.http import router
+from notifications.domain.unsubscribe_links import UnsubscribeLinks
+from notifications.entrypoints.http import ROUTERS
+from notifications.entrypoints.http.errors import EXCEPTION_HANDLERS
+from notifications.entrypoints.jobs import send_emails
 from notifications.entrypoints.pages import ROUTERS as PAGE_ROUTERS
 from notifications.entrypoints.pages import TEMPLATES
 from notifications.entrypoints.pages.operator import OPERATOR_PAGES
 from notifications.entrypoints.subscribers import subscribe
-from notifications.service_layer.intake import Intake
-from notifications.service_layer.sender import Sender
+from notifications.service_layer.deps import Deps, Smtp
+from notifications.service_layer.send_rate import SendRate
 
 SENDER_WORKERS = 4
 
 
 def renderer_for(settings: NotificationsSettings) -> Renderer:
-    branding = {"association": settings.association_name, "colour": settings.association_colour,
-                "address": settings.association_address}  # fmt: skip
+    branding = {
+        "association": settings.association_name,
+        "colour": settings.association_colour,
+        "address": settings.association_address,
+    }
     return Renderer(branding, settings.templates_override_dir)
+
+
+def build_deps(
+    settings: NotificationsSettings,
+    pool: asyncpg.Pool,
+    smtp: Sequence[Smtp] | None = None,
+    rate: SendRate | None = None,
+) -> Deps:
+    """The service's dependencies on Postgres: SENDER_WORKERS SMTP connections unless given."""
+    links = UnsubscribeLinks(settings.unsubscribe_secret, settings.public_base_url, settings.notifications_pages_url)
+    return Deps(
+        settings=settings,
+        renderer=renderer_for(settings),
+        links=links,
+        draw_qr=drawn,
+        smtp=list(smtp) if smtp is not None else [SmtpConnection(settings) for _ in range(SENDER_WORKERS)],
+        rate=rate or SendRate(settings.send_rate_per_second),
+        uow=lambda: PostgresUnitOfWork(pool),
+        queue=PostgresSendingQueue(pool),
+        views=PostgresViews(pool),
+    )
 
 
 async def start(runtime: Runtime) -> None:
     settings = runtime.settings
     assert isinstance(settings, NotificationsSettings)
-    intake = Intake(runtime.pool, renderer_for(settings), settings)
-    runtime.deps = intake
+    deps = build_deps(settings, runtime.pool)
+    runtime.deps = deps
     install_pages(runtime, "/mail", TEMPLATES)
-    subscribe(runtime, intake)
-    sender = Sender(runtime.pool, settings, [SmtpConnection(settings) for _ in range(SENDER_WORKERS)])
-    runtime.tasks.append(asyncio.create_task(sender.run(), name="email-sender"))
+    subscribe(runtime, deps)
+    runtime.tasks.append(asyncio.create_task(send_emails(deps), name="email-sender"))
 
 
 SPEC = ServiceSpec(
@@ -43,8 +76,8 @@ SPEC = ServiceSpec(
     settings_class=NotificationsSettings,
     migrations=Path(__file__).parent / "migrations",
     topics=[MEMBERSHIP, CONFERENCE, NOTIFICATIONS],
-    routers=[router, *OPERATOR_PAGES, *PAGE_ROUTERS],
-    exception_handlers=PAGE_EXCEPTION_HANDLERS,
+    routers=[*ROUTERS, *OPERATOR_PAGES, *PAGE_ROUTERS],
+    exception_handlers={**PAGE_EXCEPTION_HANDLERS, **EXCEPTION_HANDLERS},
     start=start,
     description="Turns every fact into exactly one email. Publishes convene.notifications.v1.",
 )

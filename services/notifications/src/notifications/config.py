@@ -34,7 +34,7 @@ class NotificationsSettings(WebSettings):
     @model_validator(mode="after")
     def _lease_outlasts_sends(self) -> Self:
         # A worker starts a send only while a whole send timeout and one more are left of its lease
-        # (service_layer/sender.py), so the lease has to hold at least three.
+        # (service_layer/sending.py), so the lease has to hold at least three.
         if self.send_lease_seconds < 3 * self.smtp_timeout_seconds:
             raise ValueError("send_lease_seconds must be at least three times smtp_timeout_seconds")
         return self

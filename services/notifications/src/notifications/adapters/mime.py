@@ -47,8 +47,11 @@ def _text(body: str, subtype: str) -> Part:
 
 def _file(f: Attachment) -> Part:
     disposition = "inline" if f.content_id else "attachment"
-    headers = [f"Content-Type: {f.content_type}", "Content-Transfer-Encoding: base64",
-               f'Content-Disposition: {disposition}; filename="{f.filename}"']  # fmt: skip
+    headers = [
+        f"Content-Type: {f.content_type}",
+        "Content-Transfer-Encoding: base64",
+        f'Content-Disposition: {disposition}; filename="{f.filename}"',
+    ]
     if f.content_id:
         headers.append(f"Content-ID: <{f.content_id}>")
     return headers, _base64_lines(f.content)
@@ -70,8 +73,13 @@ def _multipart(subtype: str, boundary: str, parts: list[Part]) -> Part:
     return [f'Content-Type: multipart/{subtype}; boundary="{boundary}"'], body
 
 
-def build(email: RenderedEmail, sender: tuple[str, str], message_id: str, headers: dict[str, str],
-          attachments: Sequence[Attachment] = ()) -> bytes:  # fmt: skip
+def build(
+    email: RenderedEmail,
+    sender: tuple[str, str],
+    message_id: str,
+    headers: dict[str, str],
+    attachments: Sequence[Attachment] = (),
+) -> bytes:
     """The whole message as it goes on the wire, CRLF line ends."""
     token = "".join(c for c in message_id if c.isalnum())[:40]
     inline = [f for f in attachments if f.content_id]
@@ -83,8 +91,13 @@ def build(email: RenderedEmail, sender: tuple[str, str], message_id: str, header
     if attached:
         root = _multipart("mixed", f"=_{token}_m", [root, *(_file(f) for f in attached)])
     from_ = formataddr(sender, charset="utf-8").replace("\n", "\r\n")  # a long name comes folded
-    top = [f"From: {from_}", f"To: {_header(email.recipient)}", f"Subject: {_header(email.subject)}",
-           f"Message-ID: {message_id}", *(f"{name}: {_header(value)}" for name, value in headers.items()),
-           "MIME-Version: 1.0"]  # fmt: skip
+    top = [
+        f"From: {from_}",
+        f"To: {_header(email.recipient)}",
+        f"Subject: {_header(email.subject)}",
+        f"Message-ID: {message_id}",
+        *(f"{name}: {_header(value)}" for name, value in headers.items()),
+        "MIME-Version: 1.0",
+    ]
     root_headers, root_body = root
     return _wire((top + root_headers, root_body))

@@ -19,6 +19,7 @@ from notifications.adapters import mime
 from notifications.config import NotificationsSettings
 from notifications.domain.attachments import Attachment
 from notifications.domain.email import RenderedEmail
+from notifications.domain.errors import EmailNotSent
 
 IDLE_CHECK_SECONDS = 10.0
 
@@ -39,17 +40,23 @@ class SmtpConnection:
             s = self._settings
             # Certificates are always verified; SMTP_CA_FILE adds a private CA (an internal relay).
             ca = str(s.smtp_ca_file) if s.smtp_ca_file else None
-            client = aiosmtplib.SMTP(hostname=s.smtp_host, port=s.smtp_port, use_tls=s.smtp_implicit_tls,
-                                     start_tls=s.smtp_starttls, cert_bundle=ca,
-                                     timeout=s.smtp_timeout_seconds)  # fmt: skip
+            client = aiosmtplib.SMTP(
+                hostname=s.smtp_host,
+                port=s.smtp_port,
+                use_tls=s.smtp_implicit_tls,
+                start_tls=s.smtp_starttls,
+                cert_bundle=ca,
+                timeout=s.smtp_timeout_seconds,
+            )
             await client.connect()
             if s.smtp_username:
                 await client.login(s.smtp_username, s.smtp_password or "")
             self._client = client
         return self._client
 
-    async def send(self, email: RenderedEmail, message_id: str, headers: dict[str, str],
-                   attachments: Sequence[Attachment] = ()) -> None:  # fmt: skip
+    async def send(
+        self, email: RenderedEmail, message_id: str, headers: dict[str, str], attachments: Sequence[Attachment] = ()
+    ) -> None:
         sender = (self._settings.association_name, self._settings.smtp_from)
         raw = mime.build(email, sender, message_id, headers, attachments)
         try:
@@ -62,6 +69,15 @@ class SmtpConnection:
         finally:
             self._last_used = time.monotonic()
 
+    async def deliver(
+        self, email: RenderedEmail, message_id: str, headers: dict[str, str], attachments: Sequence[Attachment] = ()
+    ) -> None:
+        """`send`, with the server's refusal told in the service's words (EmailNotSent)."""
+        try:
+            await self.send(email, message_id, headers, attachments)
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
+            raise not_sent(error) from error
+
     def _drop(self) -> None:
         if self._client is not None:
             self._client.close()
@@ -71,3 +87,10 @@ class SmtpConnection:
         if self._client is not None and self._client.is_connected:
             await self._client.quit()
         self._client = None
+
+
+def not_sent(error: Exception) -> EmailNotSent:
+    """A 5xx answer is final; a 4xx answer, a lost connection or a timeout is worth another try."""
+    if isinstance(error, aiosmtplib.SMTPResponseException):
+        return EmailNotSent(f"{error.code} {error.message}", permanent=error.code >= 500)
+    return EmailNotSent(f"{type(error).__name__}: {error}", permanent=False)

@@ -1,17 +1,23 @@
 """Reminder preferences (N4): an address that unsubscribed gets no more reminders; receipts,
-tickets and sign-in links still go. Used by the one-click API and by the unsubscribe page."""
+tickets and sign-in links still go. Used by the one-click API and by the unsubscribe page, both
+reached through a signed link (domain/unsubscribe_links.py)."""
 
-import asyncpg
-
-
-async def is_unsubscribed(pool: asyncpg.Pool, email: str) -> bool:
-    found: bool = await pool.fetchval("SELECT EXISTS (SELECT 1 FROM unsubscribes WHERE email = $1)", email.lower())
-    return found
+from notifications.domain.errors import AlreadyUnsubscribed, NotOurLink
+from notifications.service_layer.deps import Deps
 
 
-async def unsubscribe(pool: asyncpg.Pool, email: str) -> bool:
-    """True the first time; False when the address was unsubscribed already."""
-    first = await pool.fetchval(
-        "INSERT INTO unsubscribes (email) VALUES ($1) ON CONFLICT DO NOTHING RETURNING true", email.lower()
-    )
-    return bool(first)
+def check_link(deps: Deps, email: str, sig: str) -> None:
+    if not deps.links.signed_by_us(email, sig):
+        raise NotOurLink(email)
+
+
+async def is_unsubscribed(deps: Deps, email: str, sig: str) -> bool:
+    check_link(deps, email, sig)
+    return await deps.views.is_unsubscribed(email)
+
+
+async def unsubscribe(deps: Deps, email: str, sig: str) -> None:
+    """AlreadyUnsubscribed the second time: nothing changes."""
+    check_link(deps, email, sig)
+    if not await deps.queue.unsubscribe(email):
+        raise AlreadyUnsubscribed(email)

@@ -9,19 +9,19 @@ from typing import Annotated, Literal
 from urllib.parse import urlencode
 from uuid import UUID
 
-import asyncpg
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from convene_service.http import runtime_of
 from convene_web.access import OperatorPage, PageNotFound
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import posted, validate
 from convene_web.pages import PagesOf
 from notifications.domain.catalog import KINDS
+from notifications.domain.deliveries import LogFilters
+from notifications.domain.errors import NoSuchDelivery
+from notifications.entrypoints.http.common import DepsOf
 from notifications.service_layer import delivery_log
-from notifications.service_layer.intake import Intake
 
 router = APIRouter(prefix="/mail/operator", include_in_schema=False)
 SECTION = "operator-mail"  # base.html's "Email log"
@@ -56,11 +56,6 @@ MESSAGES = {
 }
 
 
-def _pool(request: Request) -> asyncpg.Pool:
-    pool = runtime_of(request).deps_as(Intake).pool
-    return pool
-
-
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
@@ -73,31 +68,65 @@ async def operator_home(pages: PagesOf, operator: OperatorPage) -> Response:
 
 @router.get("/deliveries")
 async def delivery_log_page(
-    request: Request, pages: PagesOf, operator: OperatorPage, recipient: Filter = "", event_type: Filter = "",
-    status: Filter = "", since: Filter = "", until: Filter = "", resent: Filter = "",
-) -> Response:  # fmt: skip
+    request: Request,
+    deps: DepsOf,
+    pages: PagesOf,
+    operator: OperatorPage,
+    recipient: Filter = "",
+    event_type: Filter = "",
+    status: Filter = "",
+    since: Filter = "",
+    until: Filter = "",
+    resent: Filter = "",
+) -> Response:
     values = {"recipient": recipient, "event_type": event_type, "status": status, "since": since, "until": until}
     chosen, form = validate(DeliveryFilters, values, MESSAGES)
     if chosen is not None and chosen.since and chosen.until and chosen.until < chosen.since:
         form.errors["until"] = "The last day cannot be before the first day"
     if chosen is None or form.errors:
-        return pages.render(request, "operator/deliveries.html", status=400, form=form, deliveries=[],
-                            event_types=sorted(KINDS), shown=SHOWN, query="", resent=None, section=SECTION)  # fmt: skip
-    found = await delivery_log.find(_pool(request), delivery_log.Filters(
-        recipient_part=chosen.recipient, event_type=chosen.event_type, status=chosen.status,
-        since=_midnight(chosen.since) if chosen.since else None,
-        before=_midnight(chosen.until + timedelta(days=1)) if chosen.until else None, limit=SHOWN,
-    ))  # fmt: skip
+        return pages.render(
+            request,
+            "operator/deliveries.html",
+            status=400,
+            form=form,
+            deliveries=[],
+            event_types=sorted(KINDS),
+            shown=SHOWN,
+            query="",
+            resent=None,
+            section=SECTION,
+        )
+    found = await delivery_log.find(
+        deps,
+        LogFilters(
+            recipient_part=chosen.recipient,
+            event_type=chosen.event_type,
+            status=chosen.status,
+            since=_midnight(chosen.since) if chosen.since else None,
+            before=_midnight(chosen.until + timedelta(days=1)) if chosen.until else None,
+            limit=SHOWN,
+        ),
+    )
     query = urlencode({k: v for k, v in values.items() if v})
-    return pages.render(request, "operator/deliveries.html", form=form, deliveries=found, event_types=sorted(KINDS),
-                        shown=SHOWN, query=query, resent=resent or None, section=SECTION)  # fmt: skip
+    return pages.render(
+        request,
+        "operator/deliveries.html",
+        form=form,
+        deliveries=found,
+        event_types=sorted(KINDS),
+        shown=SHOWN,
+        query=query,
+        resent=resent or None,
+        section=SECTION,
+    )
 
 
 @router.post("/deliveries/{delivery_id:uuid}/resend", dependencies=[CsrfProtected])
-async def resend(delivery_id: UUID, request: Request, pages: PagesOf, operator: OperatorPage) -> Response:
-    recipient = await delivery_log.resend(_pool(request), delivery_id)
-    if recipient is None:
-        raise PageNotFound("email (it may belong to a person who was erased)")
+async def resend(delivery_id: UUID, request: Request, deps: DepsOf, pages: PagesOf, operator: OperatorPage) -> Response:
+    try:
+        recipient = await delivery_log.resend(deps, delivery_id)
+    except NoSuchDelivery:
+        raise PageNotFound("email (it may belong to a person who was erased)") from None
     # Back to the same filtered log, saying what was queued. Only the known filters go back into
     # the address: the posted `back` is never used as a location itself.
     back = posted(await request.form())

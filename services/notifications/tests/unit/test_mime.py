@@ -20,8 +20,9 @@ def test_non_ascii_subject_sender_and_bodies_read_back_exactly() -> None:
     subject = "Votre billet pour la conférence CIT 2027 à Chicago — une ligne de sujet bien plus longue que 78"
     text = "Bonjour Zoë,\nsig=4bc6 must stay as typed; a line " + " ".join(["long"] * 30)
     email = RenderedEmail("t", "zoe@example.org", subject, text, "<p>Zoë &amp; a=3D</p>")
-    message = read(mime.build(email, ("Association Ünë", "no-reply@cit.example"), "<1@convene>",
-                              {"List-Unsubscribe": UNSUBSCRIBE}))  # fmt: skip
+    message = read(
+        mime.build(email, ("Association Ünë", "no-reply@cit.example"), "<1@convene>", {"List-Unsubscribe": UNSUBSCRIBE})
+    )
     assert message["Subject"] == subject
     assert message["From"] == "Association Ünë <no-reply@cit.example>"
     assert message["List-Unsubscribe"] == UNSUBSCRIBE
@@ -34,8 +35,10 @@ def test_non_ascii_subject_sender_and_bodies_read_back_exactly() -> None:
 
 def test_inline_images_are_related_to_the_html_and_files_are_attached() -> None:
     email = RenderedEmail("t", "ada@example.org", "Ticket", "t", '<img src="cid:ticket-qr">')
-    files = [Attachment("ticket.png", "image/png", b"\x89PNG...", "ticket-qr"),
-             Attachment("certificate.pdf", "application/pdf", b"%PDF-1.3", None)]  # fmt: skip
+    files = [
+        Attachment("ticket.png", "image/png", b"\x89PNG...", "ticket-qr"),
+        Attachment("certificate.pdf", "application/pdf", b"%PDF-1.3", None),
+    ]
     message = read(mime.build(email, ("CIT", "no-reply@cit.example"), "<2@convene>", {}, files))
     assert message.get_content_type() == "multipart/mixed"
     [alternative, pdf] = message.iter_parts()
@@ -43,10 +46,16 @@ def test_inline_images_are_related_to_the_html_and_files_are_attached() -> None:
     related = next(p for p in alternative.iter_parts() if p.get_content_type() == "multipart/related")
     [html, png] = related.iter_parts()
     assert html.get_content_type() == "text/html"
-    assert (png["Content-ID"], png.get_content_disposition(), png.get_content()) == ("<ticket-qr>", "inline",
-                                                                                      b"\x89PNG...")  # fmt: skip
-    assert (pdf.get_filename(), pdf.get_content_disposition(), pdf.get_content()) == ("certificate.pdf", "attachment",
-                                                                                      b"%PDF-1.3")  # fmt: skip
+    assert (png["Content-ID"], png.get_content_disposition(), png.get_content()) == (
+        "<ticket-qr>",
+        "inline",
+        b"\x89PNG...",
+    )
+    assert (pdf.get_filename(), pdf.get_content_disposition(), pdf.get_content()) == (
+        "certificate.pdf",
+        "attachment",
+        b"%PDF-1.3",
+    )
     assert [p for p in message.walk() if p is not message and p["MIME-Version"]] == []
 
 
@@ -54,8 +63,13 @@ def test_no_line_is_longer_than_mail_allows_and_large_files_read_back_exactly() 
     pdf = bytes(range(256)) * 40  # 10 KB of every byte value
     text = "x" * 500 + "\n" + "trailing space \n" + "é" * 300 + "\r\nend"
     email = RenderedEmail("t", "ada@example.org", "Certificate", text, "<p>" + "y" * 2000 + "</p>")
-    raw = mime.build(email, ("CIT", "no-reply@cit.example"), "<3@convene>", {},
-                     [Attachment("certificate.pdf", "application/pdf", pdf, None)])  # fmt: skip
+    raw = mime.build(
+        email,
+        ("CIT", "no-reply@cit.example"),
+        "<3@convene>",
+        {},
+        [Attachment("certificate.pdf", "application/pdf", pdf, None)],
+    )
     assert max(len(line) for line in raw.split(b"\r\n")) <= 78
     assert b"\n" not in raw.replace(b"\r\n", b"")  # CRLF everywhere, nothing bare
     assert b"\r" not in raw.replace(b"\r\n", b"")

@@ -1,0 +1,40 @@
+"""The delivery log and resend for operators (N3)."""
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, status
+
+from convene_service.http import Operator
+from notifications.domain.deliveries import LogFilters
+from notifications.entrypoints.http.common import DepsOf
+from notifications.service_layer import delivery_log
+
+router = APIRouter()
+Status = Annotated[str | None, Query(alias="status", pattern="^(pending|sent|failed)$")]
+
+
+@router.get("/deliveries", dependencies=[Operator], tags=["operators"], summary="Who got which email, when, status")
+async def deliveries(
+    deps: DepsOf,
+    recipient: str | None = None,
+    event_type: str | None = None,
+    delivery_status: Status = None,
+    since: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[dict[str, Any]]:
+    filters = LogFilters(recipient=recipient, event_type=event_type, status=delivery_status, since=since, limit=limit)
+    return await delivery_log.find(deps, filters)
+
+
+@router.post(
+    "/deliveries/{delivery_id}/resend",
+    dependencies=[Operator],
+    tags=["operators"],
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Send this email again (e.g. after a failure)",
+)
+async def resend(delivery_id: UUID, deps: DepsOf) -> dict[str, str]:
+    await delivery_log.resend(deps, delivery_id)  # NoSuchDelivery: 404
+    return {"detail": "queued"}

@@ -1,0 +1,118 @@
+"""Sending due emails (N2, N6): one pass of a sender worker. The loop that runs passes is
+entrypoints/jobs.py.
+
+A worker claims a few due deliveries at once, with their attachments, in one statement: it
+locks them with FOR UPDATE SKIP LOCKED, stamps them with a claim of its own and moves their
+`next_attempt_at` one lease (SEND_LEASE_SECONDS) ahead, so no other worker or instance takes
+them while it sends. Each one the SMTP server accepts is then marked sent, with its
+`notification.sent` event, in one statement that holds only while the claim is still this
+worker's. Five round trips to Postgres per email became about one (docs/benchmarks.md, B4).
+
+No email is sent after its lease could have run out: a send is bounded by SMTP_TIMEOUT_SECONDS,
+and a worker starts one only while two of those are left of its lease; what it cannot start in
+time it hands back. A crash leaves its claimed emails due again when their lease ends. The one
+window left is as before: a crash between the server's acceptance and the "sent" statement sends
+that email again.
+
+A 4xx answer or a lost connection is retried with exponential backoff and jitter up to
+SEND_MAX_ATTEMPTS; a 5xx answer is final. Either way a failed delivery publishes
+`notification.failed`; a sent one `notification.sent`.
+"""
+
+import logging
+from datetime import timedelta
+from uuid import UUID, uuid4
+
+from convene_contracts.notifications import (
+    DeliveryPayload,
+    NotificationFailed,
+    NotificationFailedPayload,
+    NotificationSent,
+)
+from convene_delivery.backoff import backoff_delay
+from notifications.domain.deliveries import ClaimedEmail
+from notifications.domain.errors import EmailNotSent
+from notifications.service_layer.deps import Deps, Smtp
+
+log = logging.getLogger(__name__)
+
+CLAIM_LIMIT = 16  # emails per claim: one round trip shared by many, and few held back by a crash
+
+
+def claim_limit(deps: Deps) -> int:
+    """Under a low send cap a big claim would only wait: each worker claims about a second's worth."""
+    return max(1, min(CLAIM_LIMIT, int(deps.settings.send_rate_per_second / len(deps.smtp))))
+
+
+async def send_due(deps: Deps, smtp: Smtp) -> bool:
+    """Claims due deliveries and sends (or retries, or fails) each; False when none is due."""
+    settings = deps.settings
+    lease = timedelta(seconds=settings.send_lease_seconds)
+    # Starting a send later than this after claiming could outlast the lease: see the module's doc.
+    sending_window = settings.send_lease_seconds - 2 * settings.smtp_timeout_seconds
+    claim, claimed_at = uuid4(), deps.clock()
+    emails = await deps.queue.claim_due(claim, lease, claim_limit(deps))
+    if not emails:
+        return False
+    try:
+        while emails:
+            await deps.rate.wait()
+            if deps.clock() - claimed_at > sending_window:
+                break
+            await _send(deps, smtp, claim, emails[0])
+            emails.pop(0)
+    finally:
+        if emails:  # out of time, a failure, or shutting down
+            await deps.queue.hand_back(claim, emails)
+    return True
+
+
+async def _send(deps: Deps, smtp: Smtp, claim: UUID, email: ClaimedEmail) -> None:
+    attempts = email.attempts + 1
+    try:
+        await smtp.deliver(email.rendered, email.message_id, email.headers, email.attachments)
+    except EmailNotSent as refused:
+        await _not_sent(deps, claim, email, attempts, refused.reason, permanent=refused.permanent)
+    else:
+        sent = NotificationSent(
+            producer="notifications",
+            correlation_id=email.event_id,
+            causation_id=email.event_id,
+            payload=_payload(email, attempts),
+        )
+        if not await deps.queue.mark_sent(email, claim, attempts, sent):
+            # An operator queued it again (it goes once more), or its person was erased meanwhile.
+            log.warning("delivery %s was sent after its claim ended", email.id)
+
+
+async def _not_sent(deps: Deps, claim: UUID, email: ClaimedEmail, attempts: int, error: str, permanent: bool) -> None:
+    async with deps.uow() as uow:
+        if permanent or attempts >= deps.settings.send_max_attempts:
+            failed = []
+            if await uow.deliveries.fail(email, claim, attempts, error):
+                payload = NotificationFailedPayload(
+                    **_payload(email, attempts).model_dump(), error=error, permanent=permanent
+                )
+                failed.append(
+                    NotificationFailed(
+                        producer="notifications",
+                        correlation_id=email.event_id,
+                        causation_id=email.event_id,
+                        payload=payload,
+                    )
+                )
+            await uow.commit(failed)
+            return
+        delay = backoff_delay(attempts, deps.settings.send_backoff_seconds)
+        await uow.deliveries.retry_later(email, claim, attempts, error, timedelta(seconds=delay))
+        await uow.commit()
+
+
+def _payload(email: ClaimedEmail, attempts: int) -> DeliveryPayload:
+    return DeliveryPayload(
+        delivery_id=email.id,
+        event_id=email.event_id,
+        event_type=email.event_type,
+        template=email.rendered.template,
+        attempts=attempts,
+    )
