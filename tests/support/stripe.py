@@ -1,16 +1,27 @@
 """Stripe webhook events in the shapes Stripe sends, signed the way Stripe signs them.
 
+Every object starts as the one stripe-mock serves for it (`GET /v1/checkout/sessions/...`,
+`/v1/invoices/...`, `/v1/subscriptions/...`, `/v1/charges/...`, `/v1/events/...`), which stripe-mock
+builds from the fixtures of Stripe's own OpenAPI document; Convene's ids and amounts are then put
+into fields that object already has. A field Convene invented, or one Stripe renamed, is not
+there, and `put_field` fails the test that uses it.
+
 The signature is Stripe's scheme: `Stripe-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`
 keyed by the endpoint secret, which is exactly what the stripe package verifies.
 """
 
+import copy
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import time
 from datetime import datetime
+from functools import cache
 from typing import Any
+
+import httpx
 
 Json = dict[str, Any]
 API_VERSION = "2026-10-28.endive"
@@ -31,18 +42,52 @@ def signed(event: Json, secret: str, timestamp: int | None = None) -> tuple[byte
     return body, {"Stripe-Signature": sign(body, secret, timestamp), "Content-Type": "application/json"}
 
 
+def _stripe_mock() -> str:
+    # The test stack's stripe-mock (./convene test), or the local stack's (deploy/local/stripe_event.py).
+    address = os.environ.get("CONVENE_TEST_STRIPE") or os.environ.get("STRIPE_API_BASE")
+    if not address:
+        raise RuntimeError("no stripe-mock: run under ./convene test, or set STRIPE_API_BASE")
+    return address
+
+
+@cache
+def _served(path: str) -> Json:
+    """The object stripe-mock serves at `path`: one request per kind of object and process."""
+    response = httpx.get(f"{_stripe_mock()}{path}", headers={"Authorization": "Bearer sk_test_shapes"}, timeout=10)
+    response.raise_for_status()
+    served: Json = response.json()
+    return served
+
+
+def put_field(obj: Json, **fields: Any) -> Json:
+    """Sets fields the object already has (a dotted name reaches into one it contains)."""
+    for dotted, value in fields.items():
+        *parents, name = dotted.split("__")
+        where = obj
+        for parent in parents:
+            where = where[parent]
+        if name not in where:
+            raise KeyError(f"Stripe's {obj.get('object')} has no field {dotted.replace('__', '.')!r}")
+        where[name] = value
+    return obj
+
+
+def _stripe_object(path: str) -> Json:
+    return copy.deepcopy(_served(path))
+
+
 def event(event_type: str, obj: Json, created: datetime | None = None) -> Json:
-    return {
-        "id": stripe_id("evt"),
-        "object": "event",
-        "api_version": API_VERSION,
-        "created": int(created.timestamp() if created else time.time()),
-        "data": {"object": obj},
-        "livemode": False,
-        "pending_webhooks": 1,
-        "request": {"id": None, "idempotency_key": None},
-        "type": event_type,
-    }
+    return put_field(
+        _stripe_object("/v1/events/evt_shape"),
+        id=stripe_id("evt"),
+        api_version=API_VERSION,
+        created=int(created.timestamp() if created else time.time()),
+        data={"object": obj},
+        livemode=False,
+        pending_webhooks=1,
+        request={"id": None, "idempotency_key": None},
+        type=event_type,
+    )
 
 
 def checkout_session(
@@ -56,26 +101,26 @@ def checkout_session(
     customer: str | None = None,
     status: str = "complete",
 ) -> Json:
-    return {
-        "id": stripe_id("cs"),
-        "object": "checkout.session",
-        "mode": mode,
-        "status": status,
-        "payment_status": payment_status,
-        "amount_total": amount,
-        "amount_subtotal": amount,
-        "currency": currency,
-        "client_reference_id": metadata.get("membership_id"),
-        "metadata": metadata,
-        "customer": customer or stripe_id("cus"),
-        "customer_email": None,
-        "livemode": False,
-        "payment_intent": stripe_id("pi") if mode == "payment" else None,
-        "subscription": subscription,
-        "invoice": None,
-        "url": None,
-        "created": int(time.time()),
-    }
+    return put_field(
+        _stripe_object("/v1/checkout/sessions/cs_shape"),
+        id=stripe_id("cs"),
+        mode=mode,
+        status=status,
+        payment_status=payment_status,
+        amount_total=amount,
+        amount_subtotal=amount,
+        currency=currency,
+        client_reference_id=metadata.get("membership_id"),
+        metadata=metadata,
+        customer=customer or stripe_id("cus"),
+        customer_email=None,
+        livemode=False,
+        payment_intent=stripe_id("pi") if mode == "payment" else None,
+        subscription=subscription,
+        invoice=None,
+        url=None,
+        created=int(time.time()),
+    )
 
 
 def invoice(
@@ -89,55 +134,51 @@ def invoice(
     currency: str = "usd",
 ) -> Json:
     period = {"start": int(period_start.timestamp()), "end": int(period_end.timestamp())}
-    return {
-        "id": stripe_id("in"),
-        "object": "invoice",
-        "status": "paid",
-        "billing_reason": billing_reason,
-        "amount_due": amount,
-        "amount_paid": amount,
-        "amount_remaining": 0,
-        "currency": currency,
-        "customer": stripe_id("cus"),
-        "livemode": False,
-        "parent": {
-            "type": "subscription_details",
-            "quote_details": None,
-            "subscription_details": {"subscription": subscription, "metadata": metadata},
-        },
-        "lines": {
-            "object": "list",
-            "data": [
-                {"id": stripe_id("il"), "object": "line_item", "amount": amount, "currency": currency, "period": period}
-            ],
-            "has_more": False,
-        },
-        "period_start": period["start"],
-        "period_end": period["end"],
-    }
+    served = _stripe_object("/v1/invoices/in_shape")
+    line = put_field(served["lines"]["data"][0], id=stripe_id("il"), amount=amount, currency=currency, period=period)
+    return put_field(
+        served,
+        id=stripe_id("in"),
+        status="paid",
+        billing_reason=billing_reason,
+        amount_due=amount,
+        amount_paid=amount,
+        amount_remaining=0,
+        currency=currency,
+        customer=stripe_id("cus"),
+        livemode=False,
+        parent__type="subscription_details",
+        parent__quote_details=None,
+        parent__subscription_details__subscription=subscription,
+        parent__subscription_details__metadata=metadata,
+        lines__data=[line],
+        lines__has_more=False,
+        period_start=period["start"],
+        period_end=period["end"],
+    )
 
 
 def subscription(
     subscription_id: str, metadata: Json, *, status: str = "active", cancel_at_period_end: bool = False
 ) -> Json:
-    return {
-        "id": subscription_id,
-        "object": "subscription",
-        "status": status,
-        "metadata": metadata,
-        "cancel_at_period_end": cancel_at_period_end,
-        "customer": stripe_id("cus"),
-        "livemode": False,
-    }
+    return put_field(
+        _stripe_object("/v1/subscriptions/sub_shape"),
+        id=subscription_id,
+        status=status,
+        metadata=metadata,
+        cancel_at_period_end=cancel_at_period_end,
+        customer=stripe_id("cus"),
+        livemode=False,
+    )
 
 
 def charge_refunded(payment_intent: str, amount: int, refunded: int, currency: str = "usd") -> Json:
-    return {
-        "id": stripe_id("ch"),
-        "object": "charge",
-        "amount": amount,
-        "amount_refunded": refunded,
-        "currency": currency,
-        "payment_intent": payment_intent,
-        "refunded": refunded >= amount,
-    }
+    return put_field(
+        _stripe_object("/v1/charges/ch_shape"),
+        id=stripe_id("ch"),
+        amount=amount,
+        amount_refunded=refunded,
+        currency=currency,
+        payment_intent=payment_intent,
+        refunded=refunded >= amount,
+    )
