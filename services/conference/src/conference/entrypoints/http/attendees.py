@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.http.public import RegistrationOut
-from conference.service_layer import attendee, certificates, waitlist
+from conference.service_layer import attendee, certificates, holding, waitlist
 from conference.service_layer.attendee_links import link_is_valid
 from convene_contracts.email import Email
 from convene_delivery.http import RateLimit
@@ -36,8 +36,9 @@ async def cancel(registration_id: UUID, token: Token, deps: DepsOf) -> dict[str,
     return {"refund_minor": await attendee.cancel(deps, registration_id)}
 
 
-@router.get("/registrations/{registration_id}/tickets/{ticket_code}.png", response_class=Response,
-            summary="A ticket's QR code")  # fmt: skip
+@router.get(
+    "/registrations/{registration_id}/tickets/{ticket_code}.png", response_class=Response, summary="A ticket's QR code"
+)
 async def ticket_qr(registration_id: UUID, ticket_code: str, token: Token, deps: DepsOf) -> Response:
     _require_link(deps, registration_id, token)
     codes = {a["ticket_code"] for a in (await attendee.view(deps, registration_id))["attendees"]}
@@ -64,13 +65,21 @@ async def join_waitlist(conference_id: UUID, body: WaitlistIn, deps: DepsOf) -> 
     return {"entry_id": entry}
 
 
-@router.post("/waitlist/{entry_id}/claim", status_code=status.HTTP_201_CREATED,
-             summary="Take the seat a waitlist offer keeps for you")  # fmt: skip
+@router.post(
+    "/waitlist/{entry_id}/claim",
+    status_code=status.HTTP_201_CREATED,
+    summary="Take the seat a waitlist offer keeps for you",
+)
 async def claim(entry_id: UUID, token: Token, deps: DepsOf) -> RegistrationOut:
-    held = await attendee.claim_offer(deps, entry_id, token)
-    return RegistrationOut(registration_id=held.registration_id, status=held.status, amount_minor=held.amount_minor,
-                           currency=held.currency, hold_expires_at=held.hold_expires_at,
-                           checkout_url=held.checkout_url)  # fmt: skip
+    held = await holding.claim_offer(deps, entry_id, token)
+    return RegistrationOut(
+        registration_id=held.registration_id,
+        status=held.status,
+        amount_minor=held.amount_minor,
+        currency=held.currency,
+        hold_expires_at=held.hold_expires_at,
+        checkout_url=held.checkout_url,
+    )
 
 
 @router.get("/certificates/{attendee_id}.pdf", response_class=Response, summary="My certificate of attendance")

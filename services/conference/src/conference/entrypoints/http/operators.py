@@ -10,7 +10,6 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from conference.entrypoints.http.common import DepsOf
 from conference.service_layer import catalog, certificates, checkin, holding, reports
-from conference.service_layer.members import is_member
 from convene_contracts.email import Email
 from convene_delivery.http import Operator
 
@@ -91,7 +90,7 @@ class Created(BaseModel):
 async def create_conference(body: ConferenceIn, deps: DepsOf) -> Created:
     fields = body.model_dump()
     fields["questions"] = [q.model_dump() for q in body.questions]
-    return Created(id=await catalog.create_conference(deps, catalog.ConferenceIn(**fields)))
+    return Created(id=await catalog.create_conference(deps, catalog.ConferenceSetup(**fields)))
 
 
 @router.post("/conferences/{conference_id}/ticket-types", status_code=status.HTTP_201_CREATED)
@@ -112,7 +111,7 @@ class MemberStatus(BaseModel):
 @router.get("/member-pricing", tags=["members"])
 async def member_pricing(deps: DepsOf, email: Annotated[Email, Query()]) -> MemberStatus:
     """Whether registrations by this email get member prices, by the conference's own member table."""
-    return MemberStatus(email=email, member_pricing=await is_member(deps.pool, email))
+    return MemberStatus(email=email, member_pricing=await deps.views.is_member(email))
 
 
 class CheckInIn(Input):
@@ -125,12 +124,17 @@ async def check_in(body: CheckInIn, deps: DepsOf) -> JSONResponse:
     answer = {"name": scan.name, "conference": scan.conference_name, "checked_in_at": scan.checked_in_at.isoformat()}
     if scan.first_time:
         return JSONResponse(answer | {"detail": "checked in"})
-    return JSONResponse(answer | {"detail": f"already checked in at {scan.checked_in_at:%H:%M:%S} UTC"},
-                        status_code=409)  # fmt: skip
+    return JSONResponse(
+        answer | {"detail": f"already checked in at {scan.checked_in_at:%H:%M:%S} UTC"}, status_code=409
+    )
 
 
-@router.delete("/check-in/{ticket_code}", tags=["check-in"], status_code=status.HTTP_204_NO_CONTENT,
-               summary="Undo a mistaken check-in")  # fmt: skip
+@router.delete(
+    "/check-in/{ticket_code}",
+    tags=["check-in"],
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Undo a mistaken check-in",
+)
 async def undo_check_in(ticket_code: str, deps: DepsOf) -> None:
     await checkin.undo(deps, ticket_code)
 
@@ -142,12 +146,18 @@ async def report(conference_id: UUID, deps: DepsOf) -> list[dict[str, Any]]:
 
 @router.get("/conferences/{conference_id}/registrations.csv", tags=["reports"], response_class=PlainTextResponse)
 async def registrations_csv(conference_id: UUID, deps: DepsOf) -> PlainTextResponse:
-    return PlainTextResponse(await reports.registrations_csv(deps, conference_id), media_type="text/csv",
-                             headers={"Content-Disposition": 'attachment; filename="registrations.csv"'})  # fmt: skip
+    return PlainTextResponse(
+        await reports.registrations_csv(deps, conference_id),
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="registrations.csv"'},
+    )
 
 
-@router.post("/conferences/{conference_id}/certificates", tags=["certificates"],
-             summary="After the conference: certificates for everyone who checked in (once each)")  # fmt: skip
+@router.post(
+    "/conferences/{conference_id}/certificates",
+    tags=["certificates"],
+    summary="After the conference: certificates for everyone who checked in (once each)",
+)
 async def issue_certificates(conference_id: UUID, deps: DepsOf) -> dict[str, int]:
     return {"issued": await certificates.issue(deps, conference_id)}
 
@@ -156,8 +166,11 @@ class StatusIn(Input):
     status: Literal["draft", "open", "closed"]
 
 
-@router.post("/conferences/{conference_id}/status", status_code=status.HTTP_204_NO_CONTENT,
-             summary="Draft, open (registration follows its instants) or closed")  # fmt: skip
+@router.post(
+    "/conferences/{conference_id}/status",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Draft, open (registration follows its instants) or closed",
+)
 async def set_status(conference_id: UUID, body: StatusIn, deps: DepsOf) -> None:
     await catalog.set_status(deps, conference_id, body.status)
 
@@ -168,10 +181,14 @@ class CompIn(Input):
     ticket_type_ids: list[UUID] = Field(min_length=1, max_length=10)
 
 
-@router.post("/conferences/{conference_id}/comps", status_code=status.HTTP_201_CREATED,
-             summary="Issue a complimentary registration: a real seat, no payment")  # fmt: skip
+@router.post(
+    "/conferences/{conference_id}/comps",
+    status_code=status.HTTP_201_CREATED,
+    summary="Issue a complimentary registration: a real seat, no payment",
+)
 async def issue_comp(conference_id: UUID, body: CompIn, deps: DepsOf) -> dict[str, Any]:
     attendee = holding.AttendeeIn(body.name, body.email.lower(), body.ticket_type_ids, {})
-    held = await holding.register(deps, uuid4(), conference_id, body.name, body.email.lower(), [attendee], None,
-                                       complimentary=True)  # fmt: skip
+    held = await holding.register(
+        deps, uuid4(), conference_id, body.name, body.email.lower(), [attendee], None, complimentary=True
+    )
     return {"registration_id": held.registration_id, "status": held.status}

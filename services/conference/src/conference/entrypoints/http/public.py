@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from conference.entrypoints.http.common import DepsOf
 from conference.service_layer import catalog, holding
-from conference.service_layer.stripe_webhooks import apply_stripe_event
+from conference.service_layer.payments import apply_stripe_event
 from convene_contracts.email import Email
 from convene_delivery.http import RateLimit
 from convene_delivery.payments import verified_event
@@ -57,11 +57,17 @@ async def conference_page(conference_id: UUID, deps: DepsOf) -> dict[str, Any]:
 )
 async def register(conference_id: UUID, body: RegistrationIn, deps: DepsOf) -> RegistrationOut:
     attendees = [holding.AttendeeIn(a.name, a.email.lower(), a.ticket_type_ids, a.answers) for a in body.attendees]
-    held = await holding.register(deps, uuid4(), conference_id, body.payer_name, body.payer_email.lower(),
-                                       attendees, body.discount_code)  # fmt: skip
-    return RegistrationOut(registration_id=held.registration_id, status=held.status, amount_minor=held.amount_minor,
-                           currency=held.currency, hold_expires_at=held.hold_expires_at,
-                           checkout_url=held.checkout_url)  # fmt: skip
+    held = await holding.register(
+        deps, uuid4(), conference_id, body.payer_name, body.payer_email.lower(), attendees, body.discount_code
+    )
+    return RegistrationOut(
+        registration_id=held.registration_id,
+        status=held.status,
+        amount_minor=held.amount_minor,
+        currency=held.currency,
+        hold_expires_at=held.hold_expires_at,
+        checkout_url=held.checkout_url,
+    )
 
 
 @router.post("/stripe/webhook", tags=["stripe"], summary="Stripe events for registrations (signed)")

@@ -20,8 +20,8 @@ from uuid import UUID
 import asyncpg
 from asyncpg import Record
 
-from conference.service_layer.members import MEMBERS_AMONG
-from conference.service_layer.together import Together
+from conference.adapters.members import MEMBERS_AMONG
+from conference.adapters.together import Together
 from convene_delivery.outbox import INSERT_OUTBOX_ROWS, OUTBOX_CHANNEL
 from convene_delivery.postgres import OUTAGES
 
@@ -134,9 +134,30 @@ class HoldBatches:
 def _arguments(holds: list[OneSeatHold]) -> list[object]:
     first = holds[0]
     columns = [[getattr(h, name) for h in holds] for name in _COLUMNS]
-    return [first.ticket_type_id, len(holds), *columns, first.conference_id, first.currency, first.topic,
-            OUTBOX_CHANNEL]  # fmt: skip
+    return [
+        first.ticket_type_id,
+        len(holds),
+        *columns,
+        first.conference_id,
+        first.currency,
+        first.topic,
+        OUTBOX_CHANNEL,
+    ]
 
 
-_COLUMNS = ("registration_id", "payer_name", "payer_email", "amount_minor", "hold_expires_at", "attendee_id", "name",
-            "email", "answers", "member_pricing", "event_id", "event_type", "message_key", "body")  # fmt: skip
+_COLUMNS = (
+    "registration_id",
+    "payer_name",
+    "payer_email",
+    "amount_minor",
+    "hold_expires_at",
+    "attendee_id",
+    "name",
+    "email",
+    "answers",
+    "member_pricing",
+    "event_id",
+    "event_type",
+    "message_key",
+    "body",
+)
