@@ -5,13 +5,11 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
-from pydantic import BaseModel, ConfigDict, Field
 
 from conference.entrypoints.http.common import DepsOf
-from conference.entrypoints.http.public import RegistrationOut
+from conference.entrypoints.http.schemas import RegistrationOut, WaitlistIn
 from conference.service_layer import attendee, certificates, holding, waitlist
 from conference.service_layer.attendee_links import link_is_valid
-from convene_contracts.email import Email
 from convene_delivery.http import RateLimit
 from convene_web.qr import qr_png
 
@@ -45,13 +43,6 @@ async def ticket_qr(registration_id: UUID, ticket_code: str, token: Token, deps:
     if ticket_code not in codes:
         raise HTTPException(404, "no such ticket")
     return Response(qr_png(ticket_code), media_type="image/png")
-
-
-class WaitlistIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    ticket_type_id: UUID
-    name: str = Field(min_length=1, max_length=200)
-    email: Email
 
 
 @router.post(
