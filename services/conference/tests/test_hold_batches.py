@@ -5,7 +5,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
-from conference.adapters.hold_batches import HoldBatches, OneSeatHold
+from conference.adapters.hold_batches import HoldBatches
+from conference.service_layer.gateways import OneSeatHold
 from convene_contracts import CONFERENCE
 from tests.support.samples import sample_events
 

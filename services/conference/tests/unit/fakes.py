@@ -11,12 +11,11 @@ from types import TracebackType
 from typing import Any, Self
 from uuid import UUID, uuid4
 
-from conference.adapters.hold_batches import OneSeatHold
-from conference.adapters.stripe_gateway import Checkout
 from conference.config import ConferenceSettings
 from conference.domain.booking import ConferenceForSale
 from conference.domain.model import DiscountCode
 from conference.service_layer.deps import Deps
+from conference.service_layer.gateways import Checkout, OneSeatHold
 from conference.service_layer.unit_of_work import (
     Attendees,
     Catalog,

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from conference.adapters.hold_batches import OneSeatHold
 from conference.domain.booking import AttendeeIn, BookedTicket, Booking, book
 from conference.domain.errors import RegistrationRefused, SoldOut
 from conference.domain.model import DiscountCode, RegistrationStatus
@@ -25,6 +24,7 @@ from conference.domain.waitlist import UNKNOWN_OFFER
 from conference.service_layer import announcements, seats
 from conference.service_layer.attendee_links import registration_url
 from conference.service_layer.deps import Deps
+from conference.service_layer.gateways import OneSeatHold
 from conference.service_layer.unit_of_work import Shards, UnitOfWork
 from convene_contracts import CONFERENCE, Event
 from convene_contracts import conference as contract
