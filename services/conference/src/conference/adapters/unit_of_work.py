@@ -54,8 +54,10 @@ class PostgresUnitOfWork:
 
     async def commit(self, events: Sequence[Event]) -> None:
         await add_to_outbox(self._conn, CONFERENCE, *events)
-        await self._transaction.commit()
+        # No rollback after a COMMIT that failed: its own error (a lost connection: a 503) is the
+        # answer, as it was with `async with conn.transaction()`.
         self._committed = True
+        await self._transaction.commit()
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
