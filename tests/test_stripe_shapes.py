@@ -1,11 +1,20 @@
 """The webhook payloads of the tests are Stripe's own objects (served by stripe-mock from Stripe's
 OpenAPI fixtures) with Convene's ids in them: a field Stripe does not have cannot slip in."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tests.support import stripe as shapes
+from tests.support.stack import stripe_api_base
+
+
+def test_the_kept_objects_are_what_stripe_mock_serves() -> None:
+    """The objects kept beside the shapes (so the unit tier needs nothing running) are exactly what
+    the stack's stripe-mock serves from Stripe's fixtures; when stripe-mock moves, rewrite them
+    with `STRIPE_API_BASE=... .venv/bin/python -m tests.support.stripe`."""
+    assert shapes.served_by(stripe_api_base()) == json.loads(shapes.SERVED.read_text())
 
 
 def test_a_checkout_session_is_stripes_with_our_metadata() -> None:

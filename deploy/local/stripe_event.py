@@ -6,7 +6,6 @@ moment a member finishes paying on Stripe's page:
     .venv/bin/python deploy/local/stripe_event.py checkout.session.completed <membership_id> [amount_minor]
 """
 
-import os
 import sys
 from pathlib import Path
 
@@ -22,7 +21,6 @@ def main(event_type: str, membership_id: str, amount: int = 7500) -> int:
         for line in Path("deploy/env/membership.env").read_text().splitlines()
         if line and not line.startswith("#")
     )
-    os.environ.setdefault("STRIPE_API_BASE", env["STRIPE_API_BASE"])  # shapes start from stripe-mock's objects
     session = shapes.checkout_session({"convene_kind": "join", "membership_id": membership_id}, amount=amount)
     body, headers = shapes.signed(shapes.event(event_type, session), env["STRIPE_WEBHOOK_SECRET"])
     response = httpx.post(f"http://127.0.0.1:{env['HTTP_PORT']}/stripe/webhook", content=body, headers=headers)

@@ -6,6 +6,11 @@ builds from the fixtures of Stripe's own OpenAPI document; Convene's ids and amo
 into fields that object already has. A field Convene invented, or one Stripe renamed, is not
 there, and `put_field` fails the test that uses it.
 
+The served objects are kept in `stripe_objects.json` beside this file, so the unit tier needs no
+stripe-mock running; `tests/test_stripe_shapes.py` fails when they differ from what stripe-mock
+serves, and `.venv/bin/python -m tests.support.stripe` (with the test stack's stripe-mock at
+STRIPE_API_BASE) writes them anew.
+
 The signature is Stripe's scheme: `Stripe-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`
 keyed by the endpoint secret, which is exactly what the stripe package verifies.
 """
@@ -19,6 +24,7 @@ import secrets
 import time
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -42,21 +48,32 @@ def signed(event: Json, secret: str, timestamp: int | None = None) -> tuple[byte
     return body, {"Stripe-Signature": sign(body, secret, timestamp), "Content-Type": "application/json"}
 
 
-def _stripe_mock() -> str:
-    # The test stack's stripe-mock (./convene test), or the local stack's (deploy/local/stripe_event.py).
-    address = os.environ.get("CONVENE_TEST_STRIPE") or os.environ.get("STRIPE_API_BASE")
-    if not address:
-        raise RuntimeError("no stripe-mock: run under ./convene test, or set STRIPE_API_BASE")
-    return address
+SERVED = Path(__file__).with_name("stripe_objects.json")
+# What is asked of stripe-mock for each kind of object (the id in the path comes back as its id).
+PATHS = {
+    "checkout.session": "/v1/checkout/sessions/cs_shape",
+    "invoice": "/v1/invoices/in_shape",
+    "subscription": "/v1/subscriptions/sub_shape",
+    "charge": "/v1/charges/ch_shape",
+    "event": "/v1/events/evt_shape",
+}
+
+
+def served_by(stripe_mock: str) -> dict[str, Json]:
+    """Each kind of object as stripe-mock at `stripe_mock` serves it now."""
+    auth = {"Authorization": "Bearer sk_test_shapes"}
+    served = {}
+    for kind, path in PATHS.items():
+        response = httpx.get(f"{stripe_mock}{path}", headers=auth, timeout=10)
+        response.raise_for_status()
+        served[kind] = response.json()
+    return served
 
 
 @cache
-def _served(path: str) -> Json:
-    """The object stripe-mock serves at `path`: one request per kind of object and process."""
-    response = httpx.get(f"{_stripe_mock()}{path}", headers={"Authorization": "Bearer sk_test_shapes"}, timeout=10)
-    response.raise_for_status()
-    served: Json = response.json()
-    return served
+def _served_objects() -> dict[str, Json]:
+    objects: dict[str, Json] = json.loads(SERVED.read_text())
+    return objects
 
 
 def put_field(obj: Json, **fields: Any) -> Json:
@@ -72,13 +89,13 @@ def put_field(obj: Json, **fields: Any) -> Json:
     return obj
 
 
-def _stripe_object(path: str) -> Json:
-    return copy.deepcopy(_served(path))
+def _stripe_object(kind: str) -> Json:
+    return copy.deepcopy(_served_objects()[kind])
 
 
 def event(event_type: str, obj: Json, created: datetime | None = None) -> Json:
     return put_field(
-        _stripe_object("/v1/events/evt_shape"),
+        _stripe_object("event"),
         id=stripe_id("evt"),
         api_version=API_VERSION,
         created=int(created.timestamp() if created else time.time()),
@@ -102,7 +119,7 @@ def checkout_session(
     status: str = "complete",
 ) -> Json:
     return put_field(
-        _stripe_object("/v1/checkout/sessions/cs_shape"),
+        _stripe_object("checkout.session"),
         id=stripe_id("cs"),
         mode=mode,
         status=status,
@@ -134,7 +151,7 @@ def invoice(
     currency: str = "usd",
 ) -> Json:
     period = {"start": int(period_start.timestamp()), "end": int(period_end.timestamp())}
-    served = _stripe_object("/v1/invoices/in_shape")
+    served = _stripe_object("invoice")
     line = put_field(served["lines"]["data"][0], id=stripe_id("il"), amount=amount, currency=currency, period=period)
     return put_field(
         served,
@@ -162,7 +179,7 @@ def subscription(
     subscription_id: str, metadata: Json, *, status: str = "active", cancel_at_period_end: bool = False
 ) -> Json:
     return put_field(
-        _stripe_object("/v1/subscriptions/sub_shape"),
+        _stripe_object("subscription"),
         id=subscription_id,
         status=status,
         metadata=metadata,
@@ -174,7 +191,7 @@ def subscription(
 
 def charge_refunded(payment_intent: str, amount: int, refunded: int, currency: str = "usd") -> Json:
     return put_field(
-        _stripe_object("/v1/charges/ch_shape"),
+        _stripe_object("charge"),
         id=stripe_id("ch"),
         amount=amount,
         amount_refunded=refunded,
@@ -182,3 +199,9 @@ def charge_refunded(payment_intent: str, amount: int, refunded: int, currency: s
         payment_intent=payment_intent,
         refunded=refunded >= amount,
     )
+
+
+if __name__ == "__main__":
+    address = os.environ["STRIPE_API_BASE"]
+    SERVED.write_text(json.dumps(served_by(address), indent=1, sort_keys=True) + "\n")
+    print(f"wrote {SERVED} from {address}")

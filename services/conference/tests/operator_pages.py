@@ -32,33 +32,40 @@ async def token_for(conference: Conference, path: str) -> str:
     return csrf_of(page)
 
 
-async def paid_registration(conference: Conference, conference_id: str, ticket: str, name: str = "Grace Hopper",
-                            price: int = 45000) -> tuple[str, str]:  # fmt: skip
+async def paid_registration(
+    conference: Conference, conference_id: str, ticket: str, name: str = "Grace Hopper", price: int = 45000
+) -> tuple[str, str]:
     """A registration paid through Stripe's webhook: its id and its attendee's ticket code."""
     email = f"{name.split()[0].lower()}-{uuid4().hex[:6]}@example.org"
-    body = {"payer_name": name, "payer_email": email,
-            "attendees": [{"name": name, "email": email, "ticket_type_ids": [ticket]}]}  # fmt: skip
+    body = {
+        "payer_name": name,
+        "payer_email": email,
+        "attendees": [{"name": name, "email": email, "ticket_type_ids": [ticket]}],
+    }
     held = await conference.client.post(f"/conferences/{conference_id}/registrations", json=body)
     assert held.status_code == 201, held.text
     registration_id = held.json()["registration_id"]
     assert (await conference.pay(registration_id, price)).status_code == 200
-    code = await conference.deps.pool.fetchval("SELECT ticket_code FROM attendees WHERE registration_id = $1",
-                                               UUID(registration_id))  # fmt: skip
+    code = await conference.pool.fetchval(
+        "SELECT ticket_code FROM attendees WHERE registration_id = $1", UUID(registration_id)
+    )
     assert code is not None
     return registration_id, str(code)
 
 
-COUNTS = {table: f"SELECT count(*) FROM {table}" for table in  # noqa: S608 (fixed names, no input)
-          ("conferences", "ticket_types", "discount_codes", "registrations")}  # fmt: skip
+COUNTS = {
+    table: f"SELECT count(*) FROM {table}"  # noqa: S608 (fixed names, no input)
+    for table in ("conferences", "ticket_types", "discount_codes", "registrations")
+}
 
 
 async def count(conference: Conference, table: str) -> int:
-    found: int = await conference.deps.pool.fetchval(COUNTS[table])
+    found: int = await conference.pool.fetchval(COUNTS[table])
     return found
 
 
 async def checked_in_at(conference: Conference, code: str) -> datetime | None:
-    found: datetime | None = await conference.deps.pool.fetchval(
+    found: datetime | None = await conference.pool.fetchval(
         "SELECT checked_in_at FROM attendees WHERE ticket_code = $1", code
     )
     return found

@@ -7,7 +7,7 @@ from uuid import uuid4
 
 import httpx
 
-from conference.service_layer.members import on_membership_event
+from conference.adapters.members import on_membership_event
 from convene_web.sessions import SESSION_COOKIE, Session, signed
 from tests.support.events import activated
 
@@ -15,10 +15,15 @@ from .conftest import Conference
 
 QUESTIONS = [
     {"key": "dietary", "label": "Dietary needs", "type": "text"},
-    {"key": "role", "label": "Your role", "type": "choice", "required": True,
-     "choices": ["Officer", "Dispatcher", "Clinician"]},
+    {
+        "key": "role",
+        "label": "Your role",
+        "type": "choice",
+        "required": True,
+        "choices": ["Officer", "Dispatcher", "Clinician"],
+    },
     {"key": "first_time", "label": "Is this your first CIT conference?", "type": "yes_no", "required": True},
-]  # fmt: skip
+]
 
 
 def csrf_of(page: httpx.Response) -> str:
@@ -36,7 +41,7 @@ async def member(conference: Conference, sign_in: bool = True) -> str:
     """A member the conference knows from a membership.activated event; signed in if asked."""
     email = f"member-{uuid4().hex[:8]}@example.org"
     event = activated(email=email)
-    await on_membership_event(conference.deps.pool, event)
+    await on_membership_event(conference.pool, event)
     if sign_in:
         session = Session("member", event.payload.member_id, email, int(time.time()) + 3600)
         conference.client.cookies.set(SESSION_COOKIE, signed(conference.deps.settings, session))
@@ -45,7 +50,9 @@ async def member(conference: Conference, sign_in: bool = True) -> str:
 
 async def counts(conference: Conference) -> tuple[int, int, int]:
     """Registrations, waitlist entries and discount-code uses: what a refused form must not change."""
-    pool = conference.deps.pool
-    return (await pool.fetchval("SELECT count(*) FROM registrations"),
-            await pool.fetchval("SELECT count(*) FROM waitlist_entries"),
-            await pool.fetchval("SELECT coalesce(sum(used), 0) FROM discount_codes"))  # fmt: skip
+    pool = conference.pool
+    return (
+        await pool.fetchval("SELECT count(*) FROM registrations"),
+        await pool.fetchval("SELECT count(*) FROM waitlist_entries"),
+        await pool.fetchval("SELECT coalesce(sum(used), 0) FROM discount_codes"),
+    )

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 from uuid import UUID
 
 from conference.adapters.capacity import available
-from conference.service_layer.registration import release_expired_holds
+from conference.service_layer.payments import release_expired_holds
 from conference.service_layer.waitlist import expire_offers
 
 from .conftest import OPERATOR, Conference, published
@@ -47,20 +47,25 @@ async def test_cancelling_before_the_full_refund_date_refunds_everything_once(co
     assert (await published("conference.registration_cancelled", registration_id=registration_id))[0].payload[
         "refund_minor"
     ] == 45000
-    async with conference.deps.pool.acquire() as conn:
+    async with conference.pool.acquire() as conn:
         assert await available(conn, UUID(ticket)) == 3  # the seat is back
 
 
 async def test_the_policy_gives_half_in_the_partial_window_and_nothing_after(conference: Conference) -> None:
     now = datetime.now(UTC)
-    partial_id = await conference.conference(full_refund_until=(now - timedelta(days=1)).isoformat(),
-                                             partial_refund_until=(now + timedelta(days=1)).isoformat())  # fmt: skip
-    none_id = await conference.conference(full_refund_until=(now - timedelta(days=2)).isoformat(),
-                                          partial_refund_until=(now - timedelta(days=1)).isoformat())  # fmt: skip
+    partial_id = await conference.conference(
+        full_refund_until=(now - timedelta(days=1)).isoformat(),
+        partial_refund_until=(now + timedelta(days=1)).isoformat(),
+    )
+    none_id = await conference.conference(
+        full_refund_until=(now - timedelta(days=2)).isoformat(),
+        partial_refund_until=(now - timedelta(days=1)).isoformat(),
+    )
     for conference_id, expected in [(partial_id, 22500), (none_id, 0)]:
         payload = await confirmed(conference, conference_id, await conference.ticket_type(conference_id))
-        cancelled = await conference.client.post(f"/registrations/{payload['registration_id']}/cancel",
-                                                 params={"token": token_of(payload["manage_url"])})  # fmt: skip
+        cancelled = await conference.client.post(
+            f"/registrations/{payload['registration_id']}/cancel", params={"token": token_of(payload["manage_url"])}
+        )
         assert cancelled.json() == {"refund_minor": expected}
 
 
@@ -97,8 +102,9 @@ async def test_the_ticket_qr_is_a_png_for_the_attendee_only(conference: Conferen
     conference_id = await conference.conference()
     payload = await confirmed(conference, conference_id, await conference.ticket_type(conference_id))
     code, token = payload["attendees"][0]["ticket_code"], token_of(payload["manage_url"])
-    qr = await conference.client.get(f"/registrations/{payload['registration_id']}/tickets/{code}.png",
-                                     params={"token": token})  # fmt: skip
+    qr = await conference.client.get(
+        f"/registrations/{payload['registration_id']}/tickets/{code}.png", params={"token": token}
+    )
     assert qr.status_code == 200
     assert qr.content.startswith(b"\x89PNG\r\n\x1a\n")
 
@@ -110,39 +116,48 @@ async def test_a_freed_seat_goes_to_the_waitlist_in_order_and_passes_on_when_unc
     ticket = await conference.ticket_type(conference_id, capacity=1)
     holder = await conference.register(conference_id, [ticket])
     assert (await conference.register(conference_id, [ticket])).status_code == 409
-    early = await conference.client.post(f"/conferences/{conference_id}/waitlist", json={
-        "ticket_type_id": ticket, "name": "First Waiting", "email": "first@example.org"})  # fmt: skip
+    early = await conference.client.post(
+        f"/conferences/{conference_id}/waitlist",
+        json={"ticket_type_id": ticket, "name": "First Waiting", "email": "first@example.org"},
+    )
     assert early.status_code == 201, early.text
-    await conference.client.post(f"/conferences/{conference_id}/waitlist", json={
-        "ticket_type_id": ticket, "name": "Second Waiting", "email": "second@example.org"})  # fmt: skip
+    await conference.client.post(
+        f"/conferences/{conference_id}/waitlist",
+        json={"ticket_type_id": ticket, "name": "Second Waiting", "email": "second@example.org"},
+    )
 
     await release_expired_holds(conference.deps, datetime.now(UTC) + timedelta(minutes=16))
     assert await conference.status(str(holder.json()["registration_id"])) == "expired"
     [offer] = await published("conference.waitlist_offered", email="first@example.org")
-    async with conference.deps.pool.acquire() as conn:
+    async with conference.pool.acquire() as conn:
         assert await available(conn, UUID(ticket)) == 0  # kept for the person offered, not for anyone
 
     await expire_offers(conference.deps, datetime.now(UTC) + timedelta(hours=25))
     assert len(await published("conference.waitlist_offer_expired", email="first@example.org")) == 1
     [second_offer] = await published("conference.waitlist_offered", email="second@example.org")
-    stale = await conference.client.post(f"/waitlist/{offer.payload['entry_id']}/claim",
-                                         params={"token": token_of(offer.payload["claim_url"])})  # fmt: skip
+    stale = await conference.client.post(
+        f"/waitlist/{offer.payload['entry_id']}/claim", params={"token": token_of(offer.payload["claim_url"])}
+    )
     assert stale.status_code == 422
 
-    claimed = await conference.client.post(f"/waitlist/{second_offer.payload['entry_id']}/claim",
-                                           params={"token": token_of(second_offer.payload["claim_url"])})  # fmt: skip
+    claimed = await conference.client.post(
+        f"/waitlist/{second_offer.payload['entry_id']}/claim",
+        params={"token": token_of(second_offer.payload["claim_url"])},
+    )
     assert claimed.status_code == 201, claimed.text
     assert claimed.json()["status"] == "held"
-    async with conference.deps.pool.acquire() as conn:
+    async with conference.pool.acquire() as conn:
         assert await available(conn, UUID(ticket)) == 0
-    assert await conference.deps.pool.fetchval("SELECT count(*) FROM registrations WHERE status = 'held'") == 1
+    assert await conference.pool.fetchval("SELECT count(*) FROM registrations WHERE status = 'held'") == 1
 
 
 async def test_joining_the_waitlist_needs_a_sold_out_ticket_type(conference: Conference) -> None:
     conference_id = await conference.conference()
     ticket = await conference.ticket_type(conference_id, capacity=5)
-    response = await conference.client.post(f"/conferences/{conference_id}/waitlist", json={
-        "ticket_type_id": ticket, "name": "Early", "email": "early@example.org"})  # fmt: skip
+    response = await conference.client.post(
+        f"/conferences/{conference_id}/waitlist",
+        json={"ticket_type_id": ticket, "name": "Early", "email": "early@example.org"},
+    )
     assert response.status_code == 422
     assert "register instead" in response.json()["detail"][0]["msg"]
 
@@ -152,13 +167,19 @@ async def test_reports_show_sales_holds_revenue_and_waitlist_and_a_csv(conferenc
     ticket = await conference.ticket_type(conference_id, capacity=2, name="Full conference")
     await confirmed(conference, conference_id, ticket)
     await conference.register(conference_id, [ticket])  # held
-    await conference.client.post(f"/conferences/{conference_id}/waitlist", json={
-        "ticket_type_id": ticket, "name": "W", "email": "w@example.org"})  # fmt: skip
+    await conference.client.post(
+        f"/conferences/{conference_id}/waitlist", json={"ticket_type_id": ticket, "name": "W", "email": "w@example.org"}
+    )
     [row] = (await conference.client.get(f"/conferences/{conference_id}/report", headers=OPERATOR)).json()
     assert {k: row[k] for k in ("name", "capacity", "sold", "held", "available", "revenue_minor", "waiting")} == {
-        "name": "Full conference", "capacity": 2, "sold": 1, "held": 1, "available": 0, "revenue_minor": 45000,
+        "name": "Full conference",
+        "capacity": 2,
+        "sold": 1,
+        "held": 1,
+        "available": 0,
+        "revenue_minor": 45000,
         "waiting": 1,
-    }  # fmt: skip
+    }
     exported = await conference.client.get(f"/conferences/{conference_id}/registrations.csv", headers=OPERATOR)
     rows = list(csv.DictReader(io.StringIO(exported.text)))
     assert sorted(r["status"] for r in rows) == ["confirmed", "held"]

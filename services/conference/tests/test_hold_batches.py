@@ -1,11 +1,12 @@
-"""Holds written together (service_layer/hold_batches.py): each one all or nothing, never more
+"""Holds written together (adapters/hold_batches.py): each one all or nothing, never more
 seats than the pool has free, and a failed batch writes nothing and sends each hold on alone."""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
-from conference.service_layer.hold_batches import HoldBatches, OneSeatHold
+from conference.adapters.hold_batches import HoldBatches
+from conference.service_layer.gateways import OneSeatHold
 from convene_contracts import CONFERENCE
 from tests.support.samples import sample_events
 
@@ -17,16 +18,31 @@ def one_seat(ticket_type_id: str, conference_id: str, registration_id: UUID | No
     email = f"b-{uuid4().hex[:8]}@example.org"
     event = sample_events(email)["conference.registration_held"]
     return OneSeatHold(
-        UUID(ticket_type_id), UUID(conference_id), "usd", registration_id or uuid4(), "Pat", email, 45000,
-        datetime.now(UTC) + timedelta(minutes=15), uuid4(), "Pat", email, "{}", False,
-        event.event_id, event.event_type, CONFERENCE, event.aggregate_id(), event.model_dump_json().encode(),
-    )  # fmt: skip
+        UUID(ticket_type_id),
+        UUID(conference_id),
+        "usd",
+        registration_id or uuid4(),
+        "Pat",
+        email,
+        45000,
+        datetime.now(UTC) + timedelta(minutes=15),
+        uuid4(),
+        "Pat",
+        email,
+        "{}",
+        False,
+        event.event_id,
+        event.event_type,
+        CONFERENCE,
+        event.aggregate_id(),
+        event.model_dump_json().encode(),
+    )
 
 
 async def test_five_holds_arriving_together_for_three_free_seats_seat_exactly_three(conference: Conference) -> None:
     conference_id = await conference.conference()
     ticket = await conference.ticket_type(conference_id, capacity=3)
-    pool = conference.deps.pool
+    pool = conference.pool
     assert await HoldBatches(pool).write(one_seat(ticket, conference_id))
     batches = HoldBatches(pool)
     together = await asyncio.gather(*(batches.write(one_seat(ticket, conference_id)) for _ in range(5)))
@@ -42,7 +58,7 @@ async def test_five_holds_arriving_together_for_three_free_seats_seat_exactly_th
 async def test_a_batch_that_fails_writes_nothing_and_answers_each_hold_false(conference: Conference) -> None:
     conference_id = await conference.conference()
     ticket = await conference.ticket_type(conference_id, capacity=10)
-    pool = conference.deps.pool
+    pool = conference.pool
     taken = uuid4()
     assert await HoldBatches(pool).write(one_seat(ticket, conference_id, registration_id=taken))
     batches = HoldBatches(pool)

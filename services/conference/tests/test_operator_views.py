@@ -20,16 +20,23 @@ async def test_the_dashboard_charts_revenue_seats_the_waitlist_and_registrations
     await paid_registration(conference, conference_id, workshop, price=5000)
     held = await conference.register(conference_id, [full])
     assert held.status_code == 201
-    waiting = await conference.client.post(f"/conferences/{conference_id}/waitlist", json={
-        "ticket_type_id": workshop, "name": "Wendy Wait", "email": "wendy@example.org"})  # fmt: skip
+    waiting = await conference.client.post(
+        f"/conferences/{conference_id}/waitlist",
+        json={"ticket_type_id": workshop, "name": "Wendy Wait", "email": "wendy@example.org"},
+    )
     assert waiting.status_code == 201, waiting.text
 
     sign_in_as(conference, "operator")
     page = await conference.client.get(f"/events/operator/{conference_id}")
     assert page.status_code == 200
     html = page.text
-    for title in ("Revenue by month", "Revenue by ticket type", "Seats per ticket type", "Waitlist per ticket type",
-                  "Registrations per day"):  # fmt: skip
+    for title in (
+        "Revenue by month",
+        "Revenue by ticket type",
+        "Seats per ticket type",
+        "Waitlist per ticket type",
+        "Registrations per day",
+    ):
         assert re.search(rf'<figcaption class="chart-caption" id="[a-z-]+-caption">{title}</figcaption>', html)
     assert "950.00 USD" in html  # 2 x 450.00 + 50.00, the total and this month's bar
     assert re.search(r"Full conference: Sold 2, Held while paying 1, Kept for the waitlist 0, Free 7", html)
@@ -83,8 +90,9 @@ async def test_the_check_in_screen_checks_in_once_says_when_and_undoes(conferenc
     token = await token_for(conference, "/events/operator/check-in")
 
     async def scan(typed: str) -> str:
-        answer = await conference.client.post("/events/operator/check-in", data={"csrf_token": token,
-                                                                                 "ticket_code": typed})  # fmt: skip
+        answer = await conference.client.post(
+            "/events/operator/check-in", data={"csrf_token": token, "ticket_code": typed}
+        )
         assert answer.status_code == 303
         assert parse_qs(urlsplit(answer.headers["location"]).query)["code"]
         screen = await conference.client.get(answer.headers["location"])

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from uuid import uuid4
 
-from conference.service_layer.registration import release_expired_holds
+from conference.service_layer.payments import release_expired_holds
 
 from .conftest import Conference, published
 from .pages import counts, csrf_of, member, path_of
@@ -52,8 +52,10 @@ async def test_a_registration_page_opens_only_with_its_signed_link(conference: C
 
 async def test_cancelling_shows_the_refund_first_then_cancels_and_shows_it_again(conference: Conference) -> None:
     now = datetime.now(UTC)
-    conference_id = await conference.conference(full_refund_until=(now - timedelta(days=1)).isoformat(),
-                                                partial_refund_until=(now + timedelta(days=1)).isoformat())  # fmt: skip
+    conference_id = await conference.conference(
+        full_refund_until=(now - timedelta(days=1)).isoformat(),
+        partial_refund_until=(now + timedelta(days=1)).isoformat(),
+    )
     payload = await confirmed(conference, conference_id, await conference.ticket_type(conference_id))
     page_path = path_of(payload["manage_url"])
     asking = await conference.client.get(page_path.replace("?", "/cancel?"))
@@ -62,8 +64,10 @@ async def test_cancelling_shows_the_refund_first_then_cancels_and_shows_it_again
     assert await conference.status(payload["registration_id"]) == "confirmed"  # asking changes nothing
 
     token = page_path.split("token=")[1]
-    done = await conference.client.post(f"/events/registrations/{payload['registration_id']}/cancel",
-                                        data={"csrf_token": csrf_of(asking), "token": token})  # fmt: skip
+    done = await conference.client.post(
+        f"/events/registrations/{payload['registration_id']}/cancel",
+        data={"csrf_token": csrf_of(asking), "token": token},
+    )
     assert done.status_code == 303
     assert await conference.status(payload["registration_id"]) == "cancelled"
     after = await conference.client.get(path_of(done.headers["location"]))
@@ -106,8 +110,10 @@ async def test_the_offer_link_shows_the_deadline_and_claims_the_seat_then_on_to_
     ticket = await conference.ticket_type(conference_id, name="Full conference", capacity=1)
     holder = await conference.register(conference_id, [ticket])
     waiting = f"first-{uuid4().hex[:8]}@example.org"  # the topic outlives each test: an address of its own
-    await conference.client.post(f"/conferences/{conference_id}/waitlist", json={
-        "ticket_type_id": ticket, "name": "First Waiting", "email": waiting})  # fmt: skip
+    await conference.client.post(
+        f"/conferences/{conference_id}/waitlist",
+        json={"ticket_type_id": ticket, "name": "First Waiting", "email": waiting},
+    )
     await release_expired_holds(conference.deps, datetime.now(UTC) + timedelta(minutes=16))
     assert await conference.status(str(holder.json()["registration_id"])) == "expired"
     [offer] = await published("conference.waitlist_offered", email=waiting)

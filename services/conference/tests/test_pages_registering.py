@@ -20,8 +20,14 @@ async def form_of(conference: Conference, conference_id: str) -> str:
 
 
 def answers(ticket: str, **overrides: str) -> dict[str, str]:
-    return {"attendees": "1", "a0_name": "Ada Lovelace", "a0_email": "ada@example.org", "a0_ticket": ticket,
-            "a0_q_role": "Dispatcher", "a0_q_first_time": "no"} | overrides  # fmt: skip
+    return {
+        "attendees": "1",
+        "a0_name": "Ada Lovelace",
+        "a0_email": "ada@example.org",
+        "a0_ticket": ticket,
+        "a0_q_role": "Dispatcher",
+        "a0_q_first_time": "no",
+    } | overrides
 
 
 async def test_the_conference_page_shows_prices_the_early_bird_places_left_and_the_waitlist(
@@ -29,10 +35,17 @@ async def test_the_conference_page_shows_prices_the_early_bird_places_left_and_t
 ) -> None:
     conference_id = await conference.conference(name="CIT International 2027")
     until = datetime.now(UTC) + timedelta(days=10)
-    await conference.ticket_type(conference_id, name="Full conference", capacity=50, early_bird_until=until.isoformat(),
-                                 early_member_price_minor=25000, early_non_member_price_minor=40000)  # fmt: skip
-    one_day = await conference.ticket_type(conference_id, name="One day", capacity=1, member_price_minor=10000,
-                                           non_member_price_minor=15000)  # fmt: skip
+    await conference.ticket_type(
+        conference_id,
+        name="Full conference",
+        capacity=50,
+        early_bird_until=until.isoformat(),
+        early_member_price_minor=25000,
+        early_non_member_price_minor=40000,
+    )
+    one_day = await conference.ticket_type(
+        conference_id, name="One day", capacity=1, member_price_minor=10000, non_member_price_minor=15000
+    )
     assert (await conference.register(conference_id, [one_day])).status_code == 201  # the only place
 
     listing = await conference.client.get("/events")
@@ -60,8 +73,14 @@ async def test_a_draft_conference_is_not_shown(conference: Conference) -> None:
 async def test_the_form_asks_each_of_the_conferences_questions_by_its_type(conference: Conference) -> None:
     conference_id = await conference.conference(questions=QUESTIONS)
     ticket = await conference.ticket_type(conference_id)
-    await conference.ticket_type(conference_id, name="De-escalation workshop", kind="addon", capacity=20,
-                                 member_price_minor=5000, non_member_price_minor=7500)  # fmt: skip
+    await conference.ticket_type(
+        conference_id,
+        name="De-escalation workshop",
+        kind="addon",
+        capacity=20,
+        member_price_minor=5000,
+        non_member_price_minor=7500,
+    )
     page = await conference.client.get(f"/events/{conference_id}/register")
     html = page.text
     assert re.search(r'id="f-a0_q_dietary" name="a0_q_dietary" type="text"', html)
@@ -80,8 +99,9 @@ async def test_registering_holds_the_places_and_shows_the_payment_page_with_the_
     conference_id = await conference.conference(questions=QUESTIONS)
     ticket = await conference.ticket_type(conference_id)
     token = await form_of(conference, conference_id)
-    sent = await conference.client.post(f"/events/{conference_id}/register",
-                                        data=answers(ticket) | {"csrf_token": token})  # fmt: skip
+    sent = await conference.client.post(
+        f"/events/{conference_id}/register", data=answers(ticket) | {"csrf_token": token}
+    )
     assert sent.status_code == 303, sent.text
     assert re.match(r"^/events/registrations/[0-9a-f-]+/pay\?token=[0-9a-f]{32}$", sent.headers["location"])
     pay = await conference.client.get(sent.headers["location"])
@@ -92,10 +112,8 @@ async def test_registering_holds_the_places_and_shows_the_payment_page_with_the_
     assert f'href="{escape(pay_link)}"' in pay.text
     to_stripe = await conference.client.get(pay_link)
     assert to_stripe.status_code == 303
-    assert to_stripe.headers["location"] == await conference.deps.pool.fetchval(
-        "SELECT checkout_url FROM registrations"
-    )
-    answers_kept = await conference.deps.pool.fetchval("SELECT answers::text FROM attendees")
+    assert to_stripe.headers["location"] == await conference.pool.fetchval("SELECT checkout_url FROM registrations")
+    answers_kept = await conference.pool.fetchval("SELECT answers::text FROM attendees")
     assert '"role": "Dispatcher"' in answers_kept
     assert '"first_time": false' in answers_kept
 
@@ -109,9 +127,16 @@ async def test_a_signed_in_member_finds_their_address_filled_in_and_pays_the_mem
     form = await conference.client.get(f"/events/{conference_id}/register")
     assert f'value="{email}"' in form.text
     assert "Member prices apply" in form.text
-    sent = await conference.client.post(f"/events/{conference_id}/register", data={
-        "csrf_token": csrf_of(form), "attendees": "1", "a0_name": "Ada Member", "a0_email": email, "a0_ticket": ticket,
-    })  # fmt: skip
+    sent = await conference.client.post(
+        f"/events/{conference_id}/register",
+        data={
+            "csrf_token": csrf_of(form),
+            "attendees": "1",
+            "a0_name": "Ada Member",
+            "a0_email": email,
+            "a0_ticket": ticket,
+        },
+    )
     pay = await conference.client.get(sent.headers["location"])
     assert "Pay 300.00 USD with Stripe" in pay.text
     assert "(member price)" in pay.text
@@ -124,9 +149,17 @@ async def test_invalid_input_comes_back_with_400_messages_beside_the_fields_and_
     ticket = await conference.ticket_type(conference_id)
     token = await form_of(conference, conference_id)
     before = await counts(conference)
-    sent = await conference.client.post(f"/events/{conference_id}/register", data=answers(
-        ticket, a0_name=" ", a0_email="ada<at>example.org", a0_q_role="", a0_q_dietary="Vegetarian",
-    ) | {"csrf_token": token})  # fmt: skip
+    sent = await conference.client.post(
+        f"/events/{conference_id}/register",
+        data=answers(
+            ticket,
+            a0_name=" ",
+            a0_email="ada<at>example.org",
+            a0_q_role="",
+            a0_q_dietary="Vegetarian",
+        )
+        | {"csrf_token": token},
+    )
     assert sent.status_code == 400
     html = sent.text
     assert 'id="f-a0_name-error"' in html
@@ -145,10 +178,17 @@ async def test_a_discount_code_the_conference_does_not_have_is_named_beside_its_
     ticket = await conference.ticket_type(conference_id)
     token = await form_of(conference, conference_id)
     before = await counts(conference)
-    sent = await conference.client.post(f"/events/{conference_id}/register", data={
-        "csrf_token": token, "attendees": "1", "a0_name": "Ada", "a0_email": "ada@example.org", "a0_ticket": ticket,
-        "discount_code": "NOPE",
-    })  # fmt: skip
+    sent = await conference.client.post(
+        f"/events/{conference_id}/register",
+        data={
+            "csrf_token": token,
+            "attendees": "1",
+            "a0_name": "Ada",
+            "a0_email": "ada@example.org",
+            "a0_ticket": ticket,
+            "discount_code": "NOPE",
+        },
+    )
     assert sent.status_code == 400
     assert 'id="f-discount_code-error"' in sent.text
     assert "No such code for this conference" in sent.text
@@ -173,8 +213,9 @@ async def test_a_group_grows_and_shrinks_without_scripts_and_keeps_what_was_type
     assert 'id="f-a1_name"' in grown.text
     assert 'value="Ada"' in grown.text
     both = first | {"attendees": "2", "a1_name": "Grace", "a1_email": "grace@example.org", "a1_ticket": ticket}
-    shrunk = await conference.client.post(f"/events/{conference_id}/register/attendees",
-                                          data=both | {"change": "remove-0"})  # fmt: skip
+    shrunk = await conference.client.post(
+        f"/events/{conference_id}/register/attendees", data=both | {"change": "remove-0"}
+    )
     assert 'name="attendees" value="1"' in shrunk.text
     assert re.search(r'id="f-a0_name"[^>]*value="Grace"', shrunk.text)
     assert await counts(conference) == (0, 0, 0)
@@ -190,9 +231,16 @@ async def test_a_free_registration_goes_straight_to_the_confirmed_registration(c
     conference_id = await conference.conference()
     ticket = await conference.ticket_type(conference_id, member_price_minor=0, non_member_price_minor=0)
     token = await form_of(conference, conference_id)
-    sent = await conference.client.post(f"/events/{conference_id}/register", data={
-        "csrf_token": token, "attendees": "1", "a0_name": "Ada", "a0_email": "ada@example.org", "a0_ticket": ticket,
-    })  # fmt: skip
+    sent = await conference.client.post(
+        f"/events/{conference_id}/register",
+        data={
+            "csrf_token": token,
+            "attendees": "1",
+            "a0_name": "Ada",
+            "a0_email": "ada@example.org",
+            "a0_ticket": ticket,
+        },
+    )
     assert "/pay" not in sent.headers["location"]
     page = await conference.client.get(path_of(sent.headers["location"]))
     assert "You are registered" in page.text
@@ -205,22 +253,40 @@ async def test_a_sold_out_ticket_takes_names_for_its_waitlist(conference: Confer
     await conference.register(conference_id, [ticket])
     page = await conference.client.get(f"/events/{conference_id}")
     before = await counts(conference)
-    refused = await conference.client.post(f"/events/{conference_id}/waitlist", data={
-        "csrf_token": csrf_of(page), "ticket_type": ticket, "name": "Wai Ting", "email": "not-an-address",
-    })  # fmt: skip
+    refused = await conference.client.post(
+        f"/events/{conference_id}/waitlist",
+        data={
+            "csrf_token": csrf_of(page),
+            "ticket_type": ticket,
+            "name": "Wai Ting",
+            "email": "not-an-address",
+        },
+    )
     assert refused.status_code == 400
     assert 'id="f-email-error"' in refused.text
     assert await counts(conference) == before
 
-    joined = await conference.client.post(f"/events/{conference_id}/waitlist", data={
-        "csrf_token": csrf_of(page), "ticket_type": ticket, "name": "Wai Ting", "email": "wai@example.org",
-    })  # fmt: skip
+    joined = await conference.client.post(
+        f"/events/{conference_id}/waitlist",
+        data={
+            "csrf_token": csrf_of(page),
+            "ticket_type": ticket,
+            "name": "Wai Ting",
+            "email": "wai@example.org",
+        },
+    )
     assert joined.status_code == 303
     done = await conference.client.get(joined.headers["location"])
     assert "You are on the waitlist" in done.text
-    again = await conference.client.post(f"/events/{conference_id}/waitlist", data={
-        "csrf_token": csrf_of(page), "ticket_type": ticket, "name": "Wai Ting", "email": "wai@example.org",
-    })  # fmt: skip
+    again = await conference.client.post(
+        f"/events/{conference_id}/waitlist",
+        data={
+            "csrf_token": csrf_of(page),
+            "ticket_type": ticket,
+            "name": "Wai Ting",
+            "email": "wai@example.org",
+        },
+    )
     assert again.status_code == 400
     assert "This person is on this waitlist already" in again.text
 
@@ -232,8 +298,11 @@ async def test_the_registration_and_waitlist_forms_refuse_posts_without_the_csrf
     before = await counts(conference)
     register = {"attendees": "1", "a0_name": "Ada", "a0_email": "ada@example.org", "a0_ticket": ticket}
     waitlist = {"ticket_type": ticket, "name": "Ada", "email": "ada@example.org"}
-    posts = [(f"/events/{conference_id}/register", register), (f"/events/{conference_id}/waitlist", waitlist),
-             (f"/events/{conference_id}/register/attendees", register | {"change": "add"})]  # fmt: skip
+    posts = [
+        (f"/events/{conference_id}/register", register),
+        (f"/events/{conference_id}/waitlist", waitlist),
+        (f"/events/{conference_id}/register/attendees", register | {"change": "add"}),
+    ]
     for path, body in posts:
         assert (await conference.client.post(path, data=body)).status_code == 403
         assert (await conference.client.post(path, data=body | {"csrf_token": "f" * 64})).status_code == 403

@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from conference.adapters.capacity import available
-from conference.service_layer.registration import release_expired_holds
+from conference.service_layer.payments import release_expired_holds
 from convene_contracts import MEMBERSHIP
 from tests.support import stripe as shapes
 from tests.support.events import activated
@@ -42,7 +42,7 @@ async def test_register_then_pay_confirms_with_a_ticket_code_and_an_event(confer
     assert first.headers["location"].startswith("https://")
     again = await conference.client.get(f"{link.path}?{link.query}")
     assert again.headers["location"] == first.headers["location"]
-    stored = await conference.deps.pool.fetchrow("SELECT * FROM registrations WHERE id = $1", UUID(registration_id))
+    stored = await conference.pool.fetchrow("SELECT * FROM registrations WHERE id = $1", UUID(registration_id))
     assert stored is not None
     assert (stored["checkout_url"], stored["checkout_session_id"][:3]) == (first.headers["location"], "cs_")
 
@@ -57,8 +57,9 @@ async def test_register_then_pay_confirms_with_a_ticket_code_and_an_event(confer
 async def test_the_same_payment_webhook_three_times_confirms_once(conference: Conference) -> None:
     _, _, registration = await held(conference)
     registration_id = str(registration["registration_id"])
-    session = shapes.checkout_session({"convene_kind": "registration", "registration_id": registration_id},
-                                      amount=45000)  # fmt: skip
+    session = shapes.checkout_session(
+        {"convene_kind": "registration", "registration_id": registration_id}, amount=45000
+    )
     event = shapes.event("checkout.session.completed", session)
     outcomes = [(await conference.stripe(event)).json()["outcome"] for _ in range(3)]
     assert outcomes == ["confirmed", "duplicate", "duplicate"]
@@ -68,25 +69,26 @@ async def test_the_same_payment_webhook_three_times_confirms_once(conference: Co
 async def test_a_webhook_with_a_bad_signature_gets_400_and_changes_nothing(conference: Conference) -> None:
     _, _, registration = await held(conference)
     registration_id = str(registration["registration_id"])
-    session = shapes.checkout_session({"convene_kind": "registration", "registration_id": registration_id},
-                                      amount=45000)  # fmt: skip
+    session = shapes.checkout_session(
+        {"convene_kind": "registration", "registration_id": registration_id}, amount=45000
+    )
     body, headers = shapes.signed(shapes.event("checkout.session.completed", session), "whsec_not_ours")
     response = await conference.client.post("/stripe/webhook", content=body, headers=headers)
     assert response.status_code == 400
     assert await conference.status(registration_id) == "held"
-    assert await conference.deps.pool.fetchval("SELECT count(*) FROM stripe_events") == 0
+    assert await conference.pool.fetchval("SELECT count(*) FROM stripe_events") == 0
 
 
 async def test_an_expired_hold_gives_its_seat_back_once(conference: Conference) -> None:
     _, ticket, registration = await held(conference, capacity=1)
     registration_id = str(registration["registration_id"])
-    async with conference.deps.pool.acquire() as conn:
+    async with conference.pool.acquire() as conn:
         assert await available(conn, UUID(ticket)) == 0
     later = datetime.now(UTC) + timedelta(minutes=16)
     assert await release_expired_holds(conference.deps, later) == 1
     assert await release_expired_holds(conference.deps, later) == 0
     assert await conference.status(registration_id) == "expired"
-    async with conference.deps.pool.acquire() as conn:
+    async with conference.pool.acquire() as conn:
         assert await available(conn, UUID(ticket)) == 1
     assert len(await published("conference.hold_expired", registration_id=registration_id)) == 1
 
@@ -97,7 +99,7 @@ async def test_a_late_payment_is_confirmed_if_the_seat_is_still_free(conference:
     await release_expired_holds(conference.deps, datetime.now(UTC) + timedelta(minutes=16))
     paid = await conference.pay(registration_id, 45000)
     assert paid.json()["outcome"] == "confirmed late"
-    async with conference.deps.pool.acquire() as conn:
+    async with conference.pool.acquire() as conn:
         assert await available(conn, UUID(ticket)) == 4
 
 
@@ -118,8 +120,12 @@ async def test_a_late_payment_on_a_sold_out_conference_is_refunded_exactly_once(
     assert await conference.status(first_id) == "cancelled"
     [refund] = await published("conference.refund_issued", registration_id=first_id)
     assert refund.payload["refund_minor"] == 45000
-    assert await conference.deps.pool.fetchval("SELECT count(*) FROM registrations WHERE status <> 'cancelled'"
-                                               " AND status <> 'expired'") == 1  # fmt: skip
+    assert (
+        await conference.pool.fetchval(
+            "SELECT count(*) FROM registrations WHERE status <> 'cancelled' AND status <> 'expired'"
+        )
+        == 1
+    )
 
 
 async def test_a_free_ticket_is_confirmed_without_stripe(conference: Conference) -> None:
@@ -154,8 +160,9 @@ async def test_early_birds_and_add_ons_are_priced_together(conference: Conferenc
     conference_id = await conference.conference()
     early = (datetime.now(UTC) + timedelta(days=10)).isoformat()
     main = await conference.ticket_type(conference_id, early_non_member_price_minor=40000, early_bird_until=early)
-    workshop = await conference.ticket_type(conference_id, kind="addon", member_price_minor=5000,
-                                            non_member_price_minor=7500)  # fmt: skip
+    workshop = await conference.ticket_type(
+        conference_id, kind="addon", member_price_minor=5000, non_member_price_minor=7500
+    )
     response = await conference.register(conference_id, [main, workshop])
     assert response.json()["amount_minor"] == 47500
     only_workshop = await conference.register(conference_id, [workshop])
@@ -171,7 +178,7 @@ async def test_a_client_cannot_set_its_own_price_or_status(conference: Conferenc
     response = await conference.register(conference_id, [ticket], **smuggled)
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", field]
-    assert await conference.deps.pool.fetchval("SELECT count(*) FROM registrations") == 0
+    assert await conference.pool.fetchval("SELECT count(*) FROM registrations") == 0
 
 
 async def test_custom_questions_are_required_and_typed(conference: Conference) -> None:
@@ -181,9 +188,13 @@ async def test_custom_questions_are_required_and_typed(conference: Conference) -
     missing = await conference.register(conference_id, [ticket])
     assert missing.status_code == 422
     assert missing.json()["detail"][0]["loc"] == ["body", "attendees", "0", "answers", "role"]
-    body = {"payer_name": "P", "payer_email": "p@example.org",
-            "attendees": [{"name": "P", "email": "p@example.org", "ticket_type_ids": [ticket],
-                           "answers": {"role": "clinician"}}]}  # fmt: skip
+    body = {
+        "payer_name": "P",
+        "payer_email": "p@example.org",
+        "attendees": [
+            {"name": "P", "email": "p@example.org", "ticket_type_ids": [ticket], "answers": {"role": "clinician"}}
+        ],
+    }
     ok = await conference.client.post(f"/conferences/{conference_id}/registrations", json=body)
     assert ok.status_code == 201, ok.text
 
@@ -217,13 +228,14 @@ async def test_operator_endpoints_need_the_operator_token(conference: Conference
 async def test_a_late_expired_notice_does_not_undo_a_confirmation(conference: Conference) -> None:
     _, ticket, registration = await held(conference, capacity=3)
     registration_id = str(registration["registration_id"])
-    session = shapes.checkout_session({"convene_kind": "registration", "registration_id": registration_id},
-                                      amount=45000)  # fmt: skip
+    session = shapes.checkout_session(
+        {"convene_kind": "registration", "registration_id": registration_id}, amount=45000
+    )
     await conference.stripe(shapes.event("checkout.session.completed", session))
     expired = await conference.stripe(shapes.event("checkout.session.expired", session | {"status": "expired"}))
     assert expired.json()["outcome"] == "ignored"
     assert await conference.status(registration_id) == "confirmed"
-    async with conference.deps.pool.acquire() as conn:
+    async with conference.pool.acquire() as conn:
         assert await available(conn, UUID(ticket)) == 2
 
 
@@ -231,8 +243,9 @@ async def test_a_draft_or_closed_conference_takes_no_registrations(conference: C
     conference_id = await conference.conference(status="draft")
     ticket = await conference.ticket_type(conference_id)
     assert (await conference.register(conference_id, [ticket])).status_code == 422
-    opened = await conference.client.post(f"/conferences/{conference_id}/status", json={"status": "open"},
-                                          headers=OPERATOR)  # fmt: skip
+    opened = await conference.client.post(
+        f"/conferences/{conference_id}/status", json={"status": "open"}, headers=OPERATOR
+    )
     assert opened.status_code == 204
     assert (await conference.register(conference_id, [ticket])).status_code == 201
     await conference.client.post(f"/conferences/{conference_id}/status", json={"status": "closed"}, headers=OPERATOR)
@@ -242,8 +255,11 @@ async def test_a_draft_or_closed_conference_takes_no_registrations(conference: C
 async def test_an_operator_comp_takes_a_real_seat_and_needs_no_payment(conference: Conference) -> None:
     conference_id = await conference.conference()
     ticket = await conference.ticket_type(conference_id, capacity=1)
-    comp = await conference.client.post(f"/conferences/{conference_id}/comps", headers=OPERATOR, json={
-        "name": "Keynote Speaker", "email": "keynote@example.org", "ticket_type_ids": [ticket]})  # fmt: skip
+    comp = await conference.client.post(
+        f"/conferences/{conference_id}/comps",
+        headers=OPERATOR,
+        json={"name": "Keynote Speaker", "email": "keynote@example.org", "ticket_type_ids": [ticket]},
+    )
     assert comp.status_code == 201, comp.text
     assert comp.json()["status"] == "confirmed"
     assert (await conference.register(conference_id, [ticket])).status_code == 409
@@ -255,9 +271,19 @@ async def test_seat_holders_count_as_members_until_the_organization_lapses(confe
     agency = activated(email=f"contact-{uuid4().hex[:6]}@metro.example", level_name="Agency")
     officer = f"officer-{uuid4().hex[:6]}@metro.example"
     p = agency.payload
-    seat = SeatAssigned(producer="membership", correlation_id=uuid4(), payload=SeatAssignedPayload(
-        member_id=p.member_id, membership_id=p.membership_id, seat_id=uuid4(), email=officer, name="Officer",
-        level_id=p.level_id, level_name=p.level_name))  # fmt: skip
+    seat = SeatAssigned(
+        producer="membership",
+        correlation_id=uuid4(),
+        payload=SeatAssignedPayload(
+            member_id=p.member_id,
+            membership_id=p.membership_id,
+            seat_id=uuid4(),
+            email=officer,
+            name="Officer",
+            level_id=p.level_id,
+            level_name=p.level_name,
+        ),
+    )
     facts = MembershipFacts(**p.model_dump(include=set(MembershipFacts.model_fields)))
     lapsed = MembershipLapsed(producer="membership", correlation_id=uuid4(), payload=facts)
     key = str(p.member_id).encode()
@@ -280,15 +306,16 @@ async def test_seat_holders_count_as_members_until_the_organization_lapses(confe
 async def test_the_pay_link_of_an_ended_hold_opens_no_checkout(conference: Conference) -> None:
     _, _, registration = await held(conference)
     registration_id = UUID(str(registration["registration_id"]))
-    await conference.deps.pool.execute(
+    await conference.pool.execute(
         "UPDATE registrations SET hold_expires_at = now() - interval '1 second' WHERE id = $1", registration_id
     )
     link = urlsplit(registration["checkout_url"])
     answer = await conference.client.get(f"{link.path}?{link.query}")
     assert answer.status_code == 303
     assert answer.headers["location"].startswith(f"/events/registrations/{registration_id}/pay?")
-    stored = await conference.deps.pool.fetchval("SELECT checkout_session_id FROM registrations WHERE id = $1",
-                                                 registration_id)  # fmt: skip
+    stored = await conference.pool.fetchval(
+        "SELECT checkout_session_id FROM registrations WHERE id = $1", registration_id
+    )
     assert stored is None
 
 
@@ -303,7 +330,7 @@ async def test_when_stripe_does_not_answer_the_hold_stays_and_the_pay_page_says_
         assert "Your places are still held" in answer.text
         assert await conference.status(str(registration_id)) == "held"
         assert (
-            await conference.deps.pool.fetchval(
+            await conference.pool.fetchval(
                 "SELECT checkout_session_id FROM registrations WHERE id = $1", registration_id
             )
             is None

@@ -1,20 +1,24 @@
 """Wires the conference service together."""
 
 import asyncio
+from functools import partial
 from pathlib import Path
 
+from conference.adapters.hold_batches import HoldBatches
 from conference.adapters.stripe_gateway import StripeGateway
+from conference.adapters.stripe_notices import StripeNotices
+from conference.adapters.unit_of_work import PostgresUnitOfWork
+from conference.adapters.views import PostgresViews
 from conference.config import ConferenceSettings
-from conference.entrypoints.holds import sweep_holds
 from conference.entrypoints.http import ROUTERS
-from conference.entrypoints.http.common import EXCEPTION_HANDLERS
+from conference.entrypoints.http.errors import EXCEPTION_HANDLERS
+from conference.entrypoints.jobs import sweep_holds
 from conference.entrypoints.pages import ROUTERS as PAGE_ROUTERS
 from conference.entrypoints.pages import TEMPLATES
 from conference.entrypoints.pages.formatting import FILTERS
 from conference.entrypoints.pages.operator import OPERATOR_PAGES
 from conference.entrypoints.subscribers import subscribe
 from conference.service_layer.deps import Deps
-from conference.service_layer.hold_batches import HoldBatches
 from convene_contracts import CONFERENCE, MEMBERSHIP
 from convene_service.runtime import Runtime, ServiceSpec
 from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
@@ -24,7 +28,15 @@ from convene_web.pages import install_pages
 async def start(runtime: Runtime) -> None:
     settings = runtime.settings
     assert isinstance(settings, ConferenceSettings)
-    deps = Deps(runtime.pool, StripeGateway(settings), settings, HoldBatches(runtime.pool))
+    pool = runtime.pool
+    deps = Deps(
+        settings=settings,
+        stripe=StripeGateway(settings),
+        holds=HoldBatches(pool),
+        stripe_notices=StripeNotices(pool),
+        views=PostgresViews(pool),
+        uow=partial(PostgresUnitOfWork, pool),
+    )
     runtime.deps = deps
     install_pages(runtime, "/events", TEMPLATES).env.filters.update(FILTERS)
     subscribe(runtime)

@@ -1,18 +1,12 @@
 """Every call conference makes to Stripe, each POST with an idempotency key from our own ids."""
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from conference.config import ConferenceSettings
+from conference.service_layer.gateways import Checkout
 from convene_service.payments import call_stripe, stripe_client
-
-
-@dataclass(frozen=True)
-class Checkout:
-    session_id: str
-    url: str
 
 
 class StripeGateway:

@@ -1,9 +1,12 @@
-"""Conference's domain: prices, the refund policy and the states of a registration. No I/O."""
+"""Conference's domain: prices, the refund policy and the states of a registration. No I/O.
+The registration itself, with its transitions, is in registration.py."""
 
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
+
+from conference.domain.errors import RegistrationRefused
 
 
 class RegistrationStatus(StrEnum):
@@ -16,22 +19,6 @@ class RegistrationStatus(StrEnum):
 class TicketKind(StrEnum):
     MAIN = "main"
     ADDON = "addon"  # a workshop: only with a main ticket
-
-
-class RegistrationRefused(Exception):
-    """The registration cannot be made as asked; `field` names what to change."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class SoldOut(Exception):
-    """No capacity left for this ticket type (or the conference): the waitlist is open."""
-
-    def __init__(self, ticket_type_id: UUID, name: str) -> None:
-        super().__init__(f"{name} is sold out: join the waitlist")
-        self.ticket_type_id = ticket_type_id
 
 
 @dataclass(frozen=True)
@@ -78,8 +65,9 @@ class DiscountCode:
         return max(0, price - (self.amount_off_minor or 0))
 
 
-def priced_tickets(tickets: list[TicketType], *, member: bool, now: datetime,
-                   discount: DiscountCode | None) -> list[int]:  # fmt: skip
+def priced_tickets(
+    tickets: list[TicketType], *, member: bool, now: datetime, discount: DiscountCode | None
+) -> list[int]:
     """The price of each of one attendee's tickets; an add-on needs a main ticket beside it."""
     if not any(t.kind is TicketKind.MAIN for t in tickets):
         raise RegistrationRefused("ticket_type_ids", "each attendee needs a main ticket (add-ons come with one)")
@@ -110,8 +98,12 @@ class RefundPolicy:
         return 0
 
 
+# Where each change of a registration may start from; anything else is refused, so a late or
+# repeated notice from Stripe never moves a registration backwards.
 ALLOWED_FROM: dict[str, frozenset[RegistrationStatus]] = {
     "confirm": frozenset({RegistrationStatus.HELD}),
+    "confirm late": frozenset({RegistrationStatus.EXPIRED}),  # paid after the hold ended, seats taken again
+    "refund late": frozenset({RegistrationStatus.EXPIRED}),  # paid after the hold ended, seats gone
     "expire": frozenset({RegistrationStatus.HELD}),
     "cancel": frozenset({RegistrationStatus.HELD, RegistrationStatus.CONFIRMED}),
 }

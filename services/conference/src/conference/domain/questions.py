@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from conference.domain.model import RegistrationRefused
+from conference.domain.errors import RegistrationRefused
 
 
 def check_answers(questions: list[dict[str, Any]], answers: dict[str, Any], where: str) -> None:

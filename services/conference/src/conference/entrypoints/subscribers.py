@@ -2,7 +2,7 @@
 
 from functools import partial
 
-from conference.service_layer import members
+from conference.adapters import members
 from convene_contracts import MEMBERSHIP
 from convene_delivery.consumer import Subscription
 from convene_service.runtime import Runtime

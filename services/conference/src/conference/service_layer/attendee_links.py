@@ -6,30 +6,38 @@ the same token also opens the JSON API's /registrations/{id}."""
 
 import hashlib
 import hmac
+from typing import Protocol
 from urllib.parse import quote
 from uuid import UUID
 
-from conference.service_layer.deps import Deps
+from conference.config import ConferenceSettings
 
 
-def link_token(deps: Deps, registration_id: UUID) -> str:
+class HasSettings(Protocol):
+    """Deps, or anything else that carries the settings (the links need only those)."""
+
+    @property
+    def settings(self) -> ConferenceSettings: ...
+
+
+def link_token(deps: HasSettings, registration_id: UUID) -> str:
     key = deps.settings.attendee_link_secret.encode()
     return hmac.new(key, f"registration:{registration_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def link_is_valid(deps: Deps, registration_id: UUID, token: str) -> bool:
+def link_is_valid(deps: HasSettings, registration_id: UUID, token: str) -> bool:
     return hmac.compare_digest(link_token(deps, registration_id), token)
 
 
-def registration_path(deps: Deps, registration_id: UUID, page: str = "") -> str:
+def registration_path(deps: HasSettings, registration_id: UUID, page: str = "") -> str:
     """The attendee's page (or one of its sub-pages, e.g. "/pay"), as a path with the token."""
     return f"/events/registrations/{registration_id}{page}?token={link_token(deps, registration_id)}"
 
 
-def registration_url(deps: Deps, registration_id: UUID, page: str = "") -> str:
+def registration_url(deps: HasSettings, registration_id: UUID, page: str = "") -> str:
     return f"{deps.settings.conference_pages_url}{registration_path(deps, registration_id, page)}"
 
 
-def claim_url(deps: Deps, entry_id: UUID, token: str) -> str:
+def claim_url(deps: HasSettings, entry_id: UUID, token: str) -> str:
     """The waitlist offer's page, where the person sees the deadline and claims the seat."""
     return f"{deps.settings.conference_pages_url}/events/waitlist/{entry_id}/claim?token={quote(token)}"

@@ -51,37 +51,43 @@ class RegistrationDetails:
 
 
 async def details(deps: Deps, registration_id: UUID) -> RegistrationDetails | None:
-    async with deps.pool.acquire() as conn:
-        r = await conn.fetchrow(
-            """SELECT r.*, c.name AS conference_name, c.venue, c.time_zone, c.starts_on, c.ends_on,
-                      c.full_refund_until, c.partial_refund_until, c.partial_refund_percent
-               FROM registrations r JOIN conferences c ON c.id = r.conference_id WHERE r.id = $1""",
-            registration_id,
-        )
-        if r is None:
-            return None
-        rows = await conn.fetch(
-            """SELECT a.id, a.name, a.email, a.ticket_code, a.member_pricing, tt.name AS ticket, t.price_minor
-               FROM attendees a JOIN attendee_tickets t ON t.attendee_id = a.id
-               JOIN ticket_types tt ON tt.id = t.ticket_type_id
-               WHERE a.registration_id = $1 ORDER BY a.name, a.id, tt.kind, tt.name""",
-            registration_id,
-        )
+    found = await deps.views.registration_details(registration_id)
+    if found is None:
+        return None
+    r, rows = found
     attendees: dict[UUID, Attendee] = {}
     for row in rows:
-        person = attendees.setdefault(row["id"], Attendee(row["name"], row["email"], row["ticket_code"],
-                                                          row["member_pricing"], []))  # fmt: skip
+        person = attendees.setdefault(
+            row["id"], Attendee(row["name"], row["email"], row["ticket_code"], row["member_pricing"], [])
+        )
         person.tickets.append(Ticket(row["ticket"], row["price_minor"]))
     status = RegistrationStatus(r["status"])
     policy = RefundPolicy(r["full_refund_until"], r["partial_refund_until"], r["partial_refund_percent"])
     # The same rule `attendee.cancel` applies, asked without cancelling: only a paid registration refunds.
     paid = r["amount_minor"] - r["refunded_minor"] if status is RegistrationStatus.CONFIRMED else 0
     return RegistrationDetails(
-        r["id"], r["conference_id"], r["conference_name"], r["venue"], r["time_zone"], r["starts_on"], r["ends_on"],
-        status, r["payer_name"], r["payer_email"], r["amount_minor"], r["currency"], r["hold_expires_at"],
-        r["checkout_url"], policy, policy.refund(paid, deps.clock()), r["refund_due_minor"], r["refunded_minor"],
-        r["confirmed_at"], r["cancelled_at"], list(attendees.values()),
-    )  # fmt: skip
+        r["id"],
+        r["conference_id"],
+        r["conference_name"],
+        r["venue"],
+        r["time_zone"],
+        r["starts_on"],
+        r["ends_on"],
+        status,
+        r["payer_name"],
+        r["payer_email"],
+        r["amount_minor"],
+        r["currency"],
+        r["hold_expires_at"],
+        r["checkout_url"],
+        policy,
+        policy.refund(paid, deps.clock()),
+        r["refund_due_minor"],
+        r["refunded_minor"],
+        r["confirmed_at"],
+        r["cancelled_at"],
+        list(attendees.values()),
+    )
 
 
 @dataclass(frozen=True)
@@ -101,15 +107,17 @@ class Summary:
 async def of_person(deps: Deps, email: str) -> list[Summary]:
     """Registrations this address paid for or attends, newest conference first; unpaid holds
     that ran out are left out (nothing was bought). Addresses are stored in lower case."""
-    rows = await deps.pool.fetch(
-        """SELECT r.id, r.status, r.amount_minor, r.currency, c.name, c.starts_on, c.ends_on,
-                  (SELECT count(*) FROM attendees a WHERE a.registration_id = r.id) AS attendees
-           FROM registrations r JOIN conferences c ON c.id = r.conference_id
-           WHERE r.status <> 'expired'
-             AND (r.payer_email = $1
-                  OR r.id IN (SELECT a.registration_id FROM attendees a WHERE a.email = $1))
-           ORDER BY c.starts_on DESC, r.created_at DESC""",
-        email.lower(),
-    )
-    return [Summary(r["name"], r["starts_on"], r["ends_on"], RegistrationStatus(r["status"]), r["attendees"],
-                    r["amount_minor"], r["currency"], registration_path(deps, r["id"])) for r in rows]  # fmt: skip
+    rows = await deps.views.registrations_of(email.lower())
+    return [
+        Summary(
+            r["name"],
+            r["starts_on"],
+            r["ends_on"],
+            RegistrationStatus(r["status"]),
+            r["attendees"],
+            r["amount_minor"],
+            r["currency"],
+            registration_path(deps, r["id"]),
+        )
+        for r in rows
+    ]

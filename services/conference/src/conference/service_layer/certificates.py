@@ -11,12 +11,10 @@ from uuid import UUID, uuid4
 
 from fpdf import FPDF
 
-from conference.domain.model import RegistrationRefused
-from conference.service_layer.catalog import NotFound
+from conference.domain.errors import NotFound, RegistrationRefused
 from conference.service_layer.deps import Deps
-from convene_contracts import CONFERENCE
+from conference.service_layer.unit_of_work import Row
 from convene_contracts import conference as contract
-from convene_delivery.outbox import add_to_outbox
 
 
 def certificate_token(deps: Deps, attendee_id: UUID) -> str:
@@ -32,66 +30,48 @@ def certificate_url(deps: Deps, attendee_id: UUID) -> str:
 async def issue(deps: Deps, conference_id: UUID) -> int:
     """Issues the certificates not issued yet; returns how many. Refused before the conference ends."""
     now = deps.clock()
-    async with deps.pool.acquire() as conn, conn.transaction():
-        conference = await conn.fetchrow("SELECT * FROM conferences WHERE id = $1", conference_id)
+    async with deps.uow() as uow:
+        conference = await uow.catalog.conference(conference_id)
         if conference is None:
             raise NotFound("conference")
         if now.date() <= conference["ends_on"]:
             raise RegistrationRefused("conference_id", "certificates are issued after the conference ends")
-        rows = await conn.fetch(
-            """INSERT INTO certificates (attendee_id, hours, issued_at)
-               SELECT a.id, $2, $3 FROM attendees a JOIN registrations r ON r.id = a.registration_id
-               WHERE r.conference_id = $1 AND r.status = 'confirmed' AND a.checked_in_at IS NOT NULL
-               ON CONFLICT DO NOTHING
-               RETURNING attendee_id""",
-            conference_id,
-            conference["certificate_hours"],
-            now,
-        )
-        for row in rows:
-            attendee = await conn.fetchrow("SELECT * FROM attendees WHERE id = $1", row["attendee_id"])
-            assert attendee is not None
-            document = render(
-                {
-                    "name": attendee["name"],
-                    "conference": conference["name"],
-                    "venue": conference["venue"],
-                    "starts_on": conference["starts_on"],
-                    "ends_on": conference["ends_on"],
-                    "hours": conference["certificate_hours"],
-                    "issued_at": now,
-                }
-            )
-            await add_to_outbox(
-                conn,
-                CONFERENCE,
-                contract.CertificateIssued(
-                    producer="conference",
-                    correlation_id=uuid4(),
-                    payload=contract.CertificateIssuedPayload(
-                        registration_id=attendee["registration_id"],
-                        attendee_id=attendee["id"],
-                        conference_id=conference_id,
-                        conference_name=conference["name"],
-                        name=attendee["name"],
-                        email=attendee["email"],
-                        hours=float(conference["certificate_hours"]),
-                        certificate_url=certificate_url(deps, attendee["id"]),
-                        certificate_pdf_base64=base64.b64encode(document).decode(),
-                    ),
-                ),
-            )
-    return len(rows)
+        attendees = await uow.attendees.issue_certificates(conference_id, conference["certificate_hours"], now)
+        await uow.commit([_issued(deps, conference, attendee, now) for attendee in attendees])
+    return len(attendees)
+
+
+def _issued(deps: Deps, conference: Row, attendee: Row, now: datetime) -> contract.CertificateIssued:
+    document = render(
+        {
+            "name": attendee["name"],
+            "conference": conference["name"],
+            "venue": conference["venue"],
+            "starts_on": conference["starts_on"],
+            "ends_on": conference["ends_on"],
+            "hours": conference["certificate_hours"],
+            "issued_at": now,
+        }
+    )
+    return contract.CertificateIssued(
+        producer="conference",
+        correlation_id=uuid4(),
+        payload=contract.CertificateIssuedPayload(
+            registration_id=attendee["registration_id"],
+            attendee_id=attendee["id"],
+            conference_id=conference["id"],
+            conference_name=conference["name"],
+            name=attendee["name"],
+            email=attendee["email"],
+            hours=float(conference["certificate_hours"]),
+            certificate_url=certificate_url(deps, attendee["id"]),
+            certificate_pdf_base64=base64.b64encode(document).decode(),
+        ),
+    )
 
 
 async def pdf(deps: Deps, attendee_id: UUID) -> bytes:
-    row = await deps.pool.fetchrow(
-        """SELECT a.name, c.name AS conference, c.venue, c.starts_on, c.ends_on, k.hours, k.issued_at
-           FROM certificates k JOIN attendees a ON a.id = k.attendee_id
-           JOIN registrations r ON r.id = a.registration_id JOIN conferences c ON c.id = r.conference_id
-           WHERE k.attendee_id = $1""",
-        attendee_id,
-    )
+    row = await deps.views.certificate(attendee_id)
     if row is None:
         raise NotFound("certificate")
     return render(dict(row))

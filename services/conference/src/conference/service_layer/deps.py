@@ -1,15 +1,14 @@
-"""What conference's use cases need, wired once in bootstrap."""
+"""What conference's use cases need, wired once in bootstrap: the settings, the clock, the
+gateways to the outside world (each a Protocol, so the unit tests pass fakes) and `uow`, the
+unit-of-work factory."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import asyncpg
-
-from conference.adapters.capacity import Capacity, ShardedCapacity
-from conference.adapters.stripe_gateway import StripeGateway
 from conference.config import ConferenceSettings
-from conference.service_layer.hold_batches import HoldBatches
+from conference.service_layer.gateways import Holds, Payments, StripeNotices
+from conference.service_layer.unit_of_work import UnitOfWork, Views
 
 
 def utc_now() -> datetime:
@@ -18,9 +17,10 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class Deps:
-    pool: asyncpg.Pool
-    stripe: StripeGateway
     settings: ConferenceSettings
-    holds: HoldBatches  # this process's reads and writes of holds arriving together
-    capacity: Capacity = field(default_factory=ShardedCapacity)
+    stripe: Payments
+    holds: Holds  # this process's reads and writes of holds arriving together
+    stripe_notices: StripeNotices
+    views: Views  # reads outside any transaction, one round trip each as before
+    uow: Callable[[], UnitOfWork]
     clock: Callable[[], datetime] = field(default=utc_now)

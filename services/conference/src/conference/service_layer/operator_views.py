@@ -2,12 +2,11 @@
 registrations found by a word or a status, and one registration in full."""
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from conference.service_layer.catalog import NotFound
+from conference.domain.errors import NotFound
 from conference.service_layer.deps import Deps
 
 Row = dict[str, Any]
@@ -15,58 +14,27 @@ LISTED = 200  # registrations shown at once; the CSV has them all
 
 
 async def conferences(deps: Deps) -> list[Row]:
-    rows = await deps.pool.fetch(
-        """SELECT c.*, (SELECT count(*) FROM registrations r WHERE r.conference_id = c.id AND r.status = 'confirmed')
-                  AS confirmed
-           FROM conferences c ORDER BY c.starts_on DESC, c.name"""
-    )
-    return [dict(row) for row in rows]
+    return [dict(row) for row in await deps.views.conferences()]
 
 
 async def conference(deps: Deps, conference_id: UUID) -> Row:
-    row = await deps.pool.fetchrow("SELECT * FROM conferences WHERE id = $1", conference_id)
+    row = await deps.views.conference(conference_id)
     if row is None:
         raise NotFound("conference")
     return dict(row)
 
 
 async def ticket_types(deps: Deps, conference_id: UUID) -> list[Row]:
-    rows = await deps.pool.fetch("SELECT * FROM ticket_types WHERE conference_id = $1 ORDER BY kind, name",
-                                 conference_id)  # fmt: skip
-    return [dict(row) for row in rows]
+    return [dict(row) for row in await deps.views.ticket_types(conference_id)]
 
 
 async def discount_codes(deps: Deps, conference_id: UUID) -> list[Row]:
-    rows = await deps.pool.fetch(
-        """SELECT d.*, (SELECT array_agg(t.name ORDER BY t.name) FROM ticket_types t
-                        WHERE t.id = ANY (d.ticket_type_ids)) AS ticket_type_names
-           FROM discount_codes d WHERE d.conference_id = $1 ORDER BY d.code""",
-        conference_id,
-    )
-    return [dict(row) for row in rows]
-
-
-def _like(words: str) -> str:
-    """A LIKE pattern that finds `words` anywhere, with LIKE's own characters taken literally."""
-    return "%" + re.sub(r"([\\%_])", r"\\\1", words.lower()) + "%"
+    return [dict(row) for row in await deps.views.discount_codes(conference_id)]
 
 
 async def registrations(deps: Deps, conference_id: UUID, search: str = "", status: str = "") -> list[Row]:
     """Newest first; `search` finds a payer's or an attendee's name or email, or a ticket code."""
-    rows = await deps.pool.fetch(
-        """SELECT r.id, r.status, r.payer_name, r.payer_email, r.amount_minor, r.currency, r.created_at,
-                  string_agg(a.name, ', ' ORDER BY a.name) AS attendees,
-                  count(a.checked_in_at) AS checked_in, count(a.id) AS attendee_count
-           FROM registrations r JOIN attendees a ON a.registration_id = r.id
-           WHERE r.conference_id = $1 AND ($2 = '' OR r.status = $2)
-             AND ($3 = '' OR EXISTS (
-                   SELECT 1 FROM attendees f WHERE f.registration_id = r.id
-                   AND (lower(f.name) LIKE $4 OR lower(f.email) LIKE $4 OR f.ticket_code = upper($3)))
-                 OR lower(r.payer_name) LIKE $4 OR lower(r.payer_email) LIKE $4)
-           GROUP BY r.id ORDER BY r.created_at DESC LIMIT $5""",
-        conference_id, status, search, _like(search), LISTED,
-    )  # fmt: skip
-    return [dict(row) for row in rows]
+    return [dict(row) for row in await deps.views.registrations(conference_id, search, status, LISTED)]
 
 
 @dataclass(frozen=True)
@@ -76,23 +44,9 @@ class RegistrationInFull:
 
 
 async def registration(deps: Deps, registration_id: UUID) -> RegistrationInFull:
-    async with deps.pool.acquire() as conn:
-        row = await conn.fetchrow(
-            """SELECT r.*, c.name AS conference_name, c.time_zone, d.code AS discount_code
-               FROM registrations r JOIN conferences c ON c.id = r.conference_id
-               LEFT JOIN discount_codes d ON d.id = r.discount_code_id WHERE r.id = $1""",
-            registration_id,
-        )
-        if row is None:
-            raise NotFound("registration")
-        attendees = await conn.fetch(
-            """SELECT a.id, a.name, a.email, a.ticket_code, a.checked_in_at, a.checked_in_by, a.answers::text,
-                      json_agg(json_build_object('name', t.name, 'kind', t.kind, 'price_minor', at.price_minor)
-                               ORDER BY t.kind, t.name)::text AS tickets
-               FROM attendees a JOIN attendee_tickets at ON at.attendee_id = a.id
-               JOIN ticket_types t ON t.id = at.ticket_type_id
-               WHERE a.registration_id = $1 GROUP BY a.id ORDER BY a.name""",
-            registration_id,
-        )
+    found = await deps.views.registration_in_full(registration_id)
+    if found is None:
+        raise NotFound("registration")
+    row, attendees = found
     people = [dict(a) | {"tickets": json.loads(a["tickets"]), "answers": json.loads(a["answers"])} for a in attendees]
     return RegistrationInFull(dict(row), people)

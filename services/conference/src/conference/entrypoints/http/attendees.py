@@ -5,13 +5,11 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
-from pydantic import BaseModel, ConfigDict, Field
 
 from conference.entrypoints.http.common import DepsOf
-from conference.entrypoints.http.public import RegistrationOut
-from conference.service_layer import attendee, certificates, waitlist
+from conference.entrypoints.http.schemas import RegistrationOut, WaitlistIn
+from conference.service_layer import attendee, certificates, holding, waitlist
 from conference.service_layer.attendee_links import link_is_valid
-from convene_contracts.email import Email
 from convene_service.http import RateLimit
 from convene_web.qr import qr_png
 
@@ -36,21 +34,15 @@ async def cancel(registration_id: UUID, token: Token, deps: DepsOf) -> dict[str,
     return {"refund_minor": await attendee.cancel(deps, registration_id)}
 
 
-@router.get("/registrations/{registration_id}/tickets/{ticket_code}.png", response_class=Response,
-            summary="A ticket's QR code")  # fmt: skip
+@router.get(
+    "/registrations/{registration_id}/tickets/{ticket_code}.png", response_class=Response, summary="A ticket's QR code"
+)
 async def ticket_qr(registration_id: UUID, ticket_code: str, token: Token, deps: DepsOf) -> Response:
     _require_link(deps, registration_id, token)
     codes = {a["ticket_code"] for a in (await attendee.view(deps, registration_id))["attendees"]}
     if ticket_code not in codes:
         raise HTTPException(404, "no such ticket")
     return Response(qr_png(ticket_code), media_type="image/png")
-
-
-class WaitlistIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    ticket_type_id: UUID
-    name: str = Field(min_length=1, max_length=200)
-    email: Email
 
 
 @router.post(
@@ -64,13 +56,21 @@ async def join_waitlist(conference_id: UUID, body: WaitlistIn, deps: DepsOf) -> 
     return {"entry_id": entry}
 
 
-@router.post("/waitlist/{entry_id}/claim", status_code=status.HTTP_201_CREATED,
-             summary="Take the seat a waitlist offer keeps for you")  # fmt: skip
+@router.post(
+    "/waitlist/{entry_id}/claim",
+    status_code=status.HTTP_201_CREATED,
+    summary="Take the seat a waitlist offer keeps for you",
+)
 async def claim(entry_id: UUID, token: Token, deps: DepsOf) -> RegistrationOut:
-    held = await attendee.claim_offer(deps, entry_id, token)
-    return RegistrationOut(registration_id=held.registration_id, status=held.status, amount_minor=held.amount_minor,
-                           currency=held.currency, hold_expires_at=held.hold_expires_at,
-                           checkout_url=held.checkout_url)  # fmt: skip
+    held = await holding.claim_offer(deps, entry_id, token)
+    return RegistrationOut(
+        registration_id=held.registration_id,
+        status=held.status,
+        amount_minor=held.amount_minor,
+        currency=held.currency,
+        hold_expires_at=held.hold_expires_at,
+        checkout_url=held.checkout_url,
+    )
 
 
 @router.get("/certificates/{attendee_id}.pdf", response_class=Response, summary="My certificate of attendance")

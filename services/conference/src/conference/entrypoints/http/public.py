@@ -1,47 +1,18 @@
 """Public endpoints: the conference page, registering (rate-limited), Stripe's webhook."""
 
-from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Depends, Request, status
-from pydantic import BaseModel, ConfigDict, Field
 
 from conference.entrypoints.http.common import DepsOf
+from conference.entrypoints.http.schemas import RegistrationIn, RegistrationOut
 from conference.service_layer import catalog, holding
-from conference.service_layer.stripe_webhooks import apply_stripe_event
-from convene_contracts.email import Email
+from conference.service_layer.payments import apply_stripe_event
 from convene_service.http import RateLimit
 from convene_service.payments import verified_event
 
 router = APIRouter(tags=["attendees"])
-
-
-class AttendeeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    name: str = Field(min_length=1, max_length=200)
-    email: Email
-    ticket_type_ids: list[UUID] = Field(min_length=1, max_length=10)
-    answers: dict[str, Any] = Field(default_factory=dict)
-
-
-class RegistrationIn(BaseModel):
-    """Prices and statuses are never taken from the client: they are computed here."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    payer_name: str = Field(min_length=1, max_length=200)
-    payer_email: Email
-    attendees: list[AttendeeIn] = Field(min_length=1, max_length=50, description="Several for a group (C9).")
-    discount_code: str | None = Field(default=None, max_length=50)
-
-
-class RegistrationOut(BaseModel):
-    registration_id: UUID
-    status: str
-    amount_minor: int
-    currency: str
-    hold_expires_at: datetime
-    checkout_url: str | None
 
 
 @router.get("/conferences/{conference_id}", summary="A conference, its ticket types, prices and availability")
@@ -57,11 +28,17 @@ async def conference_page(conference_id: UUID, deps: DepsOf) -> dict[str, Any]:
 )
 async def register(conference_id: UUID, body: RegistrationIn, deps: DepsOf) -> RegistrationOut:
     attendees = [holding.AttendeeIn(a.name, a.email.lower(), a.ticket_type_ids, a.answers) for a in body.attendees]
-    held = await holding.register(deps, uuid4(), conference_id, body.payer_name, body.payer_email.lower(),
-                                       attendees, body.discount_code)  # fmt: skip
-    return RegistrationOut(registration_id=held.registration_id, status=held.status, amount_minor=held.amount_minor,
-                           currency=held.currency, hold_expires_at=held.hold_expires_at,
-                           checkout_url=held.checkout_url)  # fmt: skip
+    held = await holding.register(
+        deps, uuid4(), conference_id, body.payer_name, body.payer_email.lower(), attendees, body.discount_code
+    )
+    return RegistrationOut(
+        registration_id=held.registration_id,
+        status=held.status,
+        amount_minor=held.amount_minor,
+        currency=held.currency,
+        hold_expires_at=held.hold_expires_at,
+        checkout_url=held.checkout_url,
+    )
 
 
 @router.post("/stripe/webhook", tags=["stripe"], summary="Stripe events for registrations (signed)")

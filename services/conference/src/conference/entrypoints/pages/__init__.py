@@ -10,5 +10,11 @@ from convene_web.routes import web_router
 TEMPLATES = Path(__file__).parent / "templates"
 
 # web_router goes last: its default operator home gives way to one defined before it.
-ROUTERS = [mine.router, conferences.router, registering.router, registrations.router, claiming.router,
-           web_router("/events")]  # fmt: skip
+ROUTERS = [
+    mine.router,
+    conferences.router,
+    registering.router,
+    registrations.router,
+    claiming.router,
+    web_router("/events"),
+]

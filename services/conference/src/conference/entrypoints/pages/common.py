@@ -4,6 +4,7 @@ attendee's registration by its signed link."""
 from typing import Any
 from uuid import UUID
 
+from conference.domain.errors import NotFound
 from conference.service_layer import attendee_views, catalog
 from conference.service_layer.attendee_links import link_is_valid
 from conference.service_layer.attendee_views import RegistrationDetails
@@ -15,16 +16,18 @@ async def conference_or_404(deps: Deps, conference_id: UUID) -> dict[str, Any]:
     """The conference with its ticket types and what is left; drafts are not shown to the public."""
     try:
         conference = await catalog.conference_page(deps, conference_id)
-    except catalog.NotFound:
+    except NotFound:
         raise PageNotFound("conference") from None
     if conference["status"] == "draft":
         raise PageNotFound("conference")
     now = deps.clock()
     conference["registration"] = (
-        "closed" if conference["status"] == "closed" or now >= conference["registration_closes_at"]
-        else "not_yet" if now < conference["registration_opens_at"]
+        "closed"
+        if conference["status"] == "closed" or now >= conference["registration_closes_at"]
+        else "not_yet"
+        if now < conference["registration_opens_at"]
         else "open"
-    )  # fmt: skip
+    )
     # A conference with a capacity of its own is full for main tickets when that runs out.
     conference["full"] = conference.get("available") == 0
     return conference

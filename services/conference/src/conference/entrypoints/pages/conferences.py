@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from conference.domain.model import RegistrationRefused
+from conference.domain.errors import RegistrationRefused
 from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.pages.common import conference_or_404
 from conference.service_layer import catalog, waitlist
@@ -40,25 +40,44 @@ FORM_FIELD = {"ticket_type_id": "ticket_type"}  # the service layer's names for 
 
 @router.get("")
 async def conferences_page(request: Request, pages: PagesOf, deps: DepsOf) -> Response:
-    return pages.render(request, "conferences.html", conferences=await catalog.open_conferences(deps),
-                        now=deps.clock(), section="conferences")  # fmt: skip
+    return pages.render(
+        request,
+        "conferences.html",
+        conferences=await catalog.open_conferences(deps),
+        now=deps.clock(),
+        section="conferences",
+    )
 
 
-async def _conference_page(request: Request, pages: PagesOf, deps: DepsOf, conference_id: UUID, form: FormState,
-                           status: int = 200) -> Response:  # fmt: skip
+async def _conference_page(
+    request: Request, pages: PagesOf, deps: DepsOf, conference_id: UUID, form: FormState, status: int = 200
+) -> Response:
     conference = await conference_or_404(deps, conference_id)
     sold_out = [t for t in conference["ticket_types"] if t["sold_out"]]
-    return pages.render(request, "conference.html", status=status, conference=conference, sold_out=sold_out,
-                        form=form, now=deps.clock(), section="conferences")  # fmt: skip
+    return pages.render(
+        request,
+        "conference.html",
+        status=status,
+        conference=conference,
+        sold_out=sold_out,
+        form=form,
+        now=deps.clock(),
+        section="conferences",
+    )
 
 
 @router.get("/{conference_id:uuid}")
-async def conference_page(conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
-                          waiting_for: Annotated[str | None, Query(alias="waitlist", max_length=64)] = None,
-                          ) -> Response:  # fmt: skip
+async def conference_page(
+    conference_id: UUID,
+    request: Request,
+    pages: PagesOf,
+    deps: DepsOf,
+    waiting_for: Annotated[str | None, Query(alias="waitlist", max_length=64)] = None,
+) -> Response:
     session = current_session(request)
-    form = FormState(values={"ticket_type": waiting_for or "", "email": session.email if session and session.email
-                             else ""})  # fmt: skip
+    form = FormState(
+        values={"ticket_type": waiting_for or "", "email": session.email if session and session.email else ""}
+    )
     return await _conference_page(request, pages, deps, conference_id, form)
 
 
@@ -78,11 +97,18 @@ async def join_waitlist(conference_id: UUID, request: Request, pages: PagesOf, d
 
 
 @router.get("/{conference_id:uuid}/waitlisted")
-async def waitlisted(conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
-                     ticket_type: Annotated[UUID, Query()]) -> Response:  # fmt: skip
+async def waitlisted(
+    conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf, ticket_type: Annotated[UUID, Query()]
+) -> Response:
     conference = await conference_or_404(deps, conference_id)
     [ticket] = [t for t in conference["ticket_types"] if t["id"] == ticket_type] or [None]
     if ticket is None:
         raise PageNotFound("ticket type")
-    return pages.render(request, "waitlisted.html", conference=conference, ticket=ticket, section="conferences",
-                        offer_hours=f"{deps.settings.waitlist_offer_hours:g}")  # fmt: skip
+    return pages.render(
+        request,
+        "waitlisted.html",
+        conference=conference,
+        ticket=ticket,
+        section="conferences",
+        offer_hours=f"{deps.settings.waitlist_offer_hours:g}",
+    )

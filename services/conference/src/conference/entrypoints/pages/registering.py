@@ -9,14 +9,13 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from conference.domain.model import RegistrationRefused, SoldOut
+from conference.domain.errors import RegistrationRefused, SoldOut
 from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.pages import registration_form
 from conference.entrypoints.pages.common import conference_or_404
 from conference.service_layer import holding
 from conference.service_layer.attendee_links import registration_path
 from conference.service_layer.deps import Deps
-from conference.service_layer.members import is_member
 from convene_service.payments import PaymentProviderUnavailable
 from convene_web.access import PageRateLimit
 from convene_web.csrf import CsrfProtected
@@ -27,28 +26,52 @@ from convene_web.sessions import current_session, here
 router = APIRouter(prefix="/events", include_in_schema=False)
 
 
-async def _form_page(request: Request, pages: Pages, deps: Deps, conference: dict[str, Any], form: FormState,
-                     status: int = 200, first_visit: bool = False,
-                     sold_out: str | None = None) -> Response:  # fmt: skip
+async def _form_page(
+    request: Request,
+    pages: Pages,
+    deps: Deps,
+    conference: dict[str, Any],
+    form: FormState,
+    status: int = 200,
+    first_visit: bool = False,
+    sold_out: str | None = None,
+) -> Response:
     session = current_session(request)
     member_email = session.email if session and session.is_member and session.email else None
     now = deps.clock()
-    tickets = [(str(t["id"]), t["name"], registration_form.price_hint(t, conference["currency"], now))
-               for t in conference["ticket_types"] if t["kind"] == "main" and not t["sold_out"]]  # fmt: skip
-    addons = [(t, registration_form.price_hint(t, conference["currency"], now))
-              for t in conference["ticket_types"] if t["kind"] == "addon" and not t["sold_out"]]  # fmt: skip
+    tickets = [
+        (str(t["id"]), t["name"], registration_form.price_hint(t, conference["currency"], now))
+        for t in conference["ticket_types"]
+        if t["kind"] == "main" and not t["sold_out"]
+    ]
+    addons = [
+        (t, registration_form.price_hint(t, conference["currency"], now))
+        for t in conference["ticket_types"]
+        if t["kind"] == "addon" and not t["sold_out"]
+    ]
     return pages.render(
-        request, "register.html", status=status, conference=conference, form=form, tickets=tickets, addons=addons,
-        count=registration_form.attendee_count(form.values), max_attendees=registration_form.MAX_ATTENDEES,
-        sold_out_types=[t for t in conference["ticket_types"] if t["sold_out"]], first_visit=first_visit,
-        member_email=member_email, member_pricing=bool(member_email and await is_member(deps.pool, member_email)),
-        sign_in_next=quote(here(request, pages.base_url), safe=""), sold_out=sold_out, section="conferences",
-    )  # fmt: skip
+        request,
+        "register.html",
+        status=status,
+        conference=conference,
+        form=form,
+        tickets=tickets,
+        addons=addons,
+        count=registration_form.attendee_count(form.values),
+        max_attendees=registration_form.MAX_ATTENDEES,
+        sold_out_types=[t for t in conference["ticket_types"] if t["sold_out"]],
+        first_visit=first_visit,
+        member_email=member_email,
+        member_pricing=bool(member_email and await deps.views.is_member(member_email)),
+        sign_in_next=quote(here(request, pages.base_url), safe=""),
+        sold_out=sold_out,
+        section="conferences",
+    )
 
 
 def _one_ticket_chosen(conference: dict[str, Any], values: dict[str, str]) -> dict[str, str]:
-    """With a single ticket on sale, a new attendee has it chosen already (never after an error,
-    where the form shows what was sent)."""
+    """A new attendee has the only ticket on sale chosen already, when there is one (never after
+    an error, where the form shows what was sent)."""
     mains = [t for t in conference["ticket_types"] if t["kind"] == "main" and not t["sold_out"]]
     if len(mains) != 1:
         return values
@@ -57,9 +80,14 @@ def _one_ticket_chosen(conference: dict[str, Any], values: dict[str, str]) -> di
 
 
 @router.get("/{conference_id:uuid}/register")
-async def registration_form_page(conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
-                                 attendees: Annotated[int, Query(ge=1, le=registration_form.MAX_ATTENDEES)] = 1,
-                                 ticket: Annotated[str | None, Query(max_length=64)] = None) -> Response:  # fmt: skip
+async def registration_form_page(
+    conference_id: UUID,
+    request: Request,
+    pages: PagesOf,
+    deps: DepsOf,
+    attendees: Annotated[int, Query(ge=1, le=registration_form.MAX_ATTENDEES)] = 1,
+    ticket: Annotated[str | None, Query(max_length=64)] = None,
+) -> Response:
     conference = await conference_or_404(deps, conference_id)
     session = current_session(request)
     values = _one_ticket_chosen(conference, {"attendees": str(attendees), "a0_ticket": ticket or ""})
@@ -87,14 +115,16 @@ async def register(conference_id: UUID, request: Request, pages: PagesOf, deps: 
     if asked is None:
         return await _form_page(request, pages, deps, conference, form, status=400)
     try:
-        held = await holding.register(deps, uuid4(), conference_id, asked.payer_name, asked.payer_email,
-                                           asked.attendees, asked.discount_code)  # fmt: skip
+        held = await holding.register(
+            deps, uuid4(), conference_id, asked.payer_name, asked.payer_email, asked.attendees, asked.discount_code
+        )
     except RegistrationRefused as refused:
         registration_form.place_refusal(form, refused, len(asked.attendees))
     except SoldOut as sold_out:
         registration_form.place_sold_out(form, values, sold_out)
-        return await _form_page(request, pages, deps, conference, form, status=409,
-                                sold_out=str(sold_out.ticket_type_id))  # fmt: skip
+        return await _form_page(
+            request, pages, deps, conference, form, status=409, sold_out=str(sold_out.ticket_type_id)
+        )
     except PaymentProviderUnavailable:
         form.problem = "The payment service did not answer, so nothing was booked or charged. Please try again shortly."
         return await _form_page(request, pages, deps, conference, form, status=502)

@@ -12,7 +12,8 @@ from uuid import UUID
 
 from pydantic import TypeAdapter, ValidationError
 
-from conference.domain.model import RegistrationRefused, SoldOut, TicketKind, TicketType
+from conference.domain.errors import RegistrationRefused, SoldOut
+from conference.domain.model import TicketKind, TicketType
 from conference.service_layer.holding import AttendeeIn
 from convene_contracts.email import Email
 from convene_web.formatting import money
@@ -100,8 +101,10 @@ def read(values: dict[str, str], conference: dict[str, Any]) -> tuple[Registerin
         if not payer_name or len(payer_name) > 200:
             form.errors["payer_name"] = "Enter the payer's full name, or leave both payer fields blank"
         if _email(payer_email) is None:
-            form.errors["payer_email"] = ("Enter the payer's email address in the right format, like name@example.org, "
-                                          "or leave both payer fields blank")  # fmt: skip
+            form.errors["payer_email"] = (
+                "Enter the payer's email address in the right format, like name@example.org, "
+                "or leave both payer fields blank"
+            )
     if form.errors:
         return None, form
     first = attendees[0]
@@ -159,9 +162,18 @@ def change_group(values: dict[str, str], change: str) -> dict[str, str]:
 
 def price_hint(t: dict[str, Any], currency: str, now: datetime) -> str:
     """A ticket's prices as they would be charged now (early bird included), and what is left."""
-    ticket = TicketType(t["id"], t["conference_id"], t["name"], TicketKind(t["kind"]), t["capacity"],
-                        t["member_price_minor"], t["non_member_price_minor"], t["early_member_price_minor"],
-                        t["early_non_member_price_minor"], t["early_bird_until"])  # fmt: skip
+    ticket = TicketType(
+        t["id"],
+        t["conference_id"],
+        t["name"],
+        TicketKind(t["kind"]),
+        t["capacity"],
+        t["member_price_minor"],
+        t["non_member_price_minor"],
+        t["early_member_price_minor"],
+        t["early_non_member_price_minor"],
+        t["early_bird_until"],
+    )
 
     def shown(minor: int) -> str:
         return "free" if minor == 0 else money(minor, currency)

@@ -9,10 +9,11 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from conference.domain.model import RegistrationRefused, RegistrationStatus
+from conference.domain.errors import NotPayable, RegistrationRefused
+from conference.domain.model import RegistrationStatus
 from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.pages.common import registration_or_404
-from conference.service_layer import attendee, registration
+from conference.service_layer import attendee, payments
 from conference.service_layer.attendee_links import registration_path
 from convene_service.payments import PaymentProviderUnavailable
 from convene_web.csrf import CsrfProtected
@@ -31,12 +32,21 @@ def _qr(code: str) -> str:
 
 
 @router.get("/{registration_id:uuid}")
-async def registration_page(registration_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
-                            token: Token = None) -> Response:  # fmt: skip
+async def registration_page(
+    registration_id: UUID, request: Request, pages: PagesOf, deps: DepsOf, token: Token = None
+) -> Response:
     found = await registration_or_404(deps, registration_id, token)
     qr = {a.ticket_code: _qr(a.ticket_code) for a in found.attendees if a.ticket_code}
-    return pages.render(request, "registration.html", registration=found, qr=qr, token=token, settled=SETTLED,
-                        hold_over=found.hold_expires_at <= deps.clock(), section="conferences")  # fmt: skip
+    return pages.render(
+        request,
+        "registration.html",
+        registration=found,
+        qr=qr,
+        token=token,
+        settled=SETTLED,
+        hold_over=found.hold_expires_at <= deps.clock(),
+        section="conferences",
+    )
 
 
 @router.get("/{registration_id:uuid}/status")
@@ -47,36 +57,55 @@ async def registration_status(registration_id: UUID, deps: DepsOf, token: Token 
 
 
 @router.get("/{registration_id:uuid}/pay")
-async def payment_page(registration_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
-                       token: Token = None) -> Response:  # fmt: skip
+async def payment_page(
+    registration_id: UUID, request: Request, pages: PagesOf, deps: DepsOf, token: Token = None
+) -> Response:
     found = await registration_or_404(deps, registration_id, token)
     if found.status is not RegistrationStatus.HELD:  # paid, ended or cancelled: the registration page says which
         return pages.redirect(registration_path(deps, registration_id))
     now = deps.clock()
-    return pages.render(request, "pay.html", registration=found, token=token, now=now,
-                        hold_over=found.hold_expires_at <= now, section="conferences")  # fmt: skip
+    return pages.render(
+        request,
+        "pay.html",
+        registration=found,
+        token=token,
+        now=now,
+        hold_over=found.hold_expires_at <= now,
+        section="conferences",
+    )
 
 
 @router.get("/{registration_id:uuid}/checkout")
-async def checkout(registration_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
-                   token: Token = None) -> Response:  # fmt: skip
+async def checkout(
+    registration_id: UUID, request: Request, pages: PagesOf, deps: DepsOf, token: Token = None
+) -> Response:
     """The pay link (the Pay button, the held email, the API's checkout_url): opens Stripe
     Checkout for the hold, made on the first visit and the same one after."""
     found = await registration_or_404(deps, registration_id, token)
     try:
-        return pages.redirect(await registration.open_checkout(deps, registration_id))
-    except registration.NotPayable:  # paid, cancelled or the hold ended: the payment page says which
+        return pages.redirect(await payments.open_checkout(deps, registration_id))
+    except NotPayable:  # paid, cancelled or the hold ended: the payment page says which
         return pages.redirect(registration_path(deps, registration_id, "/pay"))
     except PaymentProviderUnavailable:
         now = deps.clock()
         over = found.hold_expires_at <= now
-        return pages.render(request, "pay.html", status=503, registration=found, token=token, now=now,
-                            hold_over=over, stripe_down=True, section="conferences")  # fmt: skip
+        return pages.render(
+            request,
+            "pay.html",
+            status=503,
+            registration=found,
+            token=token,
+            now=now,
+            hold_over=over,
+            stripe_down=True,
+            section="conferences",
+        )
 
 
 @router.get("/{registration_id:uuid}/cancel")
-async def cancel_page(registration_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
-                      token: Token = None) -> Response:  # fmt: skip
+async def cancel_page(
+    registration_id: UUID, request: Request, pages: PagesOf, deps: DepsOf, token: Token = None
+) -> Response:
     found = await registration_or_404(deps, registration_id, token)
     if found.status not in (RegistrationStatus.HELD, RegistrationStatus.CONFIRMED):
         return pages.redirect(registration_path(deps, registration_id))

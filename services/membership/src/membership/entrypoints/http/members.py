@@ -54,11 +54,15 @@ async def billing_portal(member_id: MemberId, deps: DepsOf) -> UrlOut:
 
 
 @router.post("/memberships/{membership_id}/level", summary="Move to another level, prorated")
-async def change_level(membership_id: UUID, body: LevelChangeIn, member_id: MemberId, deps: DepsOf,
-                       ctx: Ctx) -> LevelChangeOut:  # fmt: skip
+async def change_level(
+    membership_id: UUID, body: LevelChangeIn, member_id: MemberId, deps: DepsOf, ctx: Ctx
+) -> LevelChangeOut:
     change = await self_service.change_level(deps, ctx, member_id, membership_id, body.level_id)
-    return LevelChangeOut(membership=MembershipOut.of(change.membership), prorated_minor=change.prorated_minor,
-                          checkout_url=change.checkout_url)  # fmt: skip
+    return LevelChangeOut(
+        membership=MembershipOut.of(change.membership),
+        prorated_minor=change.prorated_minor,
+        checkout_url=change.checkout_url,
+    )
 
 
 @router.get("/memberships/{membership_id}/seats", summary="Who holds my organization's seats")
@@ -72,8 +76,9 @@ async def assign_seat(membership_id: UUID, body: SeatIn, member_id: MemberId, de
     return SeatOut(**seat.__dict__)
 
 
-@router.delete("/memberships/{membership_id}/seats/{seat_id}", status_code=status.HTTP_204_NO_CONTENT,
-               summary="Free a seat")  # fmt: skip
+@router.delete(
+    "/memberships/{membership_id}/seats/{seat_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Free a seat"
+)
 async def remove_seat(membership_id: UUID, seat_id: UUID, member_id: MemberId, deps: DepsOf, ctx: Ctx) -> None:
     await seats.remove_seat(deps, ctx, member_id, membership_id, seat_id)
 

@@ -31,14 +31,26 @@ async def retire_level(level_id: UUID, deps: DepsOf) -> LevelOut:
     return LevelOut.of(await levels.retire_level(deps, level_id))
 
 
-@router.post("/offline-payments", status_code=status.HTTP_201_CREATED, tags=["dues"],
-             summary="Record a cheque, transfer or cash payment; the membership activates or renews")  # fmt: skip
+@router.post(
+    "/offline-payments",
+    status_code=status.HTTP_201_CREATED,
+    tags=["dues"],
+    summary="Record a cheque, transfer or cash payment; the membership activates or renews",
+)
 async def record_offline_payment(body: OfflinePaymentIn, deps: DepsOf, ctx: Ctx) -> MembershipOut:
     membership = await joining.record_offline_payment(
-        deps, ctx, name=body.name, email=body.email.lower(), level_id=body.level_id, amount_minor=body.amount_minor,
-        currency=body.currency, method=body.method, reference=body.reference,
-        paid_at=body.paid_at or datetime.now(UTC), membership_id=body.membership_id,
-    )  # fmt: skip
+        deps,
+        ctx,
+        name=body.name,
+        email=body.email.lower(),
+        level_id=body.level_id,
+        amount_minor=body.amount_minor,
+        currency=body.currency,
+        method=body.method,
+        reference=body.reference,
+        paid_at=body.paid_at or datetime.now(UTC),
+        membership_id=body.membership_id,
+    )
     return MembershipOut.of(membership)
 
 
@@ -47,24 +59,37 @@ Status = Annotated[MembershipStatus | None, Query()]
 ExpiresBefore = Annotated[datetime | None, Query(description="Period ends at or before this instant")]
 
 
-def _filter(q: str | None, status: MembershipStatus | None, expires_before: datetime | None,
-            level_id: UUID | None) -> operators.MemberFilter:  # fmt: skip
+def _filter(
+    q: str | None, status: MembershipStatus | None, expires_before: datetime | None, level_id: UUID | None
+) -> operators.MemberFilter:
     return operators.MemberFilter(q, status.value if status else None, expires_before, level_id)
 
 
 @router.get("/members", summary="Search members by name, email, organization, status, expiry, level")
-async def search_members(deps: DepsOf, q: Search = None, status: Status = None, expires_before: ExpiresBefore = None,
-                         level_id: UUID | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                         offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:  # fmt: skip
+async def search_members(
+    deps: DepsOf,
+    q: Search = None,
+    status: Status = None,
+    expires_before: ExpiresBefore = None,
+    level_id: UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[dict[str, Any]]:
     return await operators.search(deps, _filter(q, status, expires_before, level_id), limit, offset)
 
 
 @router.get("/members.csv", response_class=PlainTextResponse, summary="The same search as CSV")
-async def export_members(deps: DepsOf, q: Search = None, status: Status = None, expires_before: ExpiresBefore = None,
-                         level_id: UUID | None = None) -> PlainTextResponse:  # fmt: skip
+async def export_members(
+    deps: DepsOf,
+    q: Search = None,
+    status: Status = None,
+    expires_before: ExpiresBefore = None,
+    level_id: UUID | None = None,
+) -> PlainTextResponse:
     body = await operators.export_csv(deps, _filter(q, status, expires_before, level_id))
-    return PlainTextResponse(body, media_type="text/csv",
-                             headers={"Content-Disposition": 'attachment; filename="members.csv"'})  # fmt: skip
+    return PlainTextResponse(
+        body, media_type="text/csv", headers={"Content-Disposition": 'attachment; filename="members.csv"'}
+    )
 
 
 @router.get("/members/{member_id}", summary="A member's memberships and payment history")

@@ -15,18 +15,31 @@ async def list_levels(deps: DepsOf) -> list[LevelOut]:
     return [LevelOut.of(level) for level in await levels.list_levels(deps)]
 
 
-@router.post("/memberships", status_code=status.HTTP_201_CREATED, dependencies=[Depends(RateLimit("join"))],
-             summary="Apply for a membership and get the Stripe Checkout link to pay the dues")  # fmt: skip
+@router.post(
+    "/memberships",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(RateLimit("join"))],
+    summary="Apply for a membership and get the Stripe Checkout link to pay the dues",
+)
 async def join(body: JoinIn, deps: DepsOf, ctx: Ctx) -> JoinOut:
     joined = await joining.join(
-        deps, ctx, name=body.name, email=body.email.lower(), level_id=body.level_id, auto_renew=body.auto_renew,
+        deps,
+        ctx,
+        name=body.name,
+        email=body.email.lower(),
+        level_id=body.level_id,
+        auto_renew=body.auto_renew,
         organization_name=body.organization_name,
-    )  # fmt: skip
+    )
     return JoinOut(membership=MembershipOut.of(joined.membership), checkout_url=joined.checkout_url)
 
 
-@router.post("/sign-in", status_code=status.HTTP_202_ACCEPTED, dependencies=[Depends(RateLimit("sign-in"))],
-             summary="Email a single-use sign-in link to a member (the answer is the same for anyone)")  # fmt: skip
+@router.post(
+    "/sign-in",
+    status_code=status.HTTP_202_ACCEPTED,
+    dependencies=[Depends(RateLimit("sign-in"))],
+    summary="Email a single-use sign-in link to a member (the answer is the same for anyone)",
+)
 async def request_sign_in(body: SignInIn, deps: DepsOf, ctx: Ctx) -> dict[str, str]:
     await sign_in.request_link(deps, ctx, body.email.lower())
     return {"detail": "if this address belongs to a member, a sign-in link is on its way"}

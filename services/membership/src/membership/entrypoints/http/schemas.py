@@ -15,8 +15,11 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-Currency = Field(pattern=r"^[a-z]{3}$", description="ISO 4217 code in lower case, as Stripe writes it.",
-                 examples=["usd", "cad", "eur", "gbp"])  # fmt: skip
+Currency = Field(
+    pattern=r"^[a-z]{3}$",
+    description="ISO 4217 code in lower case, as Stripe writes it.",
+    examples=["usd", "cad", "eur", "gbp"],
+)
 Name = Field(min_length=1, max_length=200)
 
 
@@ -74,9 +77,17 @@ class MembershipOut(BaseModel):
 
     @classmethod
     def of(cls, m: Membership) -> "MembershipOut":
-        return cls(id=m.id, member_id=m.member_id, level_id=m.level_id, status=m.status,
-                   period_start=m.period_start, period_end=m.period_end, auto_renew=m.auto_renew,
-                   grace_ends_at=m.grace_ends_at, organization_name=m.organization_name)  # fmt: skip
+        return cls(
+            id=m.id,
+            member_id=m.member_id,
+            level_id=m.level_id,
+            status=m.status,
+            period_start=m.period_start,
+            period_end=m.period_end,
+            auto_renew=m.auto_renew,
+            grace_ends_at=m.grace_ends_at,
+            organization_name=m.organization_name,
+        )
 
 
 class JoinOut(BaseModel):

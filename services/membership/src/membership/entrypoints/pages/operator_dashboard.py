@@ -25,10 +25,11 @@ def charts_of(numbers: Dashboard) -> dict[str, Chart]:
     """Each chart under the id the page draws it with (ids name the figures for tests and links)."""
     months = [f"{m:%b %Y}" for m in numbers.months]
     found = {
-        "members-by-status": bar_chart("Memberships by status",
-                                       [(STATUS[status], n) for status, n in numbers.by_status.items()]),
+        "members-by-status": bar_chart(
+            "Memberships by status", [(STATUS[status], n) for status, n in numbers.by_status.items()]
+        ),
         "new-members": bar_chart("New members per month", list(zip(months, numbers.new_members, strict=True))),
-    }  # fmt: skip
+    }
     for currency, amounts in sorted(numbers.dues_received.items()):
         found[f"dues-{currency}"] = bar_chart(
             f"Dues received per month in {currency.upper()}, after refunds",
@@ -41,6 +42,12 @@ def charts_of(numbers: Dashboard) -> dict[str, Chart]:
 @router.get("")
 async def dashboard_page(request: Request, operator: OperatorPage, pages: PagesOf, deps: DepsOf) -> Response:
     numbers = await dashboard(deps)
-    return pages.render(request, "operator/dashboard.html", numbers=numbers, figures=charts_of(numbers),
-                        this_month=f"{numbers.months[-1]:%B %Y}", zone=deps.settings.association_timezone,
-                        section="operator")  # fmt: skip
+    return pages.render(
+        request,
+        "operator/dashboard.html",
+        numbers=numbers,
+        figures=charts_of(numbers),
+        this_month=f"{numbers.months[-1]:%B %Y}",
+        zone=deps.settings.association_timezone,
+        section="operator",
+    )

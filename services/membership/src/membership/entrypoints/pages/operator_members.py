@@ -59,16 +59,34 @@ async def members_page(request: Request, operator: OperatorPage, pages: PagesOf,
     search, form = validate(MemberSearch, values, MESSAGES)
     all_levels = await levels.list_levels(deps, include_retired=True)
     if search is None:
-        return pages.render(request, "operator/members.html", status=400, form=form, levels=all_levels, rows=[],
-                            statuses=list(MembershipStatus), searched=False, section="operator")  # fmt: skip
+        return pages.render(
+            request,
+            "operator/members.html",
+            status=400,
+            form=form,
+            levels=all_levels,
+            rows=[],
+            statuses=list(MembershipStatus),
+            searched=False,
+            section="operator",
+        )
     rows = await operators.search(deps, member_filter(search, deps), PAGE_SIZE + 1, (search.page - 1) * PAGE_SIZE)
     filters = {k: v for k, v in values.items() if v and k != "page"}
     more = urlencode(filters | {"page": str(search.page + 1)}) if len(rows) > PAGE_SIZE else None
     return pages.render(
-        request, "operator/members.html", form=form, levels=all_levels, rows=rows[:PAGE_SIZE], searched=bool(filters),
-        page=search.page, next_query=more, csv_query=urlencode(filters), statuses=list(MembershipStatus),
-        zone=deps.settings.association_timezone, section="operator",
-    )  # fmt: skip
+        request,
+        "operator/members.html",
+        form=form,
+        levels=all_levels,
+        rows=rows[:PAGE_SIZE],
+        searched=bool(filters),
+        page=search.page,
+        next_query=more,
+        csv_query=urlencode(filters),
+        statuses=list(MembershipStatus),
+        zone=deps.settings.association_timezone,
+        section="operator",
+    )
 
 
 @router.get("/members.csv")
@@ -77,17 +95,33 @@ async def members_csv(request: Request, operator: OperatorPage, deps: DepsOf) ->
     if search is None:
         return PlainTextResponse("\n".join(form.errors.values()), status_code=400)
     body = await operators.export_csv(deps, member_filter(search, deps))
-    return PlainTextResponse(body, media_type="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="members-{date.today().isoformat()}.csv"',
-        "Cache-Control": "no-store",
-    })  # fmt: skip
+    return PlainTextResponse(
+        body,
+        media_type="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="members-{date.today().isoformat()}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @router.get("/members/{member_id}")
-async def member_page(member_id: UUID, request: Request, operator: OperatorPage, pages: PagesOf, deps: DepsOf,
-                      done: Annotated[str | None, Query(max_length=40)] = None) -> Response:  # fmt: skip
+async def member_page(
+    member_id: UUID,
+    request: Request,
+    operator: OperatorPage,
+    pages: PagesOf,
+    deps: DepsOf,
+    done: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response:
     found = await operators.history(deps, member_id)
     if found is None:
         raise PageNotFound("member")
-    return pages.render(request, "operator/member.html", history=found, payment_recorded=done == "payment-recorded",
-                        zone=deps.settings.association_timezone, section="operator")  # fmt: skip
+    return pages.render(
+        request,
+        "operator/member.html",
+        history=found,
+        payment_recorded=done == "payment-recorded",
+        zone=deps.settings.association_timezone,
+        section="operator",
+    )

@@ -36,14 +36,16 @@ async def sign_in_form(request: Request, pages: PagesOf, next: Next = None) -> R
 @router.post("/sign-in", dependencies=[CsrfProtected, Depends(PageRateLimit("sign-in"))])
 async def ask_for_link(request: Request, pages: PagesOf, deps: DepsOf, ctx: Ctx) -> Response:
     values = posted(await request.form())
-    asked, form = validate(SignInForm, values, {"email": "Enter an email address in the right format, like "
-                                                         "name@example.org"})  # fmt: skip
+    asked, form = validate(
+        SignInForm, values, {"email": "Enter an email address in the right format, like name@example.org"}
+    )
     if asked is None:
         return pages.render(request, "sign_in.html", status=400, form=form, section="sign-in")
     back = values.get("next") if is_safe_next(pages.settings, values.get("next")) else None
     await sign_in.request_link(deps, ctx, asked.email.lower(), return_to=back)
-    return pages.render(request, "sign_in_sent.html", email=asked.email, minutes=deps.settings.sign_in_link_minutes,
-                        section="sign-in")  # fmt: skip
+    return pages.render(
+        request, "sign_in_sent.html", email=asked.email, minutes=deps.settings.sign_in_link_minutes, section="sign-in"
+    )
 
 
 @router.get("/sign-in/{token}")

@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from conference.domain.errors import NotFound
 from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.pages.operator.common import SECTION
 from conference.service_layer import checkin
-from conference.service_layer.catalog import NotFound
 from convene_web.access import OperatorPage
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import FormState, posted
@@ -41,9 +41,14 @@ def _code(values: dict[str, str]) -> str:
 
 
 @router.get("")
-async def check_in_screen(request: Request, pages: PagesOf, deps: DepsOf, operator: OperatorPage,
-                          code: Annotated[str, Query(max_length=60)] = "",
-                          outcome: Annotated[str, Query(max_length=20)] = "") -> Response:  # fmt: skip
+async def check_in_screen(
+    request: Request,
+    pages: PagesOf,
+    deps: DepsOf,
+    operator: OperatorPage,
+    code: Annotated[str, Query(max_length=60)] = "",
+    outcome: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
     ticket = await checkin.look_up(deps, code) if A_CODE.match(code) else None
     shown = next((o for o in OUTCOMES if o == outcome), None)
     if shown is not None and ticket is None:
@@ -60,8 +65,9 @@ async def scan(request: Request, pages: PagesOf, deps: DepsOf, operator: Operato
     code = _code(posted(await request.form()))
     if not code:
         form = FormState(errors={"ticket_code": "Type or scan a ticket code"})
-        return pages.render(request, SCREEN, status=400, form=form, code="", outcome=None, ticket=None, at=None,
-                            section=SECTION)  # fmt: skip
+        return pages.render(
+            request, SCREEN, status=400, form=form, code="", outcome=None, ticket=None, at=None, section=SECTION
+        )
     if not A_CODE.match(code):
         return pages.redirect(_back(code[:40], "unknown"))
     try:

@@ -3,8 +3,8 @@
 from typing import Any
 from uuid import UUID
 
+from conference.domain.errors import NotFound
 from conference.service_layer import operator_views
-from conference.service_layer.catalog import NotFound
 from conference.service_layer.deps import Deps
 from convene_web.access import PageNotFound
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from conference.domain.model import RegistrationRefused, SoldOut
+from conference.domain.errors import RegistrationRefused, SoldOut
 from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.pages.operator.common import SECTION, the_conference
 from conference.service_layer import holding, operator_views
@@ -35,30 +35,41 @@ MESSAGES = {
 }
 
 
-async def _render(request: Request, pages: PagesOf, deps: DepsOf, conference_id: UUID, form: FormState,
-                  status: int = 200) -> Response:  # fmt: skip
+async def _render(
+    request: Request, pages: PagesOf, deps: DepsOf, conference_id: UUID, form: FormState, status: int = 200
+) -> Response:
     conference = await the_conference(deps, conference_id)
     types = await operator_views.ticket_types(deps, conference_id)
-    return pages.render(request, "operator/comp_form.html", status=status, conference=conference,
-                        ticket_types=types, form=form, section=SECTION)  # fmt: skip
+    return pages.render(
+        request,
+        "operator/comp_form.html",
+        status=status,
+        conference=conference,
+        ticket_types=types,
+        form=form,
+        section=SECTION,
+    )
 
 
 @router.get("/{conference_id:uuid}/comps/new")
-async def comp_form(conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
-                    operator: OperatorPage) -> Response:  # fmt: skip
+async def comp_form(
+    conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf, operator: OperatorPage
+) -> Response:
     return await _render(request, pages, deps, conference_id, FormState())
 
 
 @router.post("/{conference_id:uuid}/comps/new", dependencies=[CsrfProtected])
-async def issue_comp(conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
-                     operator: OperatorPage) -> Response:  # fmt: skip
+async def issue_comp(
+    conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf, operator: OperatorPage
+) -> Response:
     await the_conference(deps, conference_id)
     comp, form = validate(Comp, posted(await request.form()), MESSAGES)
     if comp is not None:
         attendee = holding.AttendeeIn(comp.name, comp.email.lower(), [comp.ticket_type], {})
         try:
-            held = await holding.register(deps, uuid4(), conference_id, comp.name, comp.email.lower(),
-                                               [attendee], None, complimentary=True)  # fmt: skip
+            held = await holding.register(
+                deps, uuid4(), conference_id, comp.name, comp.email.lower(), [attendee], None, complimentary=True
+            )
         except SoldOut as sold_out:
             form.errors["ticket_type"] = f"{sold_out}".replace(": join the waitlist", "")
         except RegistrationRefused as refused:

@@ -82,25 +82,36 @@ def out_of_order(details: ConferenceDetails) -> dict[str, str]:
     return errors
 
 
-def stored(details: ConferenceDetails, currency: str, capacity: int | None) -> catalog.ConferenceIn:
+def stored(details: ConferenceDetails, currency: str, capacity: int | None) -> catalog.ConferenceSetup:
     """The form as the service keeps it: instants in UTC. Questions are set through the API."""
     zone = details.time_zone
-    return catalog.ConferenceIn(
-        name=details.name, venue=details.venue, time_zone=zone, starts_on=details.starts_on,
-        ends_on=details.ends_on, registration_opens_at=instant(details.registration_opens_at, zone),
-        registration_closes_at=instant(details.registration_closes_at, zone), currency=currency, capacity=capacity,
-        hold_minutes=details.hold_minutes, full_refund_until=maybe_instant(details.full_refund_until, zone),
+    return catalog.ConferenceSetup(
+        name=details.name,
+        venue=details.venue,
+        time_zone=zone,
+        starts_on=details.starts_on,
+        ends_on=details.ends_on,
+        registration_opens_at=instant(details.registration_opens_at, zone),
+        registration_closes_at=instant(details.registration_closes_at, zone),
+        currency=currency,
+        capacity=capacity,
+        hold_minutes=details.hold_minutes,
+        full_refund_until=maybe_instant(details.full_refund_until, zone),
         partial_refund_until=maybe_instant(details.partial_refund_until, zone),
-        partial_refund_percent=details.partial_refund_percent, certificate_hours=float(details.certificate_hours),
-        questions=[], status="draft",
-    )  # fmt: skip
+        partial_refund_percent=details.partial_refund_percent,
+        certificate_hours=float(details.certificate_hours),
+        questions=[],
+        status="draft",
+    )
 
 
 def shown(conference: dict[str, Any]) -> FormState:
     """A conference's details as its edit form shows them (local times, as they were typed)."""
     zone = conference["time_zone"]
-    values = {name: str(conference[name]) for name in ("name", "venue", "time_zone", "starts_on", "ends_on",
-                                                        "hold_minutes", "certificate_hours")}  # fmt: skip
+    values = {
+        name: str(conference[name])
+        for name in ("name", "venue", "time_zone", "starts_on", "ends_on", "hold_minutes", "certificate_hours")
+    }
     for name in ("registration_opens_at", "registration_closes_at", "full_refund_until", "partial_refund_until"):
         values[name] = local_text(conference[name], zone)
     percent = conference["partial_refund_percent"]
@@ -120,30 +131,35 @@ async def create_conference(request: Request, pages: PagesOf, deps: DepsOf, oper
     if details is not None:
         form.errors.update(out_of_order(details))
     if details is None or form.errors:
-        return pages.render(request, "operator/conference_form.html", status=400, form=form, conference=None,
-                            section=SECTION)  # fmt: skip
+        return pages.render(
+            request, "operator/conference_form.html", status=400, form=form, conference=None, section=SECTION
+        )
     conference_id = await catalog.create_conference(deps, stored(details, details.currency.lower(), details.capacity))
     return pages.redirect(f"/events/operator/{conference_id}")
 
 
 @router.get("/{conference_id:uuid}/edit")
-async def edit_conference_form(conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
-                               operator: OperatorPage) -> Response:  # fmt: skip
+async def edit_conference_form(
+    conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf, operator: OperatorPage
+) -> Response:
     conference = await the_conference(deps, conference_id)
-    return pages.render(request, "operator/conference_form.html", form=shown(conference), conference=conference,
-                        section=SECTION)  # fmt: skip
+    return pages.render(
+        request, "operator/conference_form.html", form=shown(conference), conference=conference, section=SECTION
+    )
 
 
 @router.post("/{conference_id:uuid}/edit", dependencies=[CsrfProtected])
-async def change_conference(conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
-                            operator: OperatorPage) -> Response:  # fmt: skip
+async def change_conference(
+    conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf, operator: OperatorPage
+) -> Response:
     conference = await the_conference(deps, conference_id)
     details, form = validate(ConferenceDetails, posted(await request.form()), MESSAGES)
     if details is not None:
         form.errors.update(out_of_order(details))
     if details is None or form.errors:
-        return pages.render(request, "operator/conference_form.html", status=400, form=form, conference=conference,
-                            section=SECTION)  # fmt: skip
+        return pages.render(
+            request, "operator/conference_form.html", status=400, form=form, conference=conference, section=SECTION
+        )
     kept = stored(details, conference["currency"], conference["capacity"])
     await catalog.update_conference(deps, conference_id, kept)
     return pages.redirect(f"/events/operator/{conference_id}")

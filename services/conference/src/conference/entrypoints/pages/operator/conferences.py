@@ -26,22 +26,31 @@ class StatusChange(BaseModel):
 
 @router.get("")
 async def conferences_page(request: Request, pages: PagesOf, deps: DepsOf, operator: OperatorPage) -> Response:
-    return pages.render(request, "operator/conferences.html", conferences=await operator_views.conferences(deps),
-                        section=SECTION)  # fmt: skip
+    return pages.render(
+        request, "operator/conferences.html", conferences=await operator_views.conferences(deps), section=SECTION
+    )
 
 
 @router.get("/{conference_id:uuid}")
-async def dashboard_page(conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
-                         operator: OperatorPage) -> Response:  # fmt: skip
+async def dashboard_page(
+    conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf, operator: OperatorPage
+) -> Response:
     await the_conference(deps, conference_id)  # a 404 page for an unknown one
     numbers = await dashboard.dashboard(deps, conference_id)
-    return pages.render(request, "operator/dashboard.html", conference=numbers.conference, numbers=numbers,
-                        charts=charts_of(numbers), section=SECTION)  # fmt: skip
+    return pages.render(
+        request,
+        "operator/dashboard.html",
+        conference=numbers.conference,
+        numbers=numbers,
+        charts=charts_of(numbers),
+        section=SECTION,
+    )
 
 
 @router.post("/{conference_id:uuid}/status", dependencies=[CsrfProtected])
-async def change_status(conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
-                        operator: OperatorPage) -> Response:  # fmt: skip
+async def change_status(
+    conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf, operator: OperatorPage
+) -> Response:
     await the_conference(deps, conference_id)
     change, _ = validate(StatusChange, posted(await request.form()), {})
     if change is not None:  # only the page's own buttons post here; anything else changes nothing

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from conference.domain.model import RegistrationRefused
+from conference.domain.errors import RegistrationRefused
 from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.pages.operator.common import SECTION, the_conference
 from conference.entrypoints.pages.operator.inputs import decimals_message, maybe_instant, minor_units
@@ -44,8 +44,9 @@ MESSAGES = {
 }
 
 
-def checked(code: DiscountCodeForm, chosen: list[str], ticket_type_ids: set[str], conference: dict[str, Any],
-            form: FormState) -> dict[str, Any]:  # fmt: skip
+def checked(
+    code: DiscountCodeForm, chosen: list[str], ticket_type_ids: set[str], conference: dict[str, Any], form: FormState
+) -> dict[str, Any]:
     """The code as the service takes it, with what the fields say together checked."""
     if (code.percent_off is None) == (code.amount_off is None):
         form.errors["percent_off"] = "Give either a percent off or an amount off (one of the two)"
@@ -58,29 +59,50 @@ def checked(code: DiscountCodeForm, chosen: list[str], ticket_type_ids: set[str]
         form.errors["ticket_types"] = "Choose among this conference's ticket types"
     zone = conference["time_zone"]
     return {
-        "code": code.code, "percent_off": code.percent_off, "amount_off_minor": amount, "max_uses": code.max_uses,
-        "valid_from": maybe_instant(code.valid_from, zone), "valid_until": maybe_instant(code.valid_until, zone),
+        "code": code.code,
+        "percent_off": code.percent_off,
+        "amount_off_minor": amount,
+        "max_uses": code.max_uses,
+        "valid_from": maybe_instant(code.valid_from, zone),
+        "valid_until": maybe_instant(code.valid_until, zone),
         "ticket_type_ids": sorted({UUID(t) for t in chosen}) or None,
-    }  # fmt: skip
+    }
 
 
-async def _render(request: Request, pages: PagesOf, deps: DepsOf, conference: dict[str, Any], form: FormState,
-                  chosen: list[str], status: int = 200) -> Response:  # fmt: skip
+async def _render(
+    request: Request,
+    pages: PagesOf,
+    deps: DepsOf,
+    conference: dict[str, Any],
+    form: FormState,
+    chosen: list[str],
+    status: int = 200,
+) -> Response:
     ticket_types = await operator_views.ticket_types(deps, conference["id"])
-    return pages.render(request, "operator/discount_code_form.html", status=status, conference=conference,
-                        ticket_types=ticket_types, chosen=chosen, form=form, section=SECTION)  # fmt: skip
+    return pages.render(
+        request,
+        "operator/discount_code_form.html",
+        status=status,
+        conference=conference,
+        ticket_types=ticket_types,
+        chosen=chosen,
+        form=form,
+        section=SECTION,
+    )
 
 
 @router.get("/{conference_id:uuid}/discount-codes/new")
-async def new_discount_code_form(conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
-                                 operator: OperatorPage) -> Response:  # fmt: skip
+async def new_discount_code_form(
+    conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf, operator: OperatorPage
+) -> Response:
     conference = await the_conference(deps, conference_id)
     return await _render(request, pages, deps, conference, FormState(), [])
 
 
 @router.post("/{conference_id:uuid}/discount-codes/new", dependencies=[CsrfProtected])
-async def add_discount_code(conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
-                            operator: OperatorPage) -> Response:  # fmt: skip
+async def add_discount_code(
+    conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf, operator: OperatorPage
+) -> Response:
     conference = await the_conference(deps, conference_id)
     posted_form = await request.form()
     chosen = [t for t in posted_form.getlist("ticket_types") if isinstance(t, str)]

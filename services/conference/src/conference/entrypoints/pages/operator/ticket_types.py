@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from conference.domain.model import RegistrationRefused
+from conference.domain.errors import RegistrationRefused
 from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.pages.operator.common import SECTION, the_conference
 from conference.entrypoints.pages.operator.inputs import decimals_message, maybe_instant, minor_units
@@ -67,42 +67,59 @@ def to_minor(ticket: TicketTypeForm, currency: str, form: FormState) -> dict[str
 
 
 @router.get("/{conference_id:uuid}/tickets")
-async def tickets_page(conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
-                       operator: OperatorPage) -> Response:  # fmt: skip
+async def tickets_page(
+    conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf, operator: OperatorPage
+) -> Response:
     conference = await the_conference(deps, conference_id)
-    return pages.render(request, "operator/tickets.html", conference=conference,
-                        ticket_types=await operator_views.ticket_types(deps, conference_id),
-                        codes=await operator_views.discount_codes(deps, conference_id), section=SECTION)  # fmt: skip
+    return pages.render(
+        request,
+        "operator/tickets.html",
+        conference=conference,
+        ticket_types=await operator_views.ticket_types(deps, conference_id),
+        codes=await operator_views.discount_codes(deps, conference_id),
+        section=SECTION,
+    )
 
 
 @router.get("/{conference_id:uuid}/ticket-types/new")
-async def new_ticket_type_form(conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
-                               operator: OperatorPage) -> Response:  # fmt: skip
+async def new_ticket_type_form(
+    conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf, operator: OperatorPage
+) -> Response:
     conference = await the_conference(deps, conference_id)
-    return pages.render(request, "operator/ticket_type_form.html", conference=conference,
-                        form=FormState(values={"kind": "main"}), section=SECTION)  # fmt: skip
+    return pages.render(
+        request,
+        "operator/ticket_type_form.html",
+        conference=conference,
+        form=FormState(values={"kind": "main"}),
+        section=SECTION,
+    )
 
 
 @router.post("/{conference_id:uuid}/ticket-types/new", dependencies=[CsrfProtected])
-async def add_ticket_type(conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf,
-                          operator: OperatorPage) -> Response:  # fmt: skip
+async def add_ticket_type(
+    conference_id: UUID, request: Request, pages: PagesOf, deps: DepsOf, operator: OperatorPage
+) -> Response:
     conference = await the_conference(deps, conference_id)
     ticket, form = validate(TicketTypeForm, posted(await request.form()), MESSAGES)
     if ticket is not None:
         prices = to_minor(ticket, conference["currency"], form)
         if not form.errors:
             fields = {
-                "name": ticket.name, "kind": ticket.kind, "capacity": ticket.capacity,
-                "member_price_minor": prices["member_price"], "non_member_price_minor": prices["non_member_price"],
+                "name": ticket.name,
+                "kind": ticket.kind,
+                "capacity": ticket.capacity,
+                "member_price_minor": prices["member_price"],
+                "non_member_price_minor": prices["non_member_price"],
                 "early_member_price_minor": prices["early_member_price"],
                 "early_non_member_price_minor": prices["early_non_member_price"],
                 "early_bird_until": maybe_instant(ticket.early_bird_until, conference["time_zone"]),
-            }  # fmt: skip
+            }
             try:
                 await catalog.add_ticket_type(deps, conference_id, fields)
             except RegistrationRefused as refused:  # the name is taken in this conference
                 form.errors[refused.field] = str(refused).capitalize()
             else:
                 return pages.redirect(f"/events/operator/{conference_id}/tickets")
-    return pages.render(request, "operator/ticket_type_form.html", status=400, conference=conference, form=form,
-                        section=SECTION)  # fmt: skip
+    return pages.render(
+        request, "operator/ticket_type_form.html", status=400, conference=conference, form=form, section=SECTION
+    )

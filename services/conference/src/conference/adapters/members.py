@@ -76,16 +76,11 @@ async def on_member_erased(pool: asyncpg.Pool, event: Event) -> None:
 
 
 # Which of the lower-case addresses in $1 (a text[]) get member prices. A constant fragment, so
-# that a hold asks it in the same round trip as its other reads (registration.py).
+# that a hold asks it in the same round trip as its other reads (hold_batches.py).
 MEMBERS_AMONG = """SELECT e FROM unnest($1::text[]) AS e
     WHERE EXISTS (SELECT 1 FROM known_memberships WHERE email = e AND active)
        OR EXISTS (SELECT 1 FROM known_seats s JOIN known_memberships k USING (membership_id)
                   WHERE s.email = e AND s.active AND k.active)"""
-
-
-async def is_member(conn: Connection | asyncpg.Pool, email: str) -> bool:
-    found: bool = await conn.fetchval(f"SELECT EXISTS ({MEMBERS_AMONG})", [email.lower()])
-    return found
 
 
 HANDLERS = {

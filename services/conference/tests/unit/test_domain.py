@@ -5,10 +5,10 @@ from uuid import uuid4
 
 import pytest
 
+from conference.domain.errors import RegistrationRefused
 from conference.domain.model import (
     DiscountCode,
     RefundPolicy,
-    RegistrationRefused,
     RegistrationStatus,
     TicketKind,
     TicketType,
@@ -22,9 +22,18 @@ CONFERENCE = uuid4()
 
 
 def ticket(kind: TicketKind = TicketKind.MAIN, early_until: datetime | None = None) -> TicketType:
-    return TicketType(uuid4(), CONFERENCE, f"{kind} ticket", kind, 100, member_price_minor=30000,
-                      non_member_price_minor=45000, early_member_price_minor=25000,
-                      early_non_member_price_minor=40000, early_bird_until=early_until)  # fmt: skip
+    return TicketType(
+        uuid4(),
+        CONFERENCE,
+        f"{kind} ticket",
+        kind,
+        100,
+        member_price_minor=30000,
+        non_member_price_minor=45000,
+        early_member_price_minor=25000,
+        early_non_member_price_minor=40000,
+        early_bird_until=early_until,
+    )
 
 
 def code(percent: int | None = None, amount: int | None = None, **kw: object) -> DiscountCode:
@@ -34,9 +43,14 @@ def code(percent: int | None = None, amount: int | None = None, **kw: object) ->
 
 @pytest.mark.parametrize(
     ("member", "early_until", "price"),
-    [(True, None, 30000), (False, None, 45000), (True, NOW + timedelta(seconds=1), 25000),
-     (False, NOW + timedelta(days=1), 40000), (True, NOW, 30000)],  # the early price ends at its instant
-)  # fmt: skip
+    [
+        (True, None, 30000),
+        (False, None, 45000),
+        (True, NOW + timedelta(seconds=1), 25000),
+        (False, NOW + timedelta(days=1), 40000),
+        (True, NOW, 30000),
+    ],  # the early price ends at its instant
+)
 def test_members_and_early_birds_pay_their_price(member: bool, early_until: datetime | None, price: int) -> None:
     assert ticket(early_until=early_until).price(member=member, now=NOW) == price
 
@@ -56,8 +70,9 @@ def test_a_code_limited_to_ticket_types_discounts_only_those() -> None:
     ("valid_from", "valid_until", "ok"),
     [(None, None, True), (NOW, None, True), (NOW + timedelta(seconds=1), None, False), (None, NOW, False)],
 )
-def test_a_code_is_valid_only_inside_its_window(valid_from: datetime | None, valid_until: datetime | None,
-                                                ok: bool) -> None:  # fmt: skip
+def test_a_code_is_valid_only_inside_its_window(
+    valid_from: datetime | None, valid_until: datetime | None, ok: bool
+) -> None:
     discount = code(percent=10, valid_from=valid_from, valid_until=valid_until)
     if ok:
         discount.check_valid(NOW)
@@ -83,9 +98,13 @@ POLICY = RefundPolicy(full_until=NOW, partial_until=NOW + timedelta(days=30), pa
 
 @pytest.mark.parametrize(
     ("when", "refund"),
-    [(NOW - timedelta(seconds=1), 45001), (NOW, 22500), (NOW + timedelta(days=29), 22500),
-     (NOW + timedelta(days=30), 0)],  # 50% of 45001 rounds down: never more than the policy
-)  # fmt: skip
+    [
+        (NOW - timedelta(seconds=1), 45001),
+        (NOW, 22500),
+        (NOW + timedelta(days=29), 22500),
+        (NOW + timedelta(days=30), 0),
+    ],  # 50% of 45001 rounds down: never more than the policy
+)
 def test_the_refund_policy_gives_full_then_partial_then_nothing(when: datetime, refund: int) -> None:
     assert POLICY.refund(45001, when) == refund
 
@@ -96,9 +115,12 @@ def test_no_policy_means_no_refund() -> None:
 
 @pytest.mark.parametrize(
     ("change", "allowed"),
-    [("confirm", {RegistrationStatus.HELD}), ("expire", {RegistrationStatus.HELD}),
-     ("cancel", {RegistrationStatus.HELD, RegistrationStatus.CONFIRMED})],
-)  # fmt: skip
+    [
+        ("confirm", {RegistrationStatus.HELD}),
+        ("expire", {RegistrationStatus.HELD}),
+        ("cancel", {RegistrationStatus.HELD, RegistrationStatus.CONFIRMED}),
+    ],
+)
 def test_each_change_applies_only_from_the_states_that_allow_it(change: str, allowed: set[RegistrationStatus]) -> None:
     for status in RegistrationStatus:
         if status in allowed:
@@ -117,12 +139,16 @@ QUESTIONS = [
 
 @pytest.mark.parametrize(
     ("answers", "field", "message"),
-    [({}, "a.role", "'Role' needs an answer"), ({"role": "mayor"}, "a.role", "must be one of officer, clinician"),
-     ({"role": "officer", "accessibility": "yes"}, "a.accessibility", "true or false"),
-     ({"role": "officer", "shoe_size": 42}, "a.shoe_size", "not a question")],
-)  # fmt: skip
-def test_custom_questions_are_checked_by_type_and_requirement(answers: dict[str, object], field: str,
-                                                              message: str) -> None:  # fmt: skip
+    [
+        ({}, "a.role", "'Role' needs an answer"),
+        ({"role": "mayor"}, "a.role", "must be one of officer, clinician"),
+        ({"role": "officer", "accessibility": "yes"}, "a.accessibility", "true or false"),
+        ({"role": "officer", "shoe_size": 42}, "a.shoe_size", "not a question"),
+    ],
+)
+def test_custom_questions_are_checked_by_type_and_requirement(
+    answers: dict[str, object], field: str, message: str
+) -> None:
     with pytest.raises(RegistrationRefused, match=message) as refused:
         check_answers(QUESTIONS, answers, "a")
     assert refused.value.field == field

@@ -1,16 +1,18 @@
-"""Releases expired holds and passes on unclaimed waitlist offers every HOLD_SWEEP_SECONDS."""
+"""Background jobs: each loop calls use cases and sleeps; bootstrap starts them. Safe with
+several instances (each pass locks what it changes, SKIP LOCKED where others may be at work)."""
 
 import asyncio
 import logging
 
 from conference.service_layer.deps import Deps
-from conference.service_layer.registration import release_expired_holds
+from conference.service_layer.payments import release_expired_holds
 from conference.service_layer.waitlist import expire_offers
 
 log = logging.getLogger(__name__)
 
 
 async def sweep_holds(deps: Deps) -> None:
+    """Releases expired holds and passes on unclaimed waitlist offers every HOLD_SWEEP_SECONDS."""
     while True:
         try:
             released = await release_expired_holds(deps, deps.clock())

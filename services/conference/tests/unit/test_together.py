@@ -1,10 +1,10 @@
-"""Calls that arrive together go together (service_layer/together.py), without a database."""
+"""Calls that arrive together go together (adapters/together.py), without a database."""
 
 import asyncio
 
 import pytest
 
-from conference.service_layer.together import Together
+from conference.adapters.together import Together
 
 
 async def test_calls_arriving_while_a_batch_runs_go_in_the_next_batch_each_with_its_own_answer() -> None:

@@ -13,44 +13,19 @@ capacity_shards stays the guarantee against overselling.
 """
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 from asyncpg import Record
 
-from conference.service_layer.members import MEMBERS_AMONG
-from conference.service_layer.together import Together
+from conference.adapters.members import MEMBERS_AMONG
+from conference.adapters.together import Together
+from conference.service_layer.gateways import OneSeatHold
 from convene_delivery.outbox import INSERT_OUTBOX_ROWS, OUTBOX_CHANNEL
 from convene_delivery.postgres import OUTAGES
 
 log = logging.getLogger(__name__)
 BATCH_LIMIT = 200  # holds per statement: enough for any rush, small enough to stay a short statement
-
-
-@dataclass(frozen=True)
-class OneSeatHold:
-    """Everything written for one person with one ticket of pool `ticket_type_id`."""
-
-    ticket_type_id: UUID
-    conference_id: UUID
-    currency: str
-    registration_id: UUID
-    payer_name: str
-    payer_email: str
-    amount_minor: int
-    hold_expires_at: datetime
-    attendee_id: UUID
-    name: str
-    email: str
-    answers: str  # JSON
-    member_pricing: bool
-    event_id: UUID
-    event_type: str
-    topic: str
-    message_key: str
-    body: bytes
 
 
 # $1 the pool (the ticket type), $2 how many holds; $3-$16 one array per column of the holds.
@@ -134,9 +109,30 @@ class HoldBatches:
 def _arguments(holds: list[OneSeatHold]) -> list[object]:
     first = holds[0]
     columns = [[getattr(h, name) for h in holds] for name in _COLUMNS]
-    return [first.ticket_type_id, len(holds), *columns, first.conference_id, first.currency, first.topic,
-            OUTBOX_CHANNEL]  # fmt: skip
+    return [
+        first.ticket_type_id,
+        len(holds),
+        *columns,
+        first.conference_id,
+        first.currency,
+        first.topic,
+        OUTBOX_CHANNEL,
+    ]
 
 
-_COLUMNS = ("registration_id", "payer_name", "payer_email", "amount_minor", "hold_expires_at", "attendee_id", "name",
-            "email", "answers", "member_pricing", "event_id", "event_type", "message_key", "body")  # fmt: skip
+_COLUMNS = (
+    "registration_id",
+    "payer_name",
+    "payer_email",
+    "amount_minor",
+    "hold_expires_at",
+    "attendee_id",
+    "name",
+    "email",
+    "answers",
+    "member_pricing",
+    "event_id",
+    "event_type",
+    "message_key",
+    "body",
+)

@@ -1,0 +1,156 @@
+"""The unit of work as the use cases see it: the repositories and views of one transaction,
+`commit(events)` (the state change and its outbox events together) and a rollback on leaving
+without a commit. adapters/unit_of_work.py is the Postgres one; the unit tests' fake keeps
+everything in dictionaries."""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Literal, Protocol, Self
+from uuid import UUID
+
+from conference.domain.booking import Booking
+from conference.domain.model import DiscountCode
+from conference.domain.registration import Registration
+from conference.domain.waitlist import WaitlistEntry
+from convene_contracts import Event
+
+
+class Row(Protocol):
+    """A row read from the database (or a dict in the unit tests): its columns by name."""
+
+    def keys(self) -> Iterable[str]: ...
+    def __getitem__(self, column: str) -> Any: ...
+
+
+Shards = list[list[Any]]  # [[pool_id, shard], ...]: the capacity units one ticket took, in order
+
+
+class Registrations(Protocol):
+    async def get(self, registration_id: UUID) -> Registration | None:
+        """Locks the registration (FOR UPDATE) for the rest of the unit of work."""
+
+    async def add(self, booking: Booking, shards: list[Shards]) -> None:
+        """A new hold: the registration, its attendees and their tickets (with the units each took)."""
+
+    async def save(self, registration: Registration) -> None: ...
+    async def facts(self, registration_id: UUID) -> tuple[Row, list[Row]]:
+        """The registration with its conference's name and dates, and each attendee with their tickets."""
+
+    async def checkout_lines(self, registration_id: UUID) -> list[Row]:
+        """Per attendee: name, tickets (names) and amount, for Stripe Checkout's lines."""
+
+    async def tickets(self, registration_id: UUID) -> list[Row]:
+        """Every ticket's ticket_type_id and the shards (JSON) it took."""
+
+    async def retake_seats(self, registration_id: UUID) -> bool:
+        """The same seats again, all or none; False (nothing taken) when one has gone."""
+
+    async def issue_ticket_codes(self, registration_id: UUID) -> None: ...
+    async def record_refund_paid(self, registration_id: UUID) -> None: ...
+
+
+class Seats(Protocol):
+    async def take(self, pool_id: UUID) -> int | None:
+        """One unit of the pool, waiting for a busy shard; the shard, or None when sold out."""
+
+    async def release(self, pool_id: UUID, shard: int) -> None: ...
+    async def available(self, pool_id: UUID) -> int: ...
+
+
+class DiscountCodes(Protocol):
+    async def use(self, discount: DiscountCode) -> bool:
+        """Takes one use while uses remain; False when used up."""
+
+    async def give_back_use(self, registration_id: UUID) -> None: ...
+
+
+class Waitlist(Protocol):
+    async def add(self, entry: WaitlistEntry) -> bool:
+        """False when this person is on this waitlist already."""
+
+    async def get(self, entry_id: UUID) -> WaitlistEntry | None:
+        """Locks the entry (FOR UPDATE)."""
+
+    async def first_waiting(self, ticket_type_id: UUID) -> WaitlistEntry | None:
+        """The longest-waiting entry not locked by another offer in flight (SKIP LOCKED)."""
+
+    async def offers_past_deadline(self, now: datetime) -> list[WaitlistEntry]:
+        """Up to a batch of offers that ran out, locked (SKIP LOCKED)."""
+
+    async def save(self, entry: WaitlistEntry) -> None: ...
+    async def save_passed_on(self, entries: list[WaitlistEntry]) -> None: ...
+    async def payload(self, entry_id: UUID) -> Row:
+        """The entry with its conference's and ticket type's names, as the waitlist events carry it."""
+
+
+class Catalog(Protocol):
+    async def add_conference(self, conference_id: UUID, fields: Row) -> None: ...
+    async def update_conference(self, conference_id: UUID, fields: Row) -> bool: ...
+    async def set_status(self, conference_id: UUID, status: str) -> bool: ...
+    async def conference(self, conference_id: UUID) -> Row | None: ...
+    async def conference_exists(self, conference_id: UUID) -> bool: ...
+    async def add_ticket_type(self, ticket_type_id: UUID, conference_id: UUID, fields: Row) -> bool:
+        """False when the conference has a ticket type of this name already."""
+
+    async def add_discount_code(
+        self, code_id: UUID, conference_id: UUID, fields: Row
+    ) -> Literal["added", "code taken", "no conference"]: ...
+    async def conference_of(self, ticket_type_id: UUID) -> UUID: ...
+    async def ticket_type_belongs(self, ticket_type_id: UUID, conference_id: UUID) -> bool: ...
+
+
+class Attendees(Protocol):
+    async def for_check_in(self, ticket_code: str) -> Row | None:
+        """The attendee of a confirmed registration with this code, locked (FOR UPDATE)."""
+
+    async def check_in(self, attendee_id: UUID, at: datetime, by: str) -> None: ...
+    async def undo_check_in(self, ticket_code: str) -> bool: ...
+    async def issue_certificates(self, conference_id: UUID, hours: Any, at: datetime) -> list[Row]:
+        """Certificates for the checked-in attendees who have none yet: those attendees' rows."""
+
+
+class Views(Protocol):
+    """Reads for pages, dashboards, exports and reports (adapters/views/): they change nothing."""
+
+    async def discount_code(self, conference_id: UUID, code: str) -> DiscountCode | None: ...
+    async def is_member(self, email: str) -> bool: ...
+    async def holds_past(self, now: datetime) -> list[Row]: ...
+    async def conference_page(self, conference_id: UUID) -> tuple[Row, list[Row], int | None] | None: ...
+    async def open_conferences(self, now: datetime) -> list[Row]: ...
+    async def registration_for_attendee(self, registration_id: UUID) -> tuple[Row, Row, list[Row]] | None: ...
+    async def registration_details(self, registration_id: UUID) -> tuple[Row, list[Row]] | None: ...
+    async def registrations_of(self, email: str) -> list[Row]: ...
+    async def waitlist_offer(self, entry_id: UUID, token_sha256: bytes) -> Row | None: ...
+    async def ticket(self, ticket_code: str) -> Row | None: ...
+    async def certificate(self, attendee_id: UUID) -> Row | None: ...
+    async def conferences(self) -> list[Row]: ...
+    async def conference(self, conference_id: UUID) -> Row | None: ...
+    async def ticket_types(self, conference_id: UUID) -> list[Row]: ...
+    async def discount_codes(self, conference_id: UUID) -> list[Row]: ...
+    async def registrations(self, conference_id: UUID, search: str, status: str, limit: int) -> list[Row]: ...
+    async def registration_in_full(self, registration_id: UUID) -> tuple[Row, list[Row]] | None: ...
+    async def by_ticket_type(self, conference_id: UUID) -> list[Row]: ...
+    async def registrations_for_export(self, conference_id: UUID) -> list[Row]: ...
+    async def revenue_by_month(self, conference_id: UUID, zone: str) -> list[Row]: ...
+    async def registrations_by_day(self, conference_id: UUID, zone: str, days: int) -> list[Row]: ...
+    async def attendance(self, conference_id: UUID) -> Row: ...
+
+
+class UnitOfWork(Protocol):
+    registrations: Registrations
+    seats: Seats
+    discount_codes: DiscountCodes
+    waitlist: Waitlist
+    catalog: Catalog
+    attendees: Attendees
+    views: Views
+
+    async def commit(self, events: Sequence[Event]) -> None:
+        """Writes `events` to the outbox and commits them with the changes."""
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Rolls back unless committed."""
