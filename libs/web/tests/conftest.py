@@ -54,7 +54,7 @@ def notes_app(settings: WebSettings) -> Notes:
     app = FastAPI()
     notes = Notes(app)
     pages = Pages(settings, "/things", "https://pages.example", Path(__file__).parent / "templates")
-    app.state.runtime = SimpleNamespace(settings=settings, pages=pages)
+    app.state.runtime = SimpleNamespace(settings=settings, pages=pages, rate_limits={}, known_caller=None)
     router = APIRouter(prefix="/things")
 
     @router.get("/notes")
