@@ -3,9 +3,11 @@ retried with backoff; a 5xx failed at once and announced; the last attempt fails
 cannot start in time goes back; a resend while sending sends again."""
 
 from datetime import timedelta
+from typing import Any
 from uuid import uuid4
 
 import aiosmtplib
+import asyncpg
 
 from notifications.service_layer import intake
 from notifications.service_layer.sending import claim_limit, send_due
@@ -142,3 +144,25 @@ async def test_an_email_resent_while_it_was_being_sent_goes_again() -> None:
     await send_due(w.deps, w.smtp)
     assert w.state.to(to)[0].status == "pending"  # its "sent" no longer counted
     assert w.state.outbox == []
+
+
+async def test_a_sent_email_is_recorded_through_a_database_outage_and_not_sent_again() -> None:
+    """The SMTP server took it, then Postgres restarted before the 'sent' mark: the mark waits for
+    the database rather than leaving the email to go again when its lease ends."""
+    w = world()
+    to = await owe(w)
+    mark_sent = w.deps.queue.mark_sent
+    outages = [asyncpg.AdminShutdownError("terminating connection due to administrator command")]
+
+    async def restarting_database(*args: Any) -> bool:
+        if outages:
+            raise outages.pop()
+        return await mark_sent(*args)
+
+    w.deps.queue.mark_sent = restarting_database  # type: ignore[method-assign,assignment]
+    await send_due(w.deps, w.smtp)
+    [delivery] = w.state.to(to)
+    assert (delivery.status, delivery.claim) == ("sent", None)
+    w.later(3600)
+    assert await send_due(w.deps, w.smtp) is False  # nothing left to send: one copy in the inbox
+    assert len(w.smtp.to(to)) == 1

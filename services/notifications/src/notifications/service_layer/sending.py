@@ -19,6 +19,7 @@ SEND_MAX_ATTEMPTS; a 5xx answer is final. Either way a failed delivery publishes
 `notification.failed`; a sent one `notification.sent`.
 """
 
+import asyncio
 import logging
 from datetime import timedelta
 from uuid import UUID, uuid4
@@ -30,12 +31,14 @@ from convene_contracts.notifications import (
     NotificationSent,
 )
 from convene_delivery.backoff import backoff_delay
+from convene_delivery.postgres import is_outage
 from notifications.domain.deliveries import ClaimedEmail
 from notifications.domain.errors import EmailNotSent
 from notifications.service_layer.deps import Deps, Smtp
 
 log = logging.getLogger(__name__)
 
+MARK_SENT_RETRY_SECONDS = 0.1  # the first wait before recording a sent email again, doubling to 1 s
 CLAIM_LIMIT = 16  # emails per claim: one round trip shared by many, and few held back by a crash
 
 
@@ -59,7 +62,7 @@ async def send_due(deps: Deps, smtp: Smtp) -> bool:
             await deps.rate.wait()
             if deps.clock() - claimed_at > sending_window:
                 break
-            await _send(deps, smtp, claim, emails[0])
+            await _send(deps, smtp, claim, emails[0], lease_ends=claimed_at + settings.send_lease_seconds)
             emails.pop(0)
     finally:
         if emails:  # out of time, a failure, or shutting down
@@ -67,7 +70,7 @@ async def send_due(deps: Deps, smtp: Smtp) -> bool:
     return True
 
 
-async def _send(deps: Deps, smtp: Smtp, claim: UUID, email: ClaimedEmail) -> None:
+async def _send(deps: Deps, smtp: Smtp, claim: UUID, email: ClaimedEmail, lease_ends: float) -> None:
     attempts = email.attempts + 1
     try:
         await smtp.deliver(email.rendered, email.message_id, email.headers, email.attachments)
@@ -80,9 +83,28 @@ async def _send(deps: Deps, smtp: Smtp, claim: UUID, email: ClaimedEmail) -> Non
             causation_id=email.event_id,
             payload=_payload(email, attempts),
         )
-        if not await deps.queue.mark_sent(email, claim, attempts, sent):
+        if not await _mark_sent(deps, claim, email, attempts, sent, lease_ends):
             # An operator queued it again (it goes once more), or its person was erased meanwhile.
             log.warning("delivery %s was sent after its claim ended", email.id)
+
+
+async def _mark_sent(
+    deps: Deps, claim: UUID, email: ClaimedEmail, attempts: int, sent: NotificationSent, lease_ends: float
+) -> bool:
+    """The SMTP server took the email: that must be recorded, through a database outage too (a
+    Postgres restart), for as long as the claim's lease lasts. Given up, the email would go again
+    when its lease ends: a second copy in the person's inbox."""
+    attempt = 0
+    while True:
+        try:
+            return await deps.queue.mark_sent(email, claim, attempts, sent)
+        except Exception as error:
+            attempt += 1
+            wait = backoff_delay(attempt, MARK_SENT_RETRY_SECONDS, max_seconds=1.0)
+            if not is_outage(error) or deps.clock() + wait >= lease_ends:
+                raise
+            log.warning("delivery %s was sent; recording it waits for the database", email.id)
+            await asyncio.sleep(wait)
 
 
 async def _not_sent(deps: Deps, claim: UUID, email: ClaimedEmail, attempts: int, error: str, permanent: bool) -> None:
