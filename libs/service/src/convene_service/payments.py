@@ -1,7 +1,10 @@
-"""Stripe plumbing the paying services share: the async client, calls that carry idempotency
-keys, and webhooks verified on the raw body (400, naming the problem, when they are not Stripe's)."""
+"""Stripe plumbing the paying services share: the async client with an explicit timeout and
+retry budget, calls that carry idempotency keys, and webhooks verified on the raw body (400,
+naming the problem, when they are not Stripe's)."""
 
+import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 import stripe
@@ -23,13 +26,36 @@ class StripeSettings(Protocol):
     def stripe_webhook_tolerance_seconds(self) -> int: ...
 
 
-def stripe_client(settings: StripeSettings) -> stripe.StripeClient:
+# Without a timeout stripe-python waits 80 s per attempt; a request that waits on Stripe should
+# end with a clear 502 well before a member gives up on the page.
+DEFAULT_TIMEOUT_SECONDS = 10.0
+DEFAULT_MAX_NETWORK_RETRIES = 2
+
+
+def stripe_client(
+    settings: StripeSettings,
+    *,
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+    max_network_retries: int = DEFAULT_MAX_NETWORK_RETRIES,
+) -> stripe.StripeClient:
+    """One attempt waits at most `timeout_seconds` (connect, read, write, each); a timed-out or
+    refused attempt is retried `max_network_retries` times with Stripe's backoff (0.5 s, doubling),
+    under the same idempotency key, so a retry never creates a second object."""
     return stripe.StripeClient(
         settings.stripe_secret_key,
         base_addresses={"api": settings.stripe_api_base} if settings.stripe_api_base else None,
-        http_client=stripe.HTTPXClient(allow_sync_methods=False),
-        max_network_retries=2,
+        http_client=stripe.HTTPXClient(timeout=timeout_seconds, allow_sync_methods=False),
+        max_network_retries=max_network_retries,
     )
+
+
+def idempotency_key(purpose: str, *ids: object, params: Mapping[str, Any]) -> str:
+    """`<purpose>:<our ids>:<digest of the parameters>`. The same request retried is the same key,
+    so Stripe answers it with the object it made the first time; a request whose parameters
+    changed (a new price, a new expiry) is a new key, never one Stripe refuses as reused."""
+    canonical = json.dumps(params, sort_keys=True, separators=(",", ":"), default=str)
+    digest = hashlib.sha256(canonical.encode()).hexdigest()[:24]
+    return ":".join([purpose, *(str(part) for part in ids), digest])
 
 
 async def call_stripe(method: Any, params: dict[str, Any], idempotency_key: str | None) -> Any:

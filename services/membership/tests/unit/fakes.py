@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 from uuid import UUID
 
 from convene_contracts import Event
@@ -25,6 +25,8 @@ from .fake_store import FakeLevels, FakeMembers, FakeMemberships, FakeStore
 
 
 class FakeUnitOfWork:
+    open_now: ClassVar[int] = 0  # units of work open at this moment, as connections held would be
+
     def __init__(self, store: FakeStore) -> None:
         self.store = store
         self.levels = FakeLevels(store)
@@ -38,6 +40,7 @@ class FakeUnitOfWork:
 
     async def __aenter__(self) -> Self:
         self._before = copy.deepcopy(self.store.__dict__)
+        FakeUnitOfWork.open_now += 1
         return self
 
     async def commit(self, events: Sequence[Event]) -> None:
@@ -48,20 +51,24 @@ class FakeUnitOfWork:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        FakeUnitOfWork.open_now -= 1
         if not self.committed:
             self.store.__dict__.update(self._before)  # a rollback: as if nothing happened
 
 
 @dataclass
 class FakePaymentProvider:
-    """Records every call; `fail_with` makes the next calls raise (Stripe down, say)."""
+    """Records every call, and how many units of work were open when it came (Stripe must be
+    called with none: no connection or row lock held); `fail_with` makes the next calls raise."""
 
     checkouts: list[dict[str, Any]] = field(default_factory=list)
     stopped: list[tuple[str, UUID]] = field(default_factory=list)
     price_changes: list[tuple[str, UUID, UUID]] = field(default_factory=list)
     fail_with: Exception | None = None
+    units_open_at_calls: list[int] = field(default_factory=list)
 
     def _call(self) -> None:
+        self.units_open_at_calls.append(FakeUnitOfWork.open_now)
         if self.fail_with is not None:
             raise self.fail_with
 

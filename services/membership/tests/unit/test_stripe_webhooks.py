@@ -138,9 +138,9 @@ async def test_a_failed_renewal_payment_leaves_the_member_past_due_then_a_paymen
     assert stored(w, membership.id).status is S.ACTIVE
 
 
-async def test_a_late_payment_failure_still_marks_a_paid_member_past_due() -> None:
-    """Known defect, kept as it is until its own fix: a failure notice that arrives after the
-    renewal was paid moves an active member to past due."""
+async def test_a_late_payment_failure_leaves_a_paid_member_active() -> None:
+    """A failure notice that arrives after the renewal was paid bills a period already paid: it
+    changes nothing (this test pinned the old defect, past due, until the period rule fixed it)."""
     w = world()
     membership, subscription_id = await subscriber(w)
     metadata = {"convene_kind": "join", "membership_id": str(membership.id)}
@@ -148,9 +148,10 @@ async def test_a_late_payment_failure_still_marks_a_paid_member_past_due() -> No
     renewal = shapes.invoice(subscription_id, metadata, amount=7500, period_start=end, period_end=next_end)
     await apply_stripe_event(w.deps, at(end, "invoice.paid", renewal))
     late = shapes.invoice(subscription_id, metadata, amount=7500, period_start=end, period_end=end)
-    await apply_stripe_event(w.deps, at(end + timedelta(hours=1), "invoice.payment_failed", late))
+    assert await apply_stripe_event(w.deps, at(end + timedelta(hours=1), "invoice.payment_failed", late)) == "stale"
     assert stored(w, membership.id).period_end == next_end
-    assert stored(w, membership.id).status is S.PAST_DUE
+    assert stored(w, membership.id).status is S.ACTIVE
+    assert "membership.payment_failed" not in w.event_types()
 
 
 async def test_a_failed_first_payment_ends_the_application_and_an_expired_checkout_cancels_it() -> None:

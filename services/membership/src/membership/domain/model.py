@@ -49,6 +49,9 @@ ALLOWED_FROM: dict[str, frozenset[MembershipStatus]] = {
     "manage_seats": frozenset({S.ACTIVE, S.PAST_DUE, S.IN_GRACE}),
 }
 CURRENT = frozenset({S.ACTIVE, S.PAST_DUE, S.IN_GRACE})  # counts as a member for pricing
+# Stripe's period boundaries and ours can differ by hours (time zones, month ends) until the first
+# renewal invoice sets ours to Stripe's, so "starts before the current period ends" allows a day.
+BOUNDARY_SLACK = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -152,15 +155,27 @@ class Membership:
         self.events.append(ev.Renewed(payment))
         return True
 
-    def payment_failed(self, payment: ev.Money, reason: str) -> None:
+    def already_paid_for(self, billed_from: datetime | None) -> bool:
+        """Whether a bill for the period starting `billed_from` is for a period already paid: the
+        current one or an older one. The next period starts where the current one ends."""
+        if billed_from is None or self.period_end is None:
+            return False
+        return billed_from < self.period_end - BOUNDARY_SLACK
+
+    def payment_failed(self, payment: ev.Money, reason: str, *, billed_from: datetime | None = None) -> bool:
         """A pending application whose payment failed is over (the member can apply again); a
-        failed renewal leaves the member past due while Stripe retries."""
+        failed renewal leaves the member past due while Stripe retries. A failure for a period
+        already paid (a late notice of an attempt Stripe retried successfully) changes nothing:
+        returns False."""
         self._require("payment_failed")
+        if self.already_paid_for(billed_from):
+            return False
         if self.status is S.PENDING:
             self.status = S.CANCELLED
         elif self.status is S.ACTIVE:
             self.status = S.PAST_DUE
         self.events.append(ev.PaymentFailed(payment, reason))
+        return True
 
     def start_grace(self, now: datetime, grace: timedelta) -> None:
         self._require("start_grace")

@@ -18,9 +18,12 @@ async def parties(uow: UnitOfWork, membership: Membership) -> tuple[Member, Leve
     return member, level
 
 
-async def owned_membership(uow: UnitOfWork, member_id: UUID, membership_id: UUID) -> tuple[Membership, Member, Level]:
-    """The membership, locked, if it belongs to `member_id`; NotFound otherwise (never 'not yours')."""
-    membership = await uow.memberships.lock(membership_id)
+async def owned_membership(
+    uow: UnitOfWork, member_id: UUID, membership_id: UUID, *, lock: bool = True
+) -> tuple[Membership, Member, Level]:
+    """The membership, locked unless `lock` is False (a read before a Stripe call, which must not
+    hold the row), if it belongs to `member_id`; NotFound otherwise (never 'not yours')."""
+    membership = await (uow.memberships.lock if lock else uow.memberships.get)(membership_id)
     if membership is None or membership.member_id != member_id:
         raise NotFound("membership")
     member = await uow.members.get(member_id)

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from membership.domain.errors import Conflict, Invalid, NotFound
-from membership.domain.model import CURRENT, Membership, proration
+from membership.domain.model import ALLOWED_FROM, Membership, proration
 from membership.service_layer.deps import Deps
 from membership.service_layer.events import Context, announce
 from membership.service_layer.lookups import Overview, member_overview, owned_membership
@@ -18,14 +18,22 @@ async def overview(deps: Deps, member_id: UUID) -> Overview:
 
 
 async def stop_auto_renew(deps: Deps, member_id: UUID, membership_id: UUID) -> Membership:
-    """The paid period runs out as usual; Stripe stops charging at its end."""
+    """The paid period runs out as usual; Stripe stops charging at its end. Stripe is asked with
+    no connection or row lock held (read, release, call, then apply): a slow Stripe holds up this
+    request only, never the pool or the webhooks waiting on the row."""
+    async with deps.uow() as uow:
+        membership, _, _ = await owned_membership(uow, member_id, membership_id, lock=False)
+    subscription = membership.stripe_subscription_id
+    if subscription is None or not membership.auto_renew:
+        raise Conflict("this membership does not renew automatically")
+    await deps.stripe.stop_auto_renew(subscription, membership.id)  # nothing is written if this fails
     async with deps.uow() as uow:
         membership, _, _ = await owned_membership(uow, member_id, membership_id)
-        if membership.stripe_subscription_id is None or not membership.auto_renew:
-            raise Conflict("this membership does not renew automatically")
-        await deps.stripe.stop_auto_renew(membership.stripe_subscription_id, membership.id)
-        membership.stop_auto_renew()
-        await uow.memberships.save(membership)
+        # Stripe will not renew this subscription; if it was ended or replaced meanwhile, the
+        # webhook that said so has set auto-renew already.
+        if membership.stripe_subscription_id == subscription and membership.auto_renew:
+            membership.stop_auto_renew()
+            await uow.memberships.save(membership)
         await uow.commit([])
     return membership
 
@@ -47,32 +55,42 @@ class LevelChange:
 
 async def change_level(deps: Deps, ctx: Context, member_id: UUID, membership_id: UUID, level_id: UUID) -> LevelChange:
     """M6: subscriptions are prorated by Stripe; a one-time membership pays the prorated difference
-    by Checkout before it moves up, and moves down at once with the unused difference as a credit."""
+    by Checkout before it moves up, and moves down at once with the unused difference as a credit.
+    Stripe is called between two units of work, with no connection or row lock held; the second
+    applies the change only if the membership is still where the first found it."""
     now = deps.clock()
     async with deps.uow() as uow:
-        membership, member, old = await owned_membership(uow, member_id, membership_id)
+        membership, member, old = await owned_membership(uow, member_id, membership_id, lock=False)
         new = await uow.levels.get(level_id)
         if new is None:
             raise Invalid("level_id", "no current level has this id")
-        if membership.status not in CURRENT or (new.currency, new.term) != (old.currency, old.term) or new == old:
-            raise Conflict("a level change keeps the currency and the term of an active membership")
-        due = proration(old.price_minor, new.price_minor, membership.period_start, membership.period_end, now)
-        if membership.stripe_subscription_id:
-            await deps.stripe.change_subscription_price(membership.stripe_subscription_id, new, membership.id)
-        elif due > 0:
-            customer = await uow.members.stripe_customer_of(member.id)
-            checkout = await deps.stripe.checkout(
-                kind="level_change",
-                membership_id=membership.id,
-                member=member,
-                level=new,
-                amount_minor=due,
-                auto_renew=False,
-                customer_id=customer,
-                expires_at=now + timedelta(minutes=deps.settings.checkout_expires_minutes),
-                extra_metadata={"new_level_id": str(new.id)},
-            )
-            return LevelChange(membership, due, checkout.url)
+        customer = await uow.members.stripe_customer_of(member.id)
+    if membership.status not in ALLOWED_FROM["change_level"]:
+        raise Conflict(f"a {membership.status} membership cannot change level; an active one can")
+    if (new.currency, new.term) != (old.currency, old.term) or new == old:
+        raise Conflict("a level change keeps the currency and the term of an active membership")
+    due = proration(old.price_minor, new.price_minor, membership.period_start, membership.period_end, now)
+    subscription = membership.stripe_subscription_id
+    if subscription:
+        await deps.stripe.change_subscription_price(subscription, new, membership.id)
+    elif due > 0:
+        checkout = await deps.stripe.checkout(
+            kind="level_change",
+            membership_id=membership.id,
+            member=member,
+            level=new,
+            amount_minor=due,
+            auto_renew=False,
+            customer_id=customer,
+            expires_at=now + timedelta(minutes=deps.settings.checkout_expires_minutes),
+            extra_metadata={"new_level_id": str(new.id)},
+        )
+        return LevelChange(membership, due, checkout.url)  # applies when Stripe says it was paid
+    async with deps.uow() as uow:
+        membership, member, current = await owned_membership(uow, member_id, membership_id)
+        moved = current.id != old.id or membership.stripe_subscription_id != subscription
+        if moved or membership.status not in ALLOWED_FROM["change_level"]:
+            raise Conflict("the membership changed while its level was being changed; look again")
         membership.change_level(old, new, now)
         await uow.memberships.save(membership)
         await uow.commit(announce(membership, member, new, ctx))
