@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.chaos_client import Client
-from tests.support.chaos_counts import consumer_lag, count, emails_owed, unpublished
+from tests.support.chaos_counts import consumer_lag, count, duplicates, emails_owed, unpublished
 from tests.support.chaos_faults import Faults
 from tests.support.chaos_load import Load
 from tests.support.chaos_world import World, chaos_world
@@ -70,6 +70,7 @@ async def test_faults_under_load_lose_nothing_and_duplicate_nothing(
                 await asyncio.gather(*workers)
             calm = await settled(world)
             counts = await count(load, faults, world.smtp.mailbox)
+            copies = duplicates(world.smtp.mailbox)
         finally:
             await client.close()
     with capsys.disabled():  # the run's output shows the counts, passed or failed
@@ -80,6 +81,8 @@ async def test_faults_under_load_lose_nothing_and_duplicate_nothing(
             print(f"chaos: {w.fault}: {w.end - w.start:.1f}s until every service was ready again")
         for what in load.unexpected[:10]:
             print("chaos: unexpected answer:", what)
+        for what in copies[:10]:
+            print("chaos: duplicate:", what)
         for name, value in counts.items():
             print(f"chaos: {name}: {value}")
     assert counts == dict.fromkeys(counts, 0)

@@ -3,6 +3,8 @@ an SMTP server and the three services as processes on them. stripe-mock is the t
 (it is never stopped). The shared test stack is not touched."""
 
 import asyncio
+import contextlib
+import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -86,5 +88,6 @@ async def chaos_world(logs: Path) -> AsyncIterator[World]:
         for process in processes.values():
             await asyncio.to_thread(process.stop)
         await kafka.remove()
-        await asyncio.to_thread(postgres.stop)
+        with contextlib.suppress(subprocess.CalledProcessError):  # it may never have started
+            await asyncio.to_thread(postgres.stop)
         smtp.stop()
