@@ -29,6 +29,9 @@ class Faults:
     windows: list[Window] = field(default_factory=list)
     kafka_pause: float = float(os.environ.get("CONVENE_CHAOS_KAFKA_PAUSE_SECONDS", "30"))
 
+    def kills(self, name: str) -> int:
+        return sum(1 for w in self.windows if w.fault == f"kill -9 {name}")
+
     def inside_a_window(self, start: float, end: float) -> bool:
         return any(w.overlaps(start, end) for w in self.windows)
 
