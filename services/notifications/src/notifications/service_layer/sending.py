@@ -22,6 +22,7 @@ SEND_MAX_ATTEMPTS; a 5xx answer is final. Either way a failed delivery publishes
 import asyncio
 import logging
 from datetime import timedelta
+from itertools import count
 from uuid import UUID, uuid4
 
 from convene_contracts.notifications import (
@@ -94,17 +95,16 @@ async def _mark_sent(
     """The SMTP server took the email: that must be recorded, through a database outage too (a
     Postgres restart), for as long as the claim's lease lasts. Given up, the email would go again
     when its lease ends: a second copy in the person's inbox."""
-    attempt = 0
-    while True:
+    for attempt in count(1):
         try:
             return await deps.queue.mark_sent(email, claim, attempts, sent)
         except Exception as error:
-            attempt += 1
             wait = backoff_delay(attempt, MARK_SENT_RETRY_SECONDS, max_seconds=1.0)
             if not is_outage(error) or deps.clock() + wait >= lease_ends:
                 raise
             log.warning("delivery %s was sent; recording it waits for the database", email.id)
             await asyncio.sleep(wait)
+    raise AssertionError("unreachable: count() never ends")
 
 
 async def _not_sent(deps: Deps, claim: UUID, email: ClaimedEmail, attempts: int, error: str, permanent: bool) -> None:
