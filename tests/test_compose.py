@@ -5,25 +5,37 @@ deploy/local/common.sh, the proxy's deploy/proxy/Caddyfile and the services' set
 routes, and check that they agree.
 """
 
+import hashlib
 import re
+import subprocess
+import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 from urllib.parse import urlsplit
+from uuid import uuid4
 
 import httpx
 import pytest
 import yaml
+from pydantic import ValidationError
 
 from conference.bootstrap import SPEC as CONFERENCE
 from conference.config import ConferenceSettings
+from conference.service_layer.certificates import certificate_url
+from conference.service_layer.deps import Deps as ConferenceDeps
+from convene_service.demo_values import DEMO_SECRETS, is_published
 from convene_service.runtime import ServiceSpec, create_app
-from convene_service.settings import ServiceSettings
+from convene_service.settings import ConfigurationError, ServiceSettings, load_settings
 from convene_web.settings import WebSettings
 from membership.bootstrap import SPEC as MEMBERSHIP
 from membership.config import MembershipSettings
 from notifications.bootstrap import SPEC as NOTIFICATIONS
 from notifications.config import NotificationsSettings
+from notifications.domain.unsubscribe_links import UnsubscribeLinks
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS: dict[str, type[ServiceSettings]] = {
@@ -35,8 +47,8 @@ SPECS: dict[str, ServiceSpec] = {"membership": MEMBERSHIP, "conference": CONFERE
 SERVICES = tuple(SETTINGS)
 INFRASTRUCTURE = ("kafka", "postgres", "stripe-mock", "mailpit", "proxy")
 PAGE_PREFIXES = {"membership": "/membership", "conference": "/events", "notifications": "/mail"}  # docs/web.md
-# ${NAME}, ${NAME:-default} or ${NAME-default}: compose's interpolation, read here as its default.
-INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::?-(?P<default>[^}]*))?\}")
+# ${NAME}, ${NAME:-default}, ${NAME-default} or ${NAME:?message}: compose's interpolation.
+INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
 
 
 def compose() -> dict[str, Any]:
@@ -59,22 +71,46 @@ def compose_environment(service: str) -> dict[str, str]:
     return {str(name): str(value) for name, value in environment.items()}
 
 
-def with_defaults(value: str) -> str:
-    """The value compose passes when none of the interpolated variables is set."""
-
-    def default(match: re.Match[str]) -> str:
-        assert match["default"] is not None, f"{match[0]} has no default: a plain `docker compose up` leaves it empty"
-        return match["default"]
-
-    return INTERPOLATION.sub(default, value)
+@cache
+def dotenv() -> dict[str, str]:
+    """The .env a fresh `./convene secrets` writes (what compose reads beside docker-compose.yml)."""
+    path = Path(tempfile.mkdtemp(prefix="convene-secrets-")) / ".env"
+    subprocess.run([ROOT / "convene", "secrets", "--env-file", str(path)], check=True, capture_output=True)
+    return read_dotenv(path)
 
 
-def compose_settings(service: str) -> ServiceSettings:
-    """The service's settings as compose's defaults make them."""
-    environment = compose_environment(service)
-    values: dict[str, Any] = {name.lower(): with_defaults(value) for name, value in environment.items()}
+def read_dotenv(path: Path) -> dict[str, str]:
+    lines = [line for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
+    return dict(line.split("=", 1) for line in lines)
+
+
+def with_defaults(value: str, environment: Mapping[str, str] | None = None) -> str:
+    """The value compose passes when only `environment` (by default the fresh .env) is set."""
+    environment = dotenv() if environment is None else environment
+
+    def interpolate(match: re.Match[str]) -> str:
+        name, op, arg = match["name"], match["op"], match["arg"]
+        given = environment.get(name)
+        assert op is not None, f"{match[0]} has no default: a plain `docker compose up` leaves it empty"
+        if op.endswith("?"):
+            assert given, f"{name} is not in the .env: compose refuses to start ({arg})"
+            return given
+        if op == "-":
+            return arg if given is None else given
+        return given or arg
+
+    return INTERPOLATION.sub(interpolate, value)
+
+
+def compose_settings(
+    service: str, environment: Mapping[str, str] | None = None, /, **overrides: Any
+) -> ServiceSettings:
+    """The service's settings as compose's defaults and the fresh .env (or `environment`) make them."""
+    values: dict[str, Any] = {
+        name.lower(): with_defaults(value, environment) for name, value in compose_environment(service).items()
+    }
     # A prefix no variable has keeps the test process's own environment out of the check.
-    return SETTINGS[service](_env_prefix="CONVENE_COMPOSE_CHECK_UNUSED_", **values)
+    return SETTINGS[service](_env_prefix="CONVENE_COMPOSE_CHECK_UNUSED_", **(values | overrides))
 
 
 def env_file(service: str) -> dict[str, str]:
@@ -102,7 +138,7 @@ def image_tag(service: str) -> str:
 
 
 def database_name(dsn: str) -> str:
-    return urlsplit(dsn).path.lstrip("/")
+    return urlsplit(with_defaults(dsn)).path.lstrip("/")  # compose's ${...:?message} holds slashes
 
 
 def test_compose_defines_the_infrastructure_and_the_three_services() -> None:
@@ -300,3 +336,168 @@ def test_the_proxy_is_the_one_origin_every_page_links_to() -> None:
         pages = {settings.membership_pages_url, settings.conference_pages_url, settings.notifications_pages_url}
         assert pages == {"http://localhost:8080"}
         assert settings.cookie_secure, "compose keeps cookies Secure (browsers allow it on http://localhost)"
+
+
+# ---- secrets: none published, none defaulted (README, "Deploying with Docker") --------------------
+
+# Settings names and compose variables that hold a secret. Every setting with a listed demo value is
+# one; the rest of the settings are checked against SECRET_LIKE below.
+SECRET_SETTINGS = {setting.upper() for setting in DEMO_SECRETS}
+SECRET_LIKE = re.compile(r"SECRET|TOKEN|PASSWORD|_KEY\b")
+
+
+def interpolations(value: str) -> list[re.Match[str]]:
+    return list(INTERPOLATION.finditer(value))
+
+
+def fresh_values(service: str) -> dict[str, str]:
+    """The service's secrets as compose passes them from a fresh .env, by setting name."""
+    environment = compose_environment(service)
+    return {name.lower(): with_defaults(environment[name]) for name in SECRET_SETTINGS if name in environment}
+
+
+def with_demo(setting: str, demo: str) -> str:
+    # DATABASE_URL's listed demo value is the password inside it.
+    return f"postgresql://convene:{demo}@postgres:5432/x" if setting == "database_url" else demo
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_no_secret_of_a_service_has_a_default_in_compose(service: str) -> None:
+    for name, value in compose_environment(service).items():
+        if name in SECRET_SETTINGS:
+            found = interpolations(value)
+            assert found, f"{service}'s {name} is written into docker-compose.yml"
+            assert all(m["op"] == ":?" for m in found), f"{service}'s {name} must be ${{VAR:?...}}: {value}"
+    dsn = compose_environment(service)["DATABASE_URL"]
+    assert re.match(r"postgresql://convene:\$\{POSTGRES_PASSWORD:\?[^}]*\}@postgres:", dsn), "password from the .env"
+
+
+def test_every_secret_variable_in_compose_is_required_and_has_no_default_anywhere() -> None:
+    text = (ROOT / "docker-compose.yml").read_text()
+    required = {m["name"] for m in interpolations(text) if m["op"] == ":?"}
+    assert compose_service("postgres")["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
+    for m in interpolations(text):
+        if m["name"] in required or SECRET_LIKE.search(m["name"]):
+            assert m["op"] == ":?", f"{m[0]}: a secret is required, never defaulted"
+            assert "./convene secrets" in m["arg"], f"{m[0]} should say how to set it"
+    # Exactly what ./convene secrets writes: after it, compose starts; before it, it refuses.
+    assert required == set(dotenv())
+
+
+def test_compose_runs_the_services_in_production_mode_and_only_the_local_stack_in_development() -> None:
+    for service in SERVICES:
+        assert compose_environment(service)["CONVENE_ENVIRONMENT"] == "production"
+        assert env_file(service)["CONVENE_ENVIRONMENT"] == "development"
+        assert compose_settings(service).convene_environment == "production"
+    assert SETTINGS["membership"].model_fields["convene_environment"].default == "production"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_secret_of_the_local_stack_is_a_listed_demo_value(service: str) -> None:
+    settings = SETTINGS[service].model_fields
+    secret_like = {name.upper() for name in settings if SECRET_LIKE.search(name.upper())}
+    for name in secret_like - SECRET_SETTINGS:
+        # Any other secret (SMTP_PASSWORD) has no published value: neither the local stack nor compose sets it.
+        assert name not in env_file(service), name
+        assert name not in compose_environment(service), name
+    for name, value in env_file(service).items():
+        if name in SECRET_SETTINGS and name != "DATABASE_URL":  # the local cluster needs no password
+            assert is_published(name.lower(), value), f"{service}'s {name} in deploy/env is not in DEMO_SECRETS"
+
+
+DEMO_CASES = [
+    (service, setting, demo)
+    for service in SERVICES
+    for setting, demos in DEMO_SECRETS.items()
+    if setting in SETTINGS[service].model_fields
+    for demo in sorted(demos)
+]
+
+
+@pytest.mark.parametrize(("service", "setting", "demo"), DEMO_CASES)
+def test_the_services_refuse_each_demo_secret_outside_development_mode(service: str, setting: str, demo: str) -> None:
+    value = with_demo(setting, demo)
+    with pytest.raises(ValidationError) as refused:
+        compose_settings(service, **{setting: value})
+    assert [problem["loc"] for problem in refused.value.errors()] == [(setting,)]
+    assert "demo value published with Convene" in refused.value.errors()[0]["msg"]
+    development = compose_settings(service, **{setting: value, "convene_environment": "development"})
+    assert getattr(development, setting) == value
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_start_up_with_the_local_stacks_secrets_outside_development_stops_naming_each(
+    service: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    local = env_file(service)
+    for name, value in local.items():
+        monkeypatch.setenv(name, value)
+    assert load_settings(SETTINGS[service]).convene_environment == "development"
+    monkeypatch.delenv("CONVENE_ENVIRONMENT")
+    with pytest.raises(ConfigurationError) as stopped:
+        load_settings(SETTINGS[service])
+    named = {line.split(":")[0].strip() for line in str(stopped.value).splitlines()[1:]}
+    assert named == {name for name in local if name in SECRET_SETTINGS and name != "DATABASE_URL"}
+    for name, value in fresh_values(service).items():
+        if name != "database_url":
+            monkeypatch.setenv(name.upper(), value)
+    assert load_settings(SETTINGS[service]).convene_environment == "production"
+
+
+def test_convene_secrets_writes_a_private_env_of_fresh_long_distinct_values(tmp_path: Path) -> None:
+    path = tmp_path / ".env"
+    written = subprocess.run(
+        [ROOT / "convene", "secrets", "--env-file", str(path)], capture_output=True, text=True, check=True
+    )
+    values = read_dotenv(path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert set(values) == set(dotenv())
+    assert len(set(values.values())) == len(values), "every secret is its own"
+    assert set(values.values()).isdisjoint(dotenv().values()), "each run draws new values"
+    assert all(len(value) >= 32 for value in values.values())
+    operator_token = written.stdout.rsplit(" ", 1)[-1].strip()
+    assert len(operator_token) >= 32
+    assert operator_token not in path.read_text(), "the token is shown, not stored"
+    assert hashlib.sha256(operator_token.encode()).hexdigest() == values["CONVENE_OPERATOR_TOKEN_SHA256"]
+    for service in SERVICES:
+        settings = compose_settings(service, values)  # compose accepts it, and so do the services
+        fields = type(settings).model_fields
+        assert not any(is_published(name, str(getattr(settings, name))) for name in DEMO_SECRETS if name in fields)
+
+
+def test_convene_secrets_replaces_an_env_only_when_forced(tmp_path: Path) -> None:
+    path = tmp_path / ".env"
+    path.write_text("CONVENE_SESSION_SECRET=the-operators-own\n")
+    again = subprocess.run([ROOT / "convene", "secrets", "--env-file", str(path)], capture_output=True, text=True)
+    assert again.returncode != 0
+    assert "--force" in again.stderr
+    assert path.read_text() == "CONVENE_SESSION_SECRET=the-operators-own\n"
+    subprocess.run([ROOT / "convene", "secrets", "--force", "--env-file", str(path)], capture_output=True, check=True)
+    assert set(read_dotenv(path)) == set(dotenv())
+
+
+# ---- links in emails: through the proxy, on the public origin -----------------------------------
+
+
+@pytest.mark.parametrize("origin", [None, "https://members.example.org"])
+def test_certificate_links_use_the_public_origin_and_reach_the_conference_api(origin: str | None) -> None:
+    pages = {"CONVENE_PAGES_URL": origin} if origin else {}
+    settings = compose_settings("conference", dotenv() | pages)
+    assert isinstance(settings, ConferenceSettings)
+    attendee = uuid4()
+    link = certificate_url(cast(ConferenceDeps, SimpleNamespace(settings=settings)), attendee)  # reads settings only
+    assert link.startswith(f"{origin or 'http://localhost:8080'}/api/conference/certificates/{attendee}.pdf?token=")
+    assert proxied(urlsplit(link).path) == ("conference:8002", f"/certificates/{attendee}.pdf")
+    assert "/certificates/{attendee_id}.pdf" in api_paths("conference")
+
+
+@pytest.mark.parametrize("origin", [None, "https://members.example.org"])
+def test_one_click_unsubscribe_uses_the_public_origin_and_reaches_the_notifications_api(origin: str | None) -> None:
+    pages = {"CONVENE_PAGES_URL": origin} if origin else {}
+    settings = compose_settings("notifications", dotenv() | pages)
+    assert isinstance(settings, NotificationsSettings)
+    links = UnsubscribeLinks(settings.unsubscribe_secret, settings.public_base_url, settings.notifications_pages_url)
+    link = urlsplit(links.one_click_url("ada@example.org"))
+    assert f"{link.scheme}://{link.netloc}" == (origin or "http://localhost:8080")  # https once the origin is
+    assert proxied(link.path) == ("notifications:8003", "/unsubscribe")
+    assert "/unsubscribe" in api_paths("notifications")

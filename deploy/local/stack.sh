@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The local stack: `up` starts Kafka, PostgreSQL, stripe-mock, an SMTP mailbox and the three
 # services and leaves them running; `down` stops them; `test` runs the whole test suite against
-# a stack of its own that it starts and stops. Everything it installs stays under .local/.
+# a stack of its own that it starts and stops; `secrets` writes docker-compose.yml's .env of fresh
+# random secrets. Everything it installs stays under .local/.
 set -euo pipefail
 cmd=${1:-help}
 [ "$cmd" = test ] && export MODE=test
@@ -133,14 +134,22 @@ run_tests() {
   say "all checks passed"
 }
 
+write_secrets() {
+  # Only the standard library: works before anything is installed, for a Docker-only deployment.
+  if command -v python3 >/dev/null 2>&1; then exec python3 "$ROOT/deploy/compose/write_env.py" "$@"; fi
+  ensure_python
+  exec "$PY" "$ROOT/deploy/compose/write_env.py" "$@"
+}
+
 case "$cmd" in
   up) up ;;
   down) down ;;
   test) shift; run_tests "$@" ;;
+  secrets) shift; write_secrets "$@" ;;
   status)
     if pg_as_owner "$PG_BIN/pg_ctl" -D "$STATE/pg/data" status >/dev/null 2>&1; then echo "postgres: running"; else echo "postgres: stopped"; fi
     for p in kafka stripe-mock mailbox "${SERVICES[@]}"; do
       if is_running "$p"; then echo "$p: running"; else echo "$p: stopped"; fi
     done ;;
-  *) echo "usage: ./convene up | down | status | test [pytest args] | test -m unit" >&2; exit 2 ;;
+  *) echo "usage: ./convene up | down | status | test [pytest args] | test -m unit | secrets [--force]" >&2; exit 2 ;;
 esac

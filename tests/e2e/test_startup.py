@@ -31,6 +31,9 @@ def start(service: str, changes: Mapping[str, str | None], command: str = "serve
         ("notifications", {"SMTP_PORT": "smtp"}, "SMTP_PORT: Input should be a valid integer"),
         ("notifications", {"OPERATOR_TOKEN_SHA256": "secret"}, "OPERATOR_TOKEN_SHA256: String should match pattern"),
         ("membership", {"ASSOCIATION_TIMEZONE": "Mars/Olympus"}, "ASSOCIATION_TIMEZONE: Value error, unknown time"),
+        # The local stack's published secrets, outside development mode (convene_service.demo_values).
+        ("membership", {"CONVENE_ENVIRONMENT": None}, "SESSION_SECRET: Value error, is a demo value published"),
+        ("conference", {"CONVENE_ENVIRONMENT": "production"}, "ATTENDEE_LINK_SECRET: Value error, is a demo value"),
     ],
 )
 def test_a_missing_or_invalid_variable_stops_the_service_naming_it(

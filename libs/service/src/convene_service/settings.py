@@ -3,10 +3,12 @@
 A missing or invalid variable stops the service with a message that names the variable.
 """
 
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from convene_service.demo_values import is_published
 
 
 class ConfigurationError(SystemExit):
@@ -16,6 +18,12 @@ class ConfigurationError(SystemExit):
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
+    # First, so that it is known when the secrets after it are checked. Only deploy/env/*.env (the
+    # local stack and the tests) says development; anything else runs as production.
+    convene_environment: Literal["development", "production"] = Field(
+        default="production",
+        description="development accepts the demo secrets published in deploy/env; production refuses them.",
+    )
     database_url: str = Field(description="PostgreSQL DSN of this service's own database.")
     kafka_bootstrap_servers: str = Field(description="host:port[,host:port...] of the Kafka brokers.")
     # Delivery safety: anything weaker than these loses or duplicates events, so start-up refuses
@@ -49,6 +57,19 @@ class ServiceSettings(BaseSettings):
         if not value.startswith(("postgres://", "postgresql://")):
             raise ValueError("must be a postgresql:// URL")
         return value
+
+    @field_validator("*")
+    @classmethod
+    def _no_published_secret(cls, value: Any, info: ValidationInfo) -> Any:
+        # "*" covers the subclasses' fields too (Stripe's keys, the link secrets).
+        if info.field_name is None or not isinstance(value, str) or not is_published(info.field_name, value):
+            return value
+        if info.data.get("convene_environment") == "development":
+            return value
+        raise ValueError(
+            "is a demo value published with Convene; set your own (./convene secrets writes them), "
+            "or CONVENE_ENVIRONMENT=development for the local stack"
+        )
 
 
 S = TypeVar("S", bound=ServiceSettings)
