@@ -15,8 +15,9 @@ from uuid import UUID
 import asyncpg
 
 from convene_contracts import NOTIFICATIONS, Event
+from convene_contracts.notifications import NotificationFailed
 from convene_delivery.inbox import first_time_in
-from convene_delivery.outbox import INSERT_OUTBOX_ROWS, OUTBOX_CHANNEL, outbox_values
+from convene_delivery.outbox import INSERT_OUTBOX_ROWS, OUTBOX_CHANNEL, add_dead_letter, outbox_values
 from convene_delivery.postgres import Connection
 from notifications.domain.attachments import Attachment
 from notifications.domain.deliveries import ClaimedEmail, OwedBatch
@@ -122,6 +123,21 @@ class PostgresDeliveries:
             claim,
         )
         return failed is not None
+
+    async def park(self, failed: NotificationFailed) -> None:
+        """The headers the consumers' dead letters carry, where they apply (no topic or offset: the
+        email failed, not a message); the body is the `notification.failed` event itself."""
+        p = failed.payload
+        headers = {
+            "x-origin-delivery-id": str(p.delivery_id),
+            "x-origin-event-id": str(p.event_id),
+            "x-origin-event-type": p.event_type,
+            "x-origin-template": p.template,
+            "x-attempts": str(p.attempts),
+            "x-permanent": "true" if p.permanent else "false",
+            "x-error": p.error[:2000],
+        }
+        await add_dead_letter(self._conn, NOTIFICATIONS, failed, headers)
 
     async def retry_later(self, email: ClaimedEmail, claim: UUID, attempts: int, error: str, delay: timedelta) -> None:
         await self._conn.execute(
