@@ -211,8 +211,10 @@ class PostgresSendingQueue:
     async def requeue(self, delivery_id: UUID) -> str | None:
         recipient: str | None = await self._pool.fetchval(
             # A claim a worker holds on it ends: that worker's "sent" no longer counts, and it goes again.
+            # One whose bodies retention pruned has nothing left to send, as an erased one.
             """UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), failed_at = NULL,
-                   claim = NULL WHERE id = $1 AND recipient <> 'erased' RETURNING recipient""",
+                   claim = NULL WHERE id = $1 AND recipient <> 'erased' AND bodies_pruned_at IS NULL
+               RETURNING recipient""",
             delivery_id,
         )
         if recipient is not None:
