@@ -153,7 +153,7 @@ from notifications.bootstrap import build_deps
 from notifications.service_layer.sending import send_due
 
 class DiesMidSend:
-    async def send(self, *args, **kwargs):
+    async def deliver(self, *args, **kwargs):
         os._exit(3)
 
 async def main():
