@@ -4,9 +4,11 @@ The caller passes the connection of its own open transaction: the event row comm
 back with the state change it describes. NOTIFY wakes the relay when (and only if) it commits.
 """
 
+import json
+from collections.abc import Mapping
 from uuid import UUID
 
-from convene_contracts import Event
+from convene_contracts import Event, dead_letter_topic
 from convene_delivery.postgres import Connection
 
 OUTBOX_CHANNEL = "convene_outbox"
@@ -44,3 +46,26 @@ def outbox_values(topic: str, event: Event) -> tuple[UUID, str, str, str, bytes]
     """One event's outbox row, in the order of `outbox (event_id, event_type, topic, message_key,
     body)`, for a statement that writes it beside its state change (the sender's "sent")."""
     return event.event_id, event.event_type, topic, event.aggregate_id(), event.model_dump_json().encode()
+
+
+async def add_dead_letter(conn: Connection, origin_topic: str, event: Event, headers: Mapping[str, str]) -> None:
+    """Parks `event` on `<origin_topic>.dlq` with `headers` (x-origin-..., x-error), in the caller's
+    transaction: the state change that gave up and the parked message commit, or roll back, together.
+    The row is the event's second one (its own topic has the first), hence the (event_id, topic) key."""
+    if not conn.is_in_transaction():
+        raise RuntimeError("a dead letter belongs inside the transaction of the state change that gave up")
+    event_id, event_type, topic, key, body = outbox_values(dead_letter_topic(origin_topic), event)
+    await conn.execute(
+        """WITH added AS (
+                INSERT INTO outbox (event_id, event_type, topic, message_key, body, headers)
+                VALUES ($2, $3, $4, $5, $6, $7::jsonb)
+            )
+            SELECT pg_notify($1, '')""",
+        OUTBOX_CHANNEL,
+        event_id,
+        event_type,
+        topic,
+        key,
+        body,
+        json.dumps(dict(headers)),
+    )

@@ -8,6 +8,7 @@ commit leaves the rows unpublished and they go out again: consumers' inboxes abs
 """
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable
 from contextlib import suppress
@@ -86,7 +87,7 @@ class OutboxRelay:
         """Publishes one batch of unpublished rows; returns how many."""
         async with self._pool.acquire() as conn, conn.transaction():
             rows = await conn.fetch(
-                """SELECT id, event_id, event_type, topic, message_key, body FROM outbox
+                """SELECT id, event_id, event_type, topic, message_key, body, headers FROM outbox
                    WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""",
                 self._batch_size,
             )
@@ -97,7 +98,7 @@ class OutboxRelay:
                     row["topic"],
                     row["message_key"].encode(),
                     bytes(row["body"]),
-                    {"event_type": row["event_type"], "event_id": str(row["event_id"])},
+                    _headers(row),
                 )
                 for row in rows
             ]
@@ -106,6 +107,13 @@ class OutboxRelay:
                 "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])", [row["id"] for row in rows]
             )
             return len(rows)
+
+
+def _headers(row: asyncpg.Record) -> dict[str, str]:
+    """The relay's own headers, then the row's (a dead letter's origin and error), as strings."""
+    raw = row["headers"]
+    extra = json.loads(raw) if isinstance(raw, str) else dict(raw or {})
+    return {"event_type": row["event_type"], "event_id": str(row["event_id"])} | {k: str(v) for k, v in extra.items()}
 
 
 async def unpublished_count(conn: Connection) -> int:

@@ -1,4 +1,4 @@
-"""One service process: an HTTP app and its Kafka subscribers and outbox relay, started together.
+"""One service process: an HTTP app, its Kafka subscribers, outbox relay and retention, started together.
 
 Each service describes itself with a `ServiceSpec`; `create_app` wires Postgres, migrations,
 topics, the broker, subscriptions and the relay into the app's lifespan (nothing connects at
@@ -29,6 +29,7 @@ from convene_delivery.kafka import broker_publisher, ensure_topics, make_broker,
 from convene_delivery.migrations import migrate, sources_for
 from convene_delivery.postgres import OUTAGES, is_outage
 from convene_delivery.relay import OutboxRelay
+from convene_delivery.retention import DELIVERY_RULES, Pruner, RetentionRule, periods
 from convene_service.settings import ServiceSettings, load_settings
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,8 @@ class ServiceSpec:
     start: Start | None = None
     exception_handlers: Mapping[type[Exception], ExceptionHandler] = field(default_factory=dict)
     description: str = ""
+    # The service's own tables that retention prunes; the outbox and inbox rules come with the chassis.
+    retention: Sequence[RetentionRule] = ()
 
 
 async def _session_kept(conn: asyncpg.Connection) -> None:
@@ -107,6 +110,7 @@ async def connect_pool(dsn: str, wait_seconds: float) -> asyncpg.Pool:
 def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or load_settings(spec.settings_class)
     require_safe_producer(settings.kafka_acks, settings.kafka_enable_idempotence)
+    prunings = periods([*DELIVERY_RULES, *spec.retention], settings)  # a rule without its setting stops here
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     @asynccontextmanager
@@ -128,6 +132,13 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
             pool, settings.database_url, broker_publisher(broker), poll_seconds=settings.outbox_poll_seconds
         )
         relay_task = asyncio.create_task(relay.run(), name=f"{spec.name}-outbox-relay")
+        pruner = Pruner(
+            pool,
+            prunings,
+            batch_size=settings.retention_batch_size,
+            interval_seconds=settings.retention_interval_seconds,
+        )
+        runtime.tasks.append(asyncio.create_task(pruner.run(), name=f"{spec.name}-retention"))
         try:
             yield
         finally:

@@ -50,6 +50,21 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = Field(default=3, ge=1, le=20)
     consumer_backoff_seconds: float = Field(default=0.2, gt=0)
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
+    # Retention (convene_delivery.retention, docs/architecture.md): periods in days.
+    outbox_retention_days: float = Field(default=7, gt=0, description="Published outbox rows are kept this long.")
+    inbox_retention_days: float = Field(
+        default=30,
+        gt=0,
+        description="Inbox rows are kept this long: longer than Kafka keeps a message (7 days by default), "
+        "or a redelivery after the row went would be applied twice.",
+    )
+    stripe_events_retention_days: float = Field(
+        default=30,
+        gt=0,
+        description="Ids of applied Stripe webhook events (services that take webhooks); Stripe retries for 3 days.",
+    )
+    retention_interval_seconds: float = Field(default=3600, gt=0, description="Time between retention passes.")
+    retention_batch_size: int = Field(default=1000, ge=1, le=100_000, description="Rows per retention batch.")
 
     @field_validator("database_url")
     @classmethod

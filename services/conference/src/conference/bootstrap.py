@@ -20,6 +20,7 @@ from conference.entrypoints.pages.operator import OPERATOR_PAGES
 from conference.entrypoints.subscribers import subscribe
 from conference.service_layer.deps import Deps
 from convene_contracts import CONFERENCE, MEMBERSHIP
+from convene_delivery.retention import RetentionRule
 from convene_service.runtime import Runtime, ServiceSpec
 from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
 from convene_web.pages import install_pages
@@ -50,6 +51,8 @@ SPEC = ServiceSpec(
     topics=[MEMBERSHIP, CONFERENCE],
     routers=[*ROUTERS, *OPERATOR_PAGES, *PAGE_ROUTERS],  # operator pages before the public /events/{...}
     start=start,
+    # A Stripe event id stops a repeated webhook; Stripe retries for 3 days, so a month is plenty.
+    retention=[RetentionRule.rows("stripe_events", "received_at", "stripe_events_retention_days")],
     exception_handlers=EXCEPTION_HANDLERS | PAGE_EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     description="Conferences, ticket types, holds and registrations. Publishes convene.conference.v1.",
 )

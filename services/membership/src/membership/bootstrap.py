@@ -6,6 +6,7 @@ from pathlib import Path
 from fastapi import Request
 
 from convene_contracts import MEMBERSHIP
+from convene_delivery.retention import RetentionRule
 from convene_service.runtime import Runtime, ServiceSpec
 from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
 from convene_web.pages import install_pages
@@ -44,6 +45,8 @@ SPEC = ServiceSpec(
     topics=[MEMBERSHIP],
     routers=[*ROUTERS, *PAGE_ROUTERS],
     start=start,
+    # A Stripe event id stops a repeated webhook; Stripe retries for 3 days, so a month is plenty.
+    retention=[RetentionRule.rows("stripe_events", "received_at", "stripe_events_retention_days")],
     exception_handlers=EXCEPTION_HANDLERS | PAGE_EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     description="Levels, members, memberships and dues. Publishes convene.membership.v1.",
 )

@@ -7,11 +7,13 @@ from pathlib import Path
 import asyncpg
 
 from convene_contracts import CONFERENCE, MEMBERSHIP, NOTIFICATIONS
+from convene_delivery.retention import RetentionRule
 from convene_service.runtime import Runtime, ServiceSpec
 from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
 from convene_web.pages import install_pages
 from notifications.adapters.qr import drawn
 from notifications.adapters.repository import PostgresSendingQueue
+from notifications.adapters.retention import prune_delivery_bodies
 from notifications.adapters.smtp import SmtpConnection
 from notifications.adapters.templates import Renderer
 from notifications.adapters.unit_of_work import PostgresUnitOfWork
@@ -79,5 +81,6 @@ SPEC = ServiceSpec(
     routers=[*ROUTERS, *OPERATOR_PAGES, *PAGE_ROUTERS],
     exception_handlers={**PAGE_EXCEPTION_HANDLERS, **EXCEPTION_HANDLERS},
     start=start,
+    retention=[RetentionRule("delivery bodies", "delivery_bodies_retention_days", prune_delivery_bodies)],
     description="Turns every fact into exactly one email. Publishes convene.notifications.v1.",
 )

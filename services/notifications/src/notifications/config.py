@@ -27,6 +27,9 @@ class NotificationsSettings(WebSettings):
     send_rate_per_second: float = Field(default=50, gt=0, description="Most emails sent per second (N6).")
     sender_poll_seconds: float = Field(default=2, gt=0)
     smtp_timeout_seconds: float = Field(default=30, gt=0, description="Longest one email's SMTP exchange may take.")
+    delivery_bodies_retention_days: float = Field(
+        default=90, gt=0, description="A sent or failed email's bodies and attachments are kept this long."
+    )
     send_lease_seconds: float = Field(
         default=120, gt=0, description="How long a worker keeps the emails it claimed; a crashed one's go after it."
     )

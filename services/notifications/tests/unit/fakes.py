@@ -11,6 +11,7 @@ from typing import Any, Self
 from uuid import UUID
 
 from convene_contracts import Event
+from convene_contracts.notifications import NotificationFailed
 from notifications.domain.attachments import Attachment
 from notifications.domain.deliveries import ClaimedEmail, LogFilters, OwedBatch
 from notifications.domain.email import RenderedEmail
@@ -48,6 +49,7 @@ class State:
     addresses: set[tuple[UUID, str]] = field(default_factory=set)
     unsubscribes: set[str] = field(default_factory=set)
     outbox: list[Event] = field(default_factory=list)
+    dead_letters: list[Event] = field(default_factory=list)  # outbox rows for the dead-letter topic
     wake_ups: int = 0  # NOTIFYs to the sender
     commits: int = 0
 
@@ -124,6 +126,9 @@ class FakeDeliveries:
             return False
         d.status, d.attempts, d.last_error, d.claim = "failed", attempts, error, None
         return True
+
+    async def park(self, failed: NotificationFailed) -> None:
+        self.state.dead_letters.append(failed)
 
     async def retry_later(self, email: ClaimedEmail, claim: UUID, attempts: int, error: str, delay: timedelta) -> None:
         d = self.state.deliveries[email.id]

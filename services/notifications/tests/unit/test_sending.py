@@ -88,6 +88,18 @@ async def test_a_5xx_fails_at_once_and_announces_it_as_permanent() -> None:
     assert w.smtp.to(to) == []
 
 
+async def test_a_failed_email_is_parked_with_its_announcement_and_a_retried_one_is_not() -> None:
+    w = world(send_max_attempts=2, send_backoff_seconds=1)
+    to = await owe(w)
+    w.smtp.refuse(to, *(aiosmtplib.SMTPResponseException(452, "4.3.1 mailbox busy") for _ in range(2)))
+    await send_due(w.deps, w.smtp)
+    assert w.state.dead_letters == []  # a retry to come: nothing is parked yet
+    w.later(2)
+    await send_due(w.deps, w.smtp)
+    [announced] = w.state.outbox
+    assert w.state.dead_letters == [announced]  # the same fact, in the same commit
+
+
 async def test_the_last_4xx_attempt_fails_the_email_as_not_permanent() -> None:
     w = world(send_max_attempts=2, send_backoff_seconds=1)
     to = await owe(w)

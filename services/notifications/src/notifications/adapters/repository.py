@@ -15,8 +15,9 @@ from uuid import UUID
 import asyncpg
 
 from convene_contracts import NOTIFICATIONS, Event
+from convene_contracts.notifications import NotificationFailed
 from convene_delivery.inbox import first_time_in
-from convene_delivery.outbox import INSERT_OUTBOX_ROWS, OUTBOX_CHANNEL, outbox_values
+from convene_delivery.outbox import INSERT_OUTBOX_ROWS, OUTBOX_CHANNEL, add_dead_letter, outbox_values
 from convene_delivery.postgres import Connection
 from notifications.domain.attachments import Attachment
 from notifications.domain.deliveries import ClaimedEmail, OwedBatch
@@ -123,6 +124,21 @@ class PostgresDeliveries:
         )
         return failed is not None
 
+    async def park(self, failed: NotificationFailed) -> None:
+        """The headers the consumers' dead letters carry, where they apply (no topic or offset: the
+        email failed, not a message); the body is the `notification.failed` event itself."""
+        p = failed.payload
+        headers = {
+            "x-origin-delivery-id": str(p.delivery_id),
+            "x-origin-event-id": str(p.event_id),
+            "x-origin-event-type": p.event_type,
+            "x-origin-template": p.template,
+            "x-attempts": str(p.attempts),
+            "x-permanent": "true" if p.permanent else "false",
+            "x-error": p.error[:2000],
+        }
+        await add_dead_letter(self._conn, NOTIFICATIONS, failed, headers)
+
     async def retry_later(self, email: ClaimedEmail, claim: UUID, attempts: int, error: str, delay: timedelta) -> None:
         await self._conn.execute(
             """UPDATE deliveries SET attempts = $2, last_error = $3, next_attempt_at = now() + $4, claim = NULL
@@ -195,8 +211,10 @@ class PostgresSendingQueue:
     async def requeue(self, delivery_id: UUID) -> str | None:
         recipient: str | None = await self._pool.fetchval(
             # A claim a worker holds on it ends: that worker's "sent" no longer counts, and it goes again.
+            # One whose bodies retention pruned has nothing left to send, as an erased one.
             """UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), failed_at = NULL,
-                   claim = NULL WHERE id = $1 AND recipient <> 'erased' RETURNING recipient""",
+                   claim = NULL WHERE id = $1 AND recipient <> 'erased' AND bodies_pruned_at IS NULL
+               RETURNING recipient""",
             delivery_id,
         )
         if recipient is not None:

@@ -7,7 +7,8 @@ class Refusal(Exception):
 
 
 class NoSuchDelivery(Refusal):
-    """No such email in the log, or its person was erased (nothing is left to send)."""
+    """No such email in the log, or its person was erased or its bodies were pruned (nothing is
+    left to send)."""
 
 
 class NotOurLink(Refusal):

@@ -16,7 +16,8 @@ that email again.
 
 A 4xx answer or a lost connection is retried with exponential backoff and jitter up to
 SEND_MAX_ATTEMPTS; a 5xx answer is final. Either way a failed delivery publishes
-`notification.failed`; a sent one `notification.sent`.
+`notification.failed` and is parked on the dead-letter topic, both in the transaction that marks
+it failed; a sent one publishes `notification.sent`.
 """
 
 import asyncio
@@ -115,14 +116,15 @@ async def _not_sent(deps: Deps, claim: UUID, email: ClaimedEmail, attempts: int,
                 payload = NotificationFailedPayload(
                     **_payload(email, attempts).model_dump(), error=error, permanent=permanent
                 )
-                failed.append(
-                    NotificationFailed(
-                        producer="notifications",
-                        correlation_id=email.event_id,
-                        causation_id=email.event_id,
-                        payload=payload,
-                    )
+                announced = NotificationFailed(
+                    producer="notifications",
+                    correlation_id=email.event_id,
+                    causation_id=email.event_id,
+                    payload=payload,
                 )
+                # Parked with the "failed" mark, in its transaction: both or neither, once (N2).
+                await uow.deliveries.park(announced)
+                failed.append(announced)
             await uow.commit(failed)
             return
         delay = backoff_delay(attempts, deps.settings.send_backoff_seconds)

@@ -2,7 +2,7 @@
 adapters/ (repository.py, views.py, unit_of_work.py), the unit tier's fakes keep dictionaries.
 
 Two ways in, as the statements need them. A unit of work is one transaction: the intake (inbox
-rows, deliveries, erasure) and a failed send with its event. The sending queue runs each of its
+rows, deliveries, erasure) and a failed send with its event and its dead letter. The sending queue runs each of its
 operations as one statement on the pool, outside any transaction: the claim, "sent" with its
 event, the hand-back, a resend and an unsubscribe are each atomic on their own, and a
 transaction around them would only add round trips to the sender's hot path (docs/benchmarks.md,
@@ -15,6 +15,7 @@ from typing import Any, Protocol, Self
 from uuid import UUID
 
 from convene_contracts import Event
+from convene_contracts.notifications import NotificationFailed
 from notifications.domain.deliveries import ClaimedEmail, LogFilters, OwedBatch
 
 
@@ -40,6 +41,11 @@ class Deliveries(Protocol):
 
     async def fail(self, email: ClaimedEmail, claim: UUID, attempts: int, error: str) -> bool:
         """Marks it failed if the claim still holds it; False when the claim had ended."""
+        ...
+
+    async def park(self, failed: NotificationFailed) -> None:
+        """The failed email on the dead-letter topic (convene.notifications.v1.dlq), with its origin and
+        error, written in this transaction: it goes out with the "failed" mark or not at all."""
         ...
 
     async def retry_later(self, email: ClaimedEmail, claim: UUID, attempts: int, error: str, delay: timedelta) -> None:
