@@ -24,6 +24,7 @@ from tests.support.stack import kafka_bootstrap, stripe_api_base
 from tests.support.waiting import wait_until
 
 from .conftest import Conference, published, running
+from .operator_pages import paid_registration, sign_in_as
 from .test_after_registration import token_of
 
 REFUND_ISSUED_ROWS = "SELECT count(*) FROM outbox WHERE event_type = 'conference.refund_issued'"
@@ -150,3 +151,35 @@ async def test_a_late_payment_refund_owed_while_stripe_is_down_is_issued_once_by
         assert await one.pool.fetchval("SELECT refunded_minor FROM registrations WHERE id = $1", UUID(late_id)) == 45000
         [refund] = await published("conference.refund_issued", registration_id=late_id)
         assert refund.payload["refund_minor"] == 45000
+
+
+async def test_owed_and_failed_refunds_show_on_the_operators_pages(database: str) -> None:
+    async with (
+        stripe_behind_a_proxy() as stripe,
+        running(database, stripe_api_base=f"http://127.0.0.1:{stripe.port}") as conference,
+    ):
+        conference_id = await conference.conference()
+        ticket = await conference.ticket_type(conference_id)
+        registration_id, _ = await paid_registration(conference, conference_id, ticket)
+        [confirmed] = await published("conference.registration_confirmed", registration_id=registration_id)
+        await stripe.cut()
+        token = token_of(confirmed.payload["manage_url"])
+        assert (await conference.client.post(f"/registrations/{registration_id}/cancel", params={"token": token})).json()
+        sign_in_as(conference, "operator")
+
+        detail = await conference.client.get(f"/events/operator/registrations/{registration_id}")
+        assert detail.status_code == 200
+        assert "<dt>Refund owed</dt><dd>450.00 USD: Stripe has not accepted it yet (1 attempt;" in detail.text
+        listed = await conference.client.get(f"/events/operator/{conference_id}/registrations")
+        assert "Refund owed" in listed.text
+
+        # What the job records when Stripe refuses for good (adapters' FOR_GOOD answers).
+        await conference.pool.execute(
+            "UPDATE refunds SET status = 'failed', last_error = 'Charge has been charged back'"
+            " WHERE registration_id = $1",
+            UUID(registration_id),
+        )
+        detail = await conference.client.get(f"/events/operator/registrations/{registration_id}")
+        assert "<dt>Refund failed</dt><dd>450.00 USD: Stripe refused it (Charge has been charged back)" in detail.text
+        listed = await conference.client.get(f"/events/operator/{conference_id}/registrations")
+        assert "Refund failed" in listed.text
