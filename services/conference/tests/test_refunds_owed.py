@@ -164,7 +164,8 @@ async def test_owed_and_failed_refunds_show_on_the_operators_pages(database: str
         [confirmed] = await published("conference.registration_confirmed", registration_id=registration_id)
         await stripe.cut()
         token = token_of(confirmed.payload["manage_url"])
-        assert (await conference.client.post(f"/registrations/{registration_id}/cancel", params={"token": token})).json()
+        cancelled = await conference.client.post(f"/registrations/{registration_id}/cancel", params={"token": token})
+        assert cancelled.json() == {"refund_minor": 45000}
         sign_in_as(conference, "operator")
 
         detail = await conference.client.get(f"/events/operator/registrations/{registration_id}")
