@@ -6,13 +6,12 @@ from pathlib import Path
 
 from conference.adapters.hold_batches import HoldBatches
 from conference.adapters.stripe_gateway import StripeGateway
-from conference.adapters.stripe_notices import StripeNotices
 from conference.adapters.unit_of_work import PostgresUnitOfWork
 from conference.adapters.views import PostgresViews
 from conference.config import ConferenceSettings
 from conference.entrypoints.http import ROUTERS
 from conference.entrypoints.http.errors import EXCEPTION_HANDLERS
-from conference.entrypoints.jobs import sweep_holds
+from conference.entrypoints.jobs import issue_refunds, sweep_holds
 from conference.entrypoints.pages import ROUTERS as PAGE_ROUTERS
 from conference.entrypoints.pages import TEMPLATES
 from conference.entrypoints.pages.formatting import FILTERS
@@ -34,7 +33,6 @@ async def start(runtime: Runtime) -> None:
         settings=settings,
         stripe=StripeGateway(settings),
         holds=HoldBatches(pool),
-        stripe_notices=StripeNotices(pool),
         views=PostgresViews(pool),
         uow=partial(PostgresUnitOfWork, pool),
     )
@@ -42,6 +40,7 @@ async def start(runtime: Runtime) -> None:
     install_pages(runtime, "/events", TEMPLATES).env.filters.update(FILTERS)
     subscribe(runtime)
     runtime.tasks.append(asyncio.create_task(sweep_holds(deps), name="hold-sweeper"))
+    runtime.tasks.append(asyncio.create_task(issue_refunds(deps), name="refunds"))
 
 
 SPEC = ServiceSpec(

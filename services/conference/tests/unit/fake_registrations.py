@@ -35,6 +35,7 @@ class FakeRegistrations:
         self.s.payers[b.registration_id] = {
             "payer_name": b.payer_name,
             "discount_code_id": b.discount.id if b.discount else None,
+            "holds_use": b.discount is not None,
         }
         for a in b.attendees:
             self.s.attendees[a.id] = {
@@ -91,9 +92,17 @@ class FakeRegistrations:
             if a["registration_id"] == registration_id:
                 a["ticket_code"] = new_ticket_code()
 
-    async def record_refund_paid(self, registration_id: UUID) -> None:
+    async def attach_checkout(self, registration_id: UUID, session_id: str, url: str) -> bool:
         r = self.s.registrations[registration_id]
-        r.refunded_minor = r.refund_due_minor
+        if r.status is not RegistrationStatus.HELD or r.checkout_session_id is not None:
+            return False
+        r.checkout_session_id, r.checkout_url = session_id, url
+        return True
+
+    async def refund_reported(self, payment_intent: str, amount_refunded_minor: int) -> None:
+        for r in self.s.registrations.values():
+            if r.payment_intent == payment_intent:
+                r.refunded_minor = max(r.refunded_minor, amount_refunded_minor)
 
 
 def _policy(conference: dict[str, Any]) -> RefundPolicy:
@@ -136,7 +145,19 @@ class FakeDiscountCodes:
         return True
 
     async def give_back_use(self, registration_id: UUID) -> None:
-        code_id = self.s.payers[registration_id]["discount_code_id"]
-        if code_id is not None:
-            code, used, most = self.s.discount_codes[code_id]
-            self.s.discount_codes[code_id] = (code, used - 1, most)
+        payer = self.s.payers[registration_id]
+        if payer["holds_use"]:
+            code, used, most = self.s.discount_codes[payer["discount_code_id"]]
+            self.s.discount_codes[payer["discount_code_id"]] = (code, used - 1, most)
+            payer["holds_use"] = False
+
+    async def take_again(self, registration_id: UUID) -> bool:
+        payer = self.s.payers[registration_id]
+        if payer["discount_code_id"] is None or payer["holds_use"]:
+            return True
+        code, used, most = self.s.discount_codes[payer["discount_code_id"]]
+        if used >= most:
+            return False
+        self.s.discount_codes[payer["discount_code_id"]] = (code, used + 1, most)
+        payer["holds_use"] = True
+        return True

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from conference.domain.model import DiscountCode
+from conference.domain.refund import Refund
 from conference.domain.registration import Registration
 from conference.domain.waitlist import WaitlistEntry
 from convene_contracts import Event
@@ -23,7 +24,7 @@ class State:
     ticket_types: dict[UUID, dict[str, Any]] = field(default_factory=dict)
     pools: dict[UUID, list[int]] = field(default_factory=dict)  # free units per shard
     registrations: dict[UUID, Registration] = field(default_factory=dict)
-    payers: dict[UUID, dict[str, Any]] = field(default_factory=dict)  # payer_name, discount_code_id
+    payers: dict[UUID, dict[str, Any]] = field(default_factory=dict)  # payer_name, discount_code_id, holds_use
     attendees: dict[UUID, dict[str, Any]] = field(default_factory=dict)
     tickets: list[dict[str, Any]] = field(default_factory=list)  # attendee_id, ticket_type_id, price, shards
     discount_codes: dict[UUID, tuple[DiscountCode, int, int]] = field(default_factory=dict)  # code, used, max
@@ -32,6 +33,7 @@ class State:
     outbox: list[Event] = field(default_factory=list)
     members: set[str] = field(default_factory=set)
     stripe_events: set[str] = field(default_factory=set)
+    refunds: dict[UUID, Refund] = field(default_factory=dict)
 
 
 class Database:

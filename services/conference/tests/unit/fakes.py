@@ -1,5 +1,5 @@
 """In-memory stand-ins for everything conference's use cases reach: a unit of work over
-dictionaries (rolled back unless committed), and fake Stripe, hold batches and webhook log.
+dictionaries (rolled back unless committed), and fake Stripe and hold batches.
 Nothing here touches Postgres, Kafka, Stripe or SMTP."""
 
 import copy
@@ -14,20 +14,24 @@ from uuid import UUID, uuid4
 from conference.config import ConferenceSettings
 from conference.domain.booking import ConferenceForSale
 from conference.domain.model import DiscountCode
+from conference.domain.refund import Refund
 from conference.service_layer.deps import Deps
 from conference.service_layer.gateways import Checkout, OneSeatHold
 from conference.service_layer.unit_of_work import (
     Attendees,
     Catalog,
     DiscountCodes,
+    Refunds,
     Registrations,
     Seats,
+    StripeEvents,
     Views,
     Waitlist,
 )
 from convene_contracts import Event
 
 from .fake_catalog import FakeAttendees, FakeCatalog, FakeWaitlist
+from .fake_refunds import FakeRefunds, FakeStripeEvents
 from .fake_registrations import FakeDiscountCodes, FakeRegistrations, FakeSeats
 from .fake_state import NOW, Database, State
 from .fake_views import FakeViews
@@ -48,6 +52,8 @@ class FakeUnitOfWork:
         self.waitlist: Waitlist = FakeWaitlist(self.s)
         self.catalog: Catalog = FakeCatalog(self.s)
         self.attendees: Attendees = FakeAttendees(self.s)
+        self.refunds: Refunds = FakeRefunds(self.s)
+        self.stripe_events: StripeEvents = FakeStripeEvents(self.s)
         self.views: Views = FakeViews(self.s)
         return self
 
@@ -67,6 +73,7 @@ class FakeStripe:
     checkouts: list[UUID] = field(default_factory=list)
     expired: list[str] = field(default_factory=list)
     refunds: list[tuple[UUID, str, int]] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)  # each refund's idempotency key, as asked
 
     async def checkout(
         self,
@@ -84,8 +91,9 @@ class FakeStripe:
     async def expire_checkout(self, session_id: str) -> None:
         self.expired.append(session_id)
 
-    async def refund(self, registration_id: UUID, payment_intent: str, amount_minor: int) -> str:
-        self.refunds.append((registration_id, payment_intent, amount_minor))
+    async def refund(self, refund: Refund) -> str:
+        self.keys.append(refund.idempotency_key)
+        self.refunds.append((refund.registration_id, refund.payment_intent, refund.amount_minor))
         return f"re_{len(self.refunds)}"
 
 
@@ -108,28 +116,6 @@ class FakeHolds:
     async def write(self, hold: OneSeatHold) -> bool:
         self.written.append(hold)
         return False
-
-
-class FakeStripeNotices:
-    def __init__(self, database: Database) -> None:
-        self.database = database
-        self.forgotten: list[str] = []
-
-    async def first_time(self, event_id: str, event_type: str) -> bool:
-        seen = self.database.state.stripe_events
-        if event_id in seen:
-            return False
-        seen.add(event_id)
-        return True
-
-    async def forget(self, event_id: str) -> None:
-        self.database.state.stripe_events.discard(event_id)
-        self.forgotten.append(event_id)
-
-    async def refunded(self, payment_intent: str, amount_refunded_minor: int) -> None:
-        for r in self.database.state.registrations.values():
-            if r.payment_intent == payment_intent:
-                r.refunded_minor = max(r.refunded_minor, amount_refunded_minor)
 
 
 SETTINGS = ConferenceSettings(
@@ -161,7 +147,6 @@ class Service:
     database: Database
     stripe: FakeStripe
     holds: FakeHolds
-    notices: FakeStripeNotices
     clock: Clock
     deps: Deps
 
@@ -231,17 +216,16 @@ class Service:
 
 def service() -> Service:
     database = Database()
-    stripe, holds, notices, clock = FakeStripe(), FakeHolds(database), FakeStripeNotices(database), Clock()
+    stripe, holds, clock = FakeStripe(), FakeHolds(database), Clock()
     deps = Deps(
         settings=SETTINGS,
         stripe=stripe,
         holds=holds,
-        stripe_notices=notices,
         views=FakeViews(database=database),
         uow=lambda: FakeUnitOfWork(database),
         clock=clock,
     )
-    return Service(database, stripe, holds, notices, clock, deps)
+    return Service(database, stripe, holds, clock, deps)
 
 
 def kinds(events: Iterable[Event]) -> list[str]:

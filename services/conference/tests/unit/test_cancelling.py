@@ -2,12 +2,13 @@
 Stripe is asked, and a refund that failed."""
 
 from datetime import timedelta
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import pytest
 
 from conference.domain.errors import NotFound, RegistrationRefused
 from conference.domain.model import RegistrationStatus
+from conference.domain.refund import Refund, RefundStatus
 from conference.service_layer import attendee
 
 from .fakes import service
@@ -55,16 +56,20 @@ async def test_a_cancellation_whose_refund_failed_retries_the_refund_only() -> N
     _, _, held = await held_one(svc)
     await paid(svc, held.registration_id)
 
-    async def down(registration_id: UUID, payment_intent: str, amount_minor: int) -> str:
+    async def down(refund: Refund) -> str:
         raise ConnectionError("stripe is down")
 
     working = svc.stripe.refund
     svc.stripe.refund = down  # type: ignore[method-assign]
-    with pytest.raises(ConnectionError):
-        await attendee.cancel(svc.deps, held.registration_id)
+    # Cancelled, and the refund owed: not an error for the attendee, and not paid either.
+    assert await attendee.cancel(svc.deps, held.registration_id) == 45000
     r = svc.state.registrations[held.registration_id]
     assert (r.status, r.refund_due_minor, r.refunded_minor) == (S.CANCELLED, 45000, 0)
+    [owed] = svc.state.refunds.values()
+    assert (owed.status, owed.attempts, owed.last_error) == (RefundStatus.OWED, 1, "stripe is down")
+    assert svc.database.published("conference.refund_issued") == []
     svc.stripe.refund = working  # type: ignore[method-assign]
+    svc.clock.move(timedelta(hours=1))  # past the backoff
     assert await attendee.cancel(svc.deps, held.registration_id) == 45000
     assert svc.state.registrations[held.registration_id].refunded_minor == 45000
     assert len(svc.database.published("conference.registration_cancelled")) == 1

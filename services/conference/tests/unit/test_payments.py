@@ -2,15 +2,19 @@
 in-memory fakes."""
 
 from datetime import timedelta
+from typing import Any
 from uuid import uuid4
 
 import pytest
 
 from conference.domain.errors import NotPayable
 from conference.domain.model import RegistrationStatus
+from conference.domain.registration import Registration
 from conference.domain.waitlist import WaitlistStatus
 from conference.service_layer import payments, waitlist
+from conference.service_layer.gateways import Checkout
 
+from .fake_registrations import FakeRegistrations
 from .fake_state import NOW
 from .fakes import kinds, service
 from .steps import completed, held_one, hold, paid
@@ -128,7 +132,7 @@ async def test_each_stripe_event_is_applied_once() -> None:
     assert len(svc.database.published("conference.registration_confirmed")) == 1
 
 
-async def test_a_stripe_event_whose_effect_failed_is_forgotten_for_the_retry() -> None:
+async def test_a_stripe_event_whose_effect_failed_is_applied_on_the_retry() -> None:
     svc = service()
     _, _, held = await held_one(svc)
 
@@ -139,9 +143,31 @@ async def test_a_stripe_event_whose_effect_failed_is_forgotten_for_the_retry() -
     object.__setattr__(svc.deps, "uow", broken)
     with pytest.raises(RuntimeError):
         await payments.apply_stripe_event(svc.deps, completed(held.registration_id))
-    assert svc.notices.forgotten == ["evt_1"]
+    assert svc.state.stripe_events == set()
     object.__setattr__(svc.deps, "uow", working)
     assert await payments.apply_stripe_event(svc.deps, completed(held.registration_id)) == "confirmed"
+
+
+async def test_an_effect_that_fails_after_the_event_was_recorded_forgets_the_event_with_it() -> None:
+    """The event's row and its effect are one unit of work: a failure between them (here the
+    registration's save) leaves neither, and Stripe's retry confirms."""
+    svc = service()
+    _, _, held = await held_one(svc)
+    working = FakeRegistrations.save
+
+    async def crashes(self: FakeRegistrations, registration: Registration) -> None:
+        raise ConnectionResetError("the connection went away mid-transaction")
+
+    FakeRegistrations.save = crashes  # type: ignore[method-assign]
+    try:
+        with pytest.raises(ConnectionResetError):
+            await payments.apply_stripe_event(svc.deps, completed(held.registration_id))
+    finally:
+        FakeRegistrations.save = working  # type: ignore[method-assign]
+    assert svc.state.registrations[held.registration_id].status is S.HELD
+    assert await payments.apply_stripe_event(svc.deps, completed(held.registration_id)) == "confirmed"
+    assert await payments.apply_stripe_event(svc.deps, completed(held.registration_id)) == "duplicate"
+    assert len(svc.database.published("conference.registration_confirmed")) == 1
 
 
 async def test_a_stripe_session_that_expired_releases_the_hold() -> None:
@@ -151,3 +177,20 @@ async def test_a_stripe_session_that_expired_releases_the_hold() -> None:
     assert await payments.apply_stripe_event(svc.deps, event) == "released"
     assert svc.state.registrations[held.registration_id].status is S.EXPIRED
     assert svc.database.seats_left(ticket) == 10
+
+
+async def test_of_two_checkouts_made_at_once_the_first_stored_is_kept_and_the_other_closed() -> None:
+    svc = service()
+    _, _, held = await held_one(svc)
+    plain = svc.stripe.checkout
+
+    async def meanwhile_another_visit(*args: Any, **kwargs: Any) -> Checkout:
+        svc.stripe.checkout = plain  # type: ignore[method-assign]
+        first = await payments.open_checkout(svc.deps, held.registration_id)  # stored while ours is made
+        assert first == "https://checkout.stripe.test/1"
+        return await plain(*args, **kwargs)
+
+    svc.stripe.checkout = meanwhile_another_visit  # type: ignore[method-assign]
+    assert await payments.open_checkout(svc.deps, held.registration_id) == "https://checkout.stripe.test/1"
+    assert svc.state.registrations[held.registration_id].checkout_session_id == "cs_test_1"
+    assert svc.stripe.expired == ["cs_test_2"]

@@ -64,8 +64,16 @@ def test_only_an_expired_registration_is_confirmed_late(status: S) -> None:
 def test_a_late_payment_whose_seats_are_gone_is_refunded_in_full() -> None:
     r = registration(S.EXPIRED, amount=45000)
     r.refund_late(NOW, "pi_1")
-    assert (r.status, r.cancelled_at, r.refunded_minor) == (S.CANCELLED, NOW, 45000)
+    # Owed, not paid: nothing is recorded as refunded, nor announced, before Stripe took it.
+    assert (r.status, r.cancelled_at, r.refund_due_minor, r.refunded_minor) == (S.CANCELLED, NOW, 45000, 0)
+    assert r.events == []
+    refund = r.owe_refund(uuid4(), LATE_REFUND_REASON)
+    assert refund is not None
+    assert (refund.registration_id, refund.payment_intent, refund.amount_minor) == (r.id, "pi_1", 45000)
+    r.refund_paid(refund)
+    assert r.refunded_minor == 45000
     assert r.events == [ev.RefundIssued(45000, "pi_1", LATE_REFUND_REASON)]
+    assert r.owe_refund(uuid4(), LATE_REFUND_REASON) is None
 
 
 @pytest.mark.parametrize("status", [S.HELD, S.CONFIRMED, S.CANCELLED])
@@ -129,7 +137,10 @@ def test_cancelling_again_once_refunded_is_refused() -> None:
 def test_a_paid_refund_is_recorded_with_its_event() -> None:
     r = registration(S.CONFIRMED, payment_intent="pi_1")
     due = r.cancel(NOW)
-    r.refund_paid(due)
+    refund = r.owe_refund(uuid4(), CANCELLED_BY_ATTENDEE)
+    assert refund is not None
+    assert refund.amount_minor == due == 45000
+    r.refund_paid(refund)
     assert r.refunded_minor == 45000
     assert r.refund_owed == 0
     assert r.events[-1] == ev.RefundIssued(45000, "pi_1", CANCELLED_BY_ATTENDEE)

@@ -4,9 +4,17 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import stripe
+
 from conference.config import ConferenceSettings
+from conference.domain.errors import RefundRefused
+from conference.domain.refund import Refund
 from conference.service_layer.gateways import Checkout
-from convene_service.payments import call_stripe, stripe_client
+from convene_service.payments import PaymentProviderUnavailable, call_stripe, stripe_client
+
+# Answers Stripe gives again however often it is asked (a charge refunded already, disputed, a
+# key reused with other parameters); anything else (no answer, 5xx, rate limits) is tried again.
+FOR_GOOD = (stripe.InvalidRequestError, stripe.CardError, stripe.IdempotencyError)
 
 
 class StripeGateway:
@@ -56,14 +64,20 @@ class StripeGateway:
             f"expire:{session_id}",
         )
 
-    async def refund(self, registration_id: UUID, payment_intent: str, amount_minor: int) -> str:
-        refund = await call_stripe(
-            self._client.v1.refunds.create_async,
-            {
-                "payment_intent": payment_intent,
-                "amount": amount_minor,
-                "metadata": {"registration_id": str(registration_id)},
-            },
-            f"refund:{registration_id}",
-        )
-        return str(refund.id)
+    async def refund(self, refund: Refund) -> str:
+        """Stripe's refund id; RefundRefused when Stripe refuses it for good."""
+        try:
+            created = await call_stripe(
+                self._client.v1.refunds.create_async,
+                {
+                    "payment_intent": refund.payment_intent,
+                    "amount": refund.amount_minor,
+                    "metadata": {"registration_id": str(refund.registration_id), "refund_id": str(refund.id)},
+                },
+                refund.idempotency_key,
+            )
+        except PaymentProviderUnavailable as error:
+            if isinstance(error.__cause__, FOR_GOOD):
+                raise RefundRefused(str(error)) from error
+            raise
+        return str(created.id)

@@ -10,6 +10,7 @@ import asyncpg
 from conference.adapters.capacity import Capacity, ShardedCapacity
 from conference.adapters.repository.attendees import SqlAttendees
 from conference.adapters.repository.catalog import SqlCatalog, SqlDiscountCodes, SqlSeats
+from conference.adapters.repository.refunds import SqlRefunds, SqlStripeEvents
 from conference.adapters.repository.registrations import SqlRegistrations
 from conference.adapters.repository.waitlist import SqlWaitlist
 from conference.adapters.views import PostgresViews
@@ -17,8 +18,10 @@ from conference.service_layer.unit_of_work import (
     Attendees,
     Catalog,
     DiscountCodes,
+    Refunds,
     Registrations,
     Seats,
+    StripeEvents,
     Views,
     Waitlist,
 )
@@ -49,6 +52,8 @@ class PostgresUnitOfWork:
         self.waitlist: Waitlist = SqlWaitlist(conn)
         self.catalog: Catalog = SqlCatalog(conn)
         self.attendees: Attendees = SqlAttendees(conn)
+        self.refunds: Refunds = SqlRefunds(conn)
+        self.stripe_events: StripeEvents = SqlStripeEvents(conn)
         self.views: Views = PostgresViews(conn)
         return self
 

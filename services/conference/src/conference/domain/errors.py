@@ -26,3 +26,7 @@ class NotFound(Exception):
 
 class NotPayable(Exception):
     """The registration is not waiting for payment any more (paid, cancelled, or its hold ended)."""
+
+
+class RefundRefused(Exception):
+    """Stripe answered and refused the refund for good (asking again would be refused again)."""

@@ -26,7 +26,7 @@ class Cancelled:
 
 @dataclass(frozen=True)
 class RefundIssued:
-    """A refund is owed and recorded as paid; Stripe is asked for it once the change commits."""
+    """Stripe accepted a refund (never before: the attendee is told it is on its way)."""
 
     amount_minor: int
     payment_intent: str

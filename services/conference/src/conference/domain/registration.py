@@ -2,8 +2,8 @@
 
 Plain Python, no I/O. Each change checks the state it starts from (model.ALLOWED_FROM) and
 records what happened in `events`; the service layer saves the registration and turns those into
-published contract events in the same transaction. Stripe is asked for a refund only after that
-transaction commits, from the RefundIssued event.
+published contract events in the same transaction. A refund is owed work (refund.py): the
+transaction that decides it writes it, and RefundIssued is recorded only once Stripe accepted it.
 """
 
 import secrets
@@ -14,9 +14,11 @@ from uuid import UUID
 from conference.domain import events as ev
 from conference.domain.errors import NotPayable
 from conference.domain.model import RefundPolicy, RegistrationStatus, require
+from conference.domain.refund import Refund
 
 S = RegistrationStatus
 LATE_REFUND_REASON = "paid after the hold expired, and the seats were taken meanwhile"
+CODE_USED_UP = "paid after the hold expired, and the discount code's last use was taken meanwhile"
 CANCELLED_BY_ATTENDEE = "cancelled by the attendee"
 
 
@@ -69,14 +71,13 @@ class Registration:
         self.events.append(ev.Confirmed(late=late))
 
     def refund_late(self, at: datetime, payment_intent: str) -> None:
-        """Paid after the hold expired, and the seats are gone: cancelled and refunded in full.
-        The refund counts as paid from here on (Stripe's idempotency key keeps it one refund)."""
+        """Paid after the hold expired, and the seats (or the discount code's last use) are gone:
+        cancelled, and the whole payment owed back (owe_refund)."""
         require("refund late", self.status)
         self.status = S.CANCELLED
         self.cancelled_at = at
         self.payment_intent = payment_intent
-        self.refunded_minor = self.amount_minor
-        self.events.append(ev.RefundIssued(self.amount_minor, payment_intent, LATE_REFUND_REASON))
+        self.refund_due_minor = self.amount_minor
 
     def expire(self) -> None:
         """Not paid in time: the hold ends, once."""
@@ -102,8 +103,13 @@ class Registration:
         self.events.append(ev.Cancelled(self.refund_due_minor, CANCELLED_BY_ATTENDEE))
         return self.refund_due_minor
 
-    def refund_paid(self, amount_minor: int) -> None:
-        """Stripe took the refund a cancellation owed."""
-        assert self.payment_intent is not None, "only a paid registration is refunded"
-        self.refunded_minor = self.refund_due_minor
-        self.events.append(ev.RefundIssued(amount_minor, self.payment_intent, CANCELLED_BY_ATTENDEE))
+    def owe_refund(self, refund_id: UUID, reason: str) -> Refund | None:
+        """What a cancellation or a late refund leaves owed, as work for the refund job."""
+        if self.refund_owed <= 0 or self.payment_intent is None:
+            return None
+        return Refund(refund_id, self.id, self.payment_intent, self.refund_owed, reason)
+
+    def refund_paid(self, refund: Refund) -> None:
+        """Stripe took the refund: paid back, and the attendee is told (RefundIssued)."""
+        self.refunded_minor = min(self.refund_due_minor, self.refunded_minor + refund.amount_minor)
+        self.events.append(ev.RefundIssued(refund.amount_minor, refund.payment_intent, refund.reason))

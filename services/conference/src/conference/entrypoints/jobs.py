@@ -4,6 +4,7 @@ several instances (each pass locks what it changes, SKIP LOCKED where others may
 import asyncio
 import logging
 
+from conference.service_layer import refunds
 from conference.service_layer.deps import Deps
 from conference.service_layer.payments import release_expired_holds
 from conference.service_layer.waitlist import expire_offers
@@ -21,4 +22,17 @@ async def sweep_holds(deps: Deps) -> None:
                 log.info("released %d expired holds; passed on %d unclaimed offers", released, passed_on)
         except Exception:
             log.warning("hold sweep failed; trying again next interval", exc_info=True)
+        await asyncio.sleep(deps.settings.hold_sweep_seconds)
+
+
+async def issue_refunds(deps: Deps) -> None:
+    """Asks Stripe for every owed refund that is due, every HOLD_SWEEP_SECONDS (a refund is
+    asked at once when it is decided; this pass is for those Stripe did not answer)."""
+    while True:
+        try:
+            issued = await refunds.issue_due(deps, deps.clock())
+            if issued:
+                log.info("issued %d owed refunds", issued)
+        except Exception:
+            log.warning("refund pass failed; trying again next interval", exc_info=True)
         await asyncio.sleep(deps.settings.hold_sweep_seconds)

@@ -6,7 +6,8 @@ from uuid import UUID, uuid4
 
 from conference.domain.errors import NotFound
 from conference.domain.model import RefundPolicy
-from conference.service_layer import announcements, seats
+from conference.domain.registration import CANCELLED_BY_ATTENDEE
+from conference.service_layer import announcements, refunds, seats
 from conference.service_layer.deps import Deps
 
 
@@ -26,8 +27,9 @@ async def view(deps: Deps, registration_id: UUID) -> dict[str, Any]:
 
 
 async def cancel(deps: Deps, registration_id: UUID) -> int:
-    """Cancels, gives the seats back (to the waitlist first) and refunds what the policy gives;
-    returns the refund. Calling it again on a cancelled registration retries an unpaid refund."""
+    """Cancels, gives the seats back (to the waitlist first) and owes what the policy gives, in
+    one transaction; returns the refund. Stripe is asked right after (and by the refund job
+    until it answers); asked again while the refund is owed, asks Stripe again."""
     now, correlation_id = deps.clock(), uuid4()
     async with deps.uow() as uow:
         registration = await uow.registrations.get(registration_id)
@@ -39,13 +41,10 @@ async def cancel(deps: Deps, registration_id: UUID) -> int:
             await uow.registrations.save(registration)
             events = await seats.give_back_registration(uow, deps, registration_id, now)
             events += await announcements.published(uow, deps, registration, correlation_id)
+            refund = registration.owe_refund(uuid4(), CANCELLED_BY_ATTENDEE)
+            if refund is not None:
+                await uow.refunds.add(refund)
         await uow.commit(events)
-    if due > 0 and registration.payment_intent:
-        # The key refund:<registration> makes Stripe create one refund however often this runs.
-        await deps.stripe.refund(registration_id, registration.payment_intent, due)
-        registration.events.clear()
-        registration.refund_paid(due)
-        async with deps.uow() as uow:
-            await uow.registrations.record_refund_paid(registration_id)
-            await uow.commit(await announcements.published(uow, deps, registration, correlation_id))
+    if due > 0:
+        await refunds.issue_now(deps, registration_id)
     return due

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from conference.config import ConferenceSettings
-from conference.service_layer.gateways import Holds, Payments, StripeNotices
+from conference.service_layer.gateways import Holds, Payments
 from conference.service_layer.unit_of_work import UnitOfWork, Views
 
 
@@ -20,7 +20,6 @@ class Deps:
     settings: ConferenceSettings
     stripe: Payments
     holds: Holds  # this process's reads and writes of holds arriving together
-    stripe_notices: StripeNotices
     views: Views  # reads outside any transaction, one round trip each as before
     uow: Callable[[], UnitOfWork]
     clock: Callable[[], datetime] = field(default=utc_now)

@@ -1,6 +1,5 @@
-"""The outside world as the use cases see it: Stripe, the batching of holds that arrive together,
-the log of Stripe's webhook events. Each is a Protocol, so the unit tests pass fakes; adapters/
-holds the real ones."""
+"""The outside world as the use cases see it: Stripe and the batching of holds that arrive
+together. Each is a Protocol, so the unit tests pass fakes; adapters/ holds the real ones."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,6 +7,7 @@ from typing import Protocol
 from uuid import UUID
 
 from conference.domain.booking import ConferenceForSale
+from conference.domain.refund import Refund
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,9 @@ class Payments(Protocol):
         cancel_url: str,
     ) -> Checkout: ...
     async def expire_checkout(self, session_id: str) -> None: ...
-    async def refund(self, registration_id: UUID, payment_intent: str, amount_minor: int) -> str: ...
+    async def refund(self, refund: Refund) -> str:
+        """Stripe's refund id, asked with the refund's idempotency key; RefundRefused when Stripe
+        refuses it for good, PaymentProviderUnavailable when it did not answer."""
 
 
 class Holds(Protocol):
@@ -62,11 +64,3 @@ class Holds(Protocol):
 
     async def read(self, conference_id: UUID, emails: list[str]) -> ConferenceForSale | None: ...
     async def write(self, hold: OneSeatHold) -> bool: ...
-
-
-class StripeNotices(Protocol):
-    """Which of Stripe's webhook events were seen, and the refunds Stripe reports."""
-
-    async def first_time(self, event_id: str, event_type: str) -> bool: ...
-    async def forget(self, event_id: str) -> None: ...
-    async def refunded(self, payment_intent: str, amount_refunded_minor: int) -> None: ...

@@ -4,13 +4,14 @@ without a commit. adapters/unit_of_work.py is the Postgres one; the unit tests' 
 everything in dictionaries."""
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Literal, Protocol, Self
 from uuid import UUID
 
 from conference.domain.booking import Booking
 from conference.domain.model import DiscountCode
+from conference.domain.refund import Refund
 from conference.domain.registration import Registration
 from conference.domain.waitlist import WaitlistEntry
 from convene_contracts import Event
@@ -47,7 +48,37 @@ class Registrations(Protocol):
         """The same seats again, all or none; False (nothing taken) when one has gone."""
 
     async def issue_ticket_codes(self, registration_id: UUID) -> None: ...
-    async def record_refund_paid(self, registration_id: UUID) -> None: ...
+    async def attach_checkout(self, registration_id: UUID, session_id: str, url: str) -> bool:
+        """Stores the Checkout Session if the registration is still held and has none: False otherwise."""
+
+    async def refund_reported(self, payment_intent: str, amount_refunded_minor: int) -> None:
+        """Stripe says this much of a payment went back (a refund made outside Convene, too)."""
+
+
+class Refunds(Protocol):
+    """Refunds owed, issued or failed (domain/refund.py)."""
+
+    async def add(self, refund: Refund) -> None: ...
+    async def get(self, refund_id: UUID) -> Refund | None:
+        """Locks the refund (FOR UPDATE)."""
+
+    async def for_payment(self, payment_intent: str) -> Refund | None:
+        """The refund of this Stripe payment, locked (FOR UPDATE)."""
+
+    async def claim(
+        self, now: datetime, lease: timedelta, limit: int, registration_id: UUID | None = None
+    ) -> list[Refund]:
+        """Owed refunds due at `now` (only `registration_id`'s if given) that no one else has claimed
+        (SKIP LOCKED): each counts an attempt and is moved a lease ahead, so another job takes
+        it only if this one never answers."""
+
+    async def save(self, refund: Refund) -> None: ...
+
+
+class StripeEvents(Protocol):
+    async def first_time(self, event_id: str, event_type: str) -> bool:
+        """Records the event in this transaction; False when it was applied already. A delivery
+        of the same event in flight makes this wait until that one commits or rolls back."""
 
 
 class Seats(Protocol):
@@ -62,7 +93,12 @@ class DiscountCodes(Protocol):
     async def use(self, discount: DiscountCode) -> bool:
         """Takes one use while uses remain; False when used up."""
 
-    async def give_back_use(self, registration_id: UUID) -> None: ...
+    async def give_back_use(self, registration_id: UUID) -> None:
+        """The registration's use back to the code, once: nothing if it holds none."""
+
+    async def take_again(self, registration_id: UUID) -> bool:
+        """A late payment takes its code's use again: False when none is left (nothing taken).
+        True when the registration has no code or holds its use still."""
 
 
 class Waitlist(Protocol):
@@ -144,6 +180,8 @@ class UnitOfWork(Protocol):
     waitlist: Waitlist
     catalog: Catalog
     attendees: Attendees
+    refunds: Refunds
+    stripe_events: StripeEvents
     views: Views
 
     async def commit(self, events: Sequence[Event]) -> None:

@@ -150,11 +150,34 @@ class SqlDiscountCodes:
         return used is not None
 
     async def give_back_use(self, registration_id: UUID) -> None:
+        # Once: the flag says whether this registration holds a use, so a second give-back (an
+        # expiry, then a cancellation) cannot hand out a use nobody returned.
         await self._conn.execute(
-            "UPDATE discount_codes SET used = used - 1"
-            " WHERE id = (SELECT discount_code_id FROM registrations WHERE id = $1)",
+            """WITH given AS (
+                   UPDATE registrations SET holds_discount_use = false
+                   WHERE id = $1 AND holds_discount_use RETURNING discount_code_id)
+               UPDATE discount_codes SET used = used - 1 WHERE id = (SELECT discount_code_id FROM given)""",
             registration_id,
         )
+
+    async def take_again(self, registration_id: UUID) -> bool:
+        taken = await self._conn.fetchval(
+            """WITH code AS (
+                   UPDATE discount_codes d SET used = d.used + 1 FROM registrations r
+                   WHERE r.id = $1 AND d.id = r.discount_code_id AND NOT r.holds_discount_use
+                     AND d.used < d.max_uses
+                   RETURNING d.id)
+               UPDATE registrations SET holds_discount_use = true
+               WHERE id = $1 AND EXISTS (SELECT 1 FROM code) RETURNING true""",
+            registration_id,
+        )
+        if taken:
+            return True
+        holds: bool = await self._conn.fetchval(
+            "SELECT discount_code_id IS NULL OR holds_discount_use FROM registrations WHERE id = $1",
+            registration_id,
+        )
+        return holds
 
 
 class SqlSeats:

@@ -16,8 +16,8 @@ from convene_delivery.postgres import Connection
 _ADD = """
     WITH registration AS (
         INSERT INTO registrations (id, conference_id, status, payer_name, payer_email, amount_minor, currency,
-                                   discount_code_id, hold_expires_at)
-        VALUES ($1, $2, 'held', $3, $4, $5, $6, $7, $8)
+                                   discount_code_id, holds_discount_use, hold_expires_at)
+        VALUES ($1, $2, 'held', $3, $4, $5, $6, $7, $7::uuid IS NOT NULL, $8)
     ), attendee AS (
         INSERT INTO attendees (id, registration_id, name, email, answers, member_pricing)
         SELECT a.id, $1, a.name, a.email, a.answers, a.member
@@ -165,7 +165,20 @@ class SqlRegistrations:
                 "UPDATE attendees SET ticket_code = $2 WHERE id = $1", attendee["id"], new_ticket_code()
             )
 
-    async def record_refund_paid(self, registration_id: UUID) -> None:
+    async def attach_checkout(self, registration_id: UUID, session_id: str, url: str) -> bool:
+        # Conditional: of two sessions made at once for one hold, the first stored is the one kept.
+        stored = await self._conn.fetchval(
+            """UPDATE registrations SET checkout_session_id = $2, checkout_url = $3
+               WHERE id = $1 AND status = 'held' AND checkout_session_id IS NULL RETURNING true""",
+            registration_id,
+            session_id,
+            url,
+        )
+        return stored is not None
+
+    async def refund_reported(self, payment_intent: str, amount_refunded_minor: int) -> None:
         await self._conn.execute(
-            "UPDATE registrations SET refunded_minor = refund_due_minor WHERE id = $1", registration_id
+            "UPDATE registrations SET refunded_minor = greatest(refunded_minor, $2) WHERE payment_intent = $1",
+            payment_intent,
+            amount_refunded_minor,
         )

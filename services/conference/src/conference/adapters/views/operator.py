@@ -43,6 +43,7 @@ class OperatorViews(Reader):
         return list(
             await self.db.fetch(
                 """SELECT r.id, r.status, r.payer_name, r.payer_email, r.amount_minor, r.currency, r.created_at,
+                          (SELECT f.status FROM refunds f WHERE f.registration_id = r.id) AS refund_status,
                           string_agg(a.name, ', ' ORDER BY a.name) AS attendees,
                           count(a.checked_in_at) AS checked_in, count(a.id) AS attendee_count
                    FROM registrations r JOIN attendees a ON a.registration_id = r.id
@@ -61,13 +62,17 @@ class OperatorViews(Reader):
         )
 
     async def registration_in_full(self, registration_id: UUID) -> tuple[Any, list[Any]] | None:
-        """The registration with conference_name, time_zone and discount_code, and its attendees,
-        each with `tickets` and `answers` as JSON text."""
+        """The registration with conference_name, time_zone, discount_code and its refund (refund_*,
+        NULL when none is owed), and its attendees, each with `tickets` and `answers` as JSON text."""
         async with self.connection() as conn:
             row = await conn.fetchrow(
-                """SELECT r.*, c.name AS conference_name, c.time_zone, d.code AS discount_code
+                """SELECT r.*, c.name AS conference_name, c.time_zone, d.code AS discount_code,
+                          f.status AS refund_status, f.amount_minor AS refund_amount_minor,
+                          f.attempts AS refund_attempts, f.next_attempt_at AS refund_next_attempt_at,
+                          f.last_error AS refund_last_error, f.stripe_refund_id, f.reason AS refund_reason
                    FROM registrations r JOIN conferences c ON c.id = r.conference_id
-                   LEFT JOIN discount_codes d ON d.id = r.discount_code_id WHERE r.id = $1""",
+                   LEFT JOIN discount_codes d ON d.id = r.discount_code_id
+                   LEFT JOIN refunds f ON f.registration_id = r.id WHERE r.id = $1""",
                 registration_id,
             )
             if row is None:

@@ -1,9 +1,11 @@
 """Public endpoints: the conference page, registering (rate-limited), Stripe's webhook."""
 
+import logging
 from typing import Any
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Depends, Request, status
+from fastapi.responses import JSONResponse
 
 from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.http.schemas import RegistrationIn, RegistrationOut
@@ -12,6 +14,7 @@ from conference.service_layer.payments import apply_stripe_event
 from convene_service.http import RateLimit
 from convene_service.payments import verified_event
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["attendees"])
 
 
@@ -41,7 +44,22 @@ async def register(conference_id: UUID, body: RegistrationIn, deps: DepsOf) -> R
     )
 
 
-@router.post("/stripe/webhook", tags=["stripe"], summary="Stripe events for registrations (signed)")
-async def stripe_webhook(request: Request, deps: DepsOf) -> dict[str, Any]:
+@router.post(
+    "/stripe/webhook",
+    tags=["stripe"],
+    summary="Stripe events for registrations (signed)",
+    responses={503: {"description": "Not applied, nothing saved: Stripe delivers it again"}},
+    response_model=None,
+)
+async def stripe_webhook(request: Request, deps: DepsOf) -> dict[str, Any] | JSONResponse:
     event = await verified_event(request, deps.settings)
-    return {"received": True, "outcome": await apply_stripe_event(deps, event)}
+    try:
+        outcome = await apply_stripe_event(deps, event)
+    except Exception:  # any failure: rolled back with its "seen" row, so Stripe's retry is applied
+        log.exception("Stripe event %s not applied; Stripe will deliver it again", event.get("id"))
+        return JSONResponse(
+            {"detail": "the event was not applied and nothing was saved; deliver it again"},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
+    return {"received": True, "outcome": outcome}
