@@ -5,25 +5,16 @@ naming the problem, when they are not Stripe's)."""
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
 
 import stripe
 from fastapi import HTTPException, Request
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class PaymentProviderUnavailable(Exception):
     """Stripe could not be reached or refused the request; nothing was charged."""
-
-
-class StripeSettings(Protocol):
-    @property
-    def stripe_secret_key(self) -> str: ...
-    @property
-    def stripe_webhook_secret(self) -> str: ...
-    @property
-    def stripe_api_base(self) -> str | None: ...
-    @property
-    def stripe_webhook_tolerance_seconds(self) -> int: ...
 
 
 # Without a timeout stripe-python waits 80 s per attempt; a request that waits on Stripe should
@@ -32,20 +23,33 @@ DEFAULT_TIMEOUT_SECONDS = 10.0
 DEFAULT_MAX_NETWORK_RETRIES = 2
 
 
-def stripe_client(
-    settings: StripeSettings,
-    *,
-    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
-    max_network_retries: int = DEFAULT_MAX_NETWORK_RETRIES,
-) -> stripe.StripeClient:
-    """One attempt waits at most `timeout_seconds` (connect, read, write, each); a timed-out or
-    refused attempt is retried `max_network_retries` times with Stripe's backoff (0.5 s, doubling),
-    under the same idempotency key, so a retry never creates a second object."""
+class StripeSettings(BaseSettings):
+    """The Stripe account of a paying service (membership, conference): one definition of its
+    settings, mixed into each service's settings class (with the shared settings' own config)."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    stripe_secret_key: str = Field(pattern=r"^sk_(test|live)_", description="Stripe secret API key.")
+    stripe_webhook_secret: str = Field(pattern=r"^whsec_", description="Signing secret of the webhook endpoint.")
+    stripe_api_base: str | None = Field(default=None, description="Override Stripe's API address (stripe-mock).")
+    stripe_webhook_tolerance_seconds: int = Field(default=300, ge=1)
+    stripe_timeout_seconds: float = Field(
+        default=DEFAULT_TIMEOUT_SECONDS, gt=0, le=80, description="Longest wait for one Stripe attempt."
+    )
+    stripe_max_network_retries: int = Field(
+        default=DEFAULT_MAX_NETWORK_RETRIES, ge=0, le=5, description="Retries of a timed-out or failed Stripe call."
+    )
+
+
+def stripe_client(settings: StripeSettings) -> stripe.StripeClient:
+    """One attempt waits at most STRIPE_TIMEOUT_SECONDS (connect, read, write, each); a timed-out
+    or refused attempt is retried STRIPE_MAX_NETWORK_RETRIES times with Stripe's backoff (0.5 s,
+    doubling), under the same idempotency key, so a retry never creates a second object."""
     return stripe.StripeClient(
         settings.stripe_secret_key,
         base_addresses={"api": settings.stripe_api_base} if settings.stripe_api_base else None,
-        http_client=stripe.HTTPXClient(timeout=timeout_seconds, allow_sync_methods=False),
-        max_network_retries=max_network_retries,
+        http_client=stripe.HTTPXClient(timeout=settings.stripe_timeout_seconds, allow_sync_methods=False),
+        max_network_retries=settings.stripe_max_network_retries,
     )
 
 

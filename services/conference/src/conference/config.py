@@ -2,14 +2,11 @@
 
 from pydantic import Field
 
+from convene_service.payments import StripeSettings
 from convene_web.settings import WebSettings
 
 
-class ConferenceSettings(WebSettings):
-    stripe_secret_key: str = Field(pattern=r"^sk_(test|live)_", description="Stripe secret API key.")
-    stripe_webhook_secret: str = Field(pattern=r"^whsec_", description="Signing secret of the webhook endpoint.")
-    stripe_api_base: str | None = Field(default=None, description="Override Stripe's API address (stripe-mock).")
-    stripe_webhook_tolerance_seconds: int = Field(default=300, ge=1)
+class ConferenceSettings(WebSettings, StripeSettings):
     attendee_link_secret: str = Field(min_length=32, description="Signs the links attendees get by email.")
     # People's links (manage, waitlist claim, back from Stripe) open the pages at CONFERENCE_PAGES_URL;
     # this is the JSON API's address, for the certificate PDF link.

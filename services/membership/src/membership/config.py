@@ -4,21 +4,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 
-from convene_service.payments import DEFAULT_MAX_NETWORK_RETRIES, DEFAULT_TIMEOUT_SECONDS
+from convene_service.payments import StripeSettings
 from convene_web.settings import WebSettings
 
 
-class MembershipSettings(WebSettings):
-    stripe_secret_key: str = Field(pattern=r"^sk_(test|live)_", description="Stripe secret API key.")
-    stripe_webhook_secret: str = Field(pattern=r"^whsec_", description="Signing secret of the webhook endpoint.")
-    stripe_api_base: str | None = Field(default=None, description="Override Stripe's API address (stripe-mock).")
-    stripe_webhook_tolerance_seconds: int = Field(default=300, ge=1)
-    stripe_timeout_seconds: float = Field(
-        default=DEFAULT_TIMEOUT_SECONDS, gt=0, le=80, description="Longest wait for one Stripe attempt."
-    )
-    stripe_max_network_retries: int = Field(
-        default=DEFAULT_MAX_NETWORK_RETRIES, ge=0, le=5, description="Retries of a timed-out or failed Stripe call."
-    )
+class MembershipSettings(WebSettings, StripeSettings):
     association_timezone: str = Field(default="UTC", description="IANA zone periods are counted in.")
     grace_days: int = Field(default=30, ge=0)
     reminder_days: list[int] = Field(default=[30, 7, 1], description="Days before period end; JSON list.")

@@ -17,11 +17,7 @@ _INTERVAL = {Term.ANNUAL: "year", Term.MONTHLY: "month"}
 class StripeGateway:
     def __init__(self, settings: MembershipSettings) -> None:
         self._settings = settings
-        self._client = stripe_client(
-            settings,
-            timeout_seconds=settings.stripe_timeout_seconds,
-            max_network_retries=settings.stripe_max_network_retries,
-        )
+        self._client = stripe_client(settings)
 
     async def checkout(
         self,
