@@ -9,10 +9,9 @@ from typing import Any
 from uuid import uuid4
 
 import asyncpg
-from faststream.kafka import KafkaBroker
 
 from bench.stack import KAFKA, POSTGRES
-from convene_delivery.kafka import broker_publisher, ensure_topics
+from convene_delivery.kafka import KafkaPublisher, ensure_topics
 from convene_delivery.migrations import DELIVERY_MIGRATIONS, MigrationSource, migrate
 from convene_delivery.relay import OutboxRelay
 
@@ -35,17 +34,16 @@ async def _run() -> dict[str, Any]:
         )
         await conn.close()
         await ensure_topics(KAFKA, [topic], partitions=3)
-        broker = KafkaBroker(KAFKA, acks="all", enable_idempotence=True, linger_ms=5, max_batch_size=1024 * 1024)
-        await broker.start()
+        publisher = KafkaPublisher(KAFKA, "bench-relay", linger_ms=5, max_batch_size=1024 * 1024)
         pool = await asyncpg.create_pool(dsn, min_size=1, max_size=4)
-        relay = OutboxRelay(pool, dsn, broker_publisher(broker), batch_size=5000)
+        relay = OutboxRelay(pool, dsn, publisher, batch_size=5000)
         started = time.perf_counter()
         while await relay.relay_batch():
             pass
         seconds = time.perf_counter() - started
         left = await pool.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
         await pool.close()
-        await broker.stop()
+        await publisher.close()
         return {"b5_events_per_second": ROWS / seconds, "b5_unpublished_after": left}
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')

@@ -6,7 +6,7 @@ import asyncpg
 import pytest
 from faststream.kafka import KafkaBroker
 
-from convene_delivery.kafka import ensure_topics
+from convene_delivery.kafka import KafkaPublisher, ensure_topics
 from convene_delivery.migrations import DELIVERY_MIGRATIONS, MigrationSource, migrate
 from tests.support.kafka import unique_topic
 from tests.support.stack import kafka_bootstrap
@@ -37,3 +37,11 @@ async def broker() -> AsyncIterator[KafkaBroker]:
     broker = KafkaBroker(kafka_bootstrap(), acks="all", enable_idempotence=True, allow_auto_create_topics=False)
     yield broker
     await broker.stop()
+
+
+@pytest.fixture
+async def publisher() -> AsyncIterator[KafkaPublisher]:
+    """The relay's producer, as the services make it, closed afterwards."""
+    made = KafkaPublisher(kafka_bootstrap(), client_id="relay-test")
+    yield made
+    await made.close()

@@ -7,10 +7,11 @@ from uuid import uuid4
 
 import asyncpg
 import pytest
+from aiokafka.errors import OutOfOrderSequenceNumber
 from faststream.kafka import KafkaBroker
 
 from convene_contracts import Event, RawEvent
-from convene_delivery.kafka import broker_publisher
+from convene_delivery.kafka import KafkaPublisher
 from convene_delivery.outbox import add_to_outbox
 from convene_delivery.relay import OutboxRelay, unpublished_count
 from tests.support.events import activated
@@ -27,14 +28,14 @@ def relay_for(pool: asyncpg.Pool, database: str, publish: Any, **options: Any) -
 
 
 async def test_committed_events_reach_kafka_keyed_by_their_aggregate(
-    pool: asyncpg.Pool, database: str, broker: KafkaBroker, topic: str
+    pool: asyncpg.Pool, database: str, broker: KafkaBroker, topic: str, publisher: KafkaPublisher
 ) -> None:
     ada, grace = uuid4(), uuid4()
     events = [activated(ada), activated(grace), activated(ada, level_name="Agency")]
     await write(pool, topic, *events)
     await broker.start()
 
-    assert await relay_for(pool, database, broker_publisher(broker)).relay_batch() == 3
+    assert await relay_for(pool, database, publisher).relay_batch() == 3
 
     records = await read_topic(topic, at_least=3)
     assert sorted(RawEvent.model_validate_json(r.value).event_id for r in records) == sorted(e.event_id for e in events)
@@ -62,7 +63,7 @@ async def test_writing_outside_a_transaction_is_refused(pool: asyncpg.Pool, topi
 
 
 async def test_a_relay_that_dies_before_publishing_leaves_the_events_to_the_next(
-    pool: asyncpg.Pool, database: str, broker: KafkaBroker, topic: str
+    pool: asyncpg.Pool, database: str, broker: KafkaBroker, topic: str, publisher: KafkaPublisher
 ) -> None:
     events = [activated() for _ in range(5)]
     await write(pool, topic, *events)
@@ -76,16 +77,16 @@ async def test_a_relay_that_dies_before_publishing_leaves_the_events_to_the_next
         assert await unpublished_count(conn) == 5
 
     await broker.start()
-    assert await relay_for(pool, database, broker_publisher(broker)).relay_batch() == 5
+    assert await relay_for(pool, database, publisher).relay_batch() == 5
     records = await read_topic(topic, at_least=6, seconds=5, settle=0.5)
     assert sorted(RawEvent.model_validate_json(r.value).event_id for r in records) == sorted(e.event_id for e in events)
 
 
 async def test_notify_wakes_the_relay_long_before_its_next_poll(
-    pool: asyncpg.Pool, database: str, broker: KafkaBroker, topic: str
+    pool: asyncpg.Pool, database: str, broker: KafkaBroker, topic: str, publisher: KafkaPublisher
 ) -> None:
     await broker.start()
-    relay = relay_for(pool, database, broker_publisher(broker), poll_seconds=600)
+    relay = relay_for(pool, database, publisher, poll_seconds=600)
     task = asyncio.create_task(relay.run())
     try:
         await asyncio.sleep(1)  # let it go idle, waiting on LISTEN with a 10-minute poll
@@ -96,10 +97,10 @@ async def test_notify_wakes_the_relay_long_before_its_next_poll(
 
 
 async def test_with_two_relays_running_each_members_events_keep_their_order(
-    pool: asyncpg.Pool, database: str, broker: KafkaBroker, topic: str
+    pool: asyncpg.Pool, database: str, broker: KafkaBroker, topic: str, publisher: KafkaPublisher
 ) -> None:
     await broker.start()
-    relays = [relay_for(pool, database, broker_publisher(broker), poll_seconds=0.05, batch_size=7) for _ in range(2)]
+    relays = [relay_for(pool, database, publisher, poll_seconds=0.05, batch_size=7) for _ in range(2)]
     tasks = [asyncio.create_task(r.run()) for r in relays]
     members = [uuid4() for _ in range(10)]
     written: dict[bytes, list[str]] = {str(m).encode(): [] for m in members}
@@ -119,3 +120,36 @@ async def test_with_two_relays_running_each_members_events_keep_their_order(
         assert record.key is not None
         seen[record.key].append(RawEvent.model_validate_json(record.value).payload["level_name"])
     assert seen == written
+
+
+class FailsForGood:
+    """A producer that failed as aiokafka's idempotent producer does after a broker restart
+    mid-batch: every later batch is refused, until a new producer is made (`reset`)."""
+
+    def __init__(self, real: KafkaPublisher) -> None:
+        self.real, self.broken, self.resets = real, True, 0
+
+    async def __call__(self, topic: str, key: bytes, body: bytes, headers: dict[str, str]) -> Awaitable[Any]:
+        if self.broken:
+            raise OutOfOrderSequenceNumber()
+        return await self.real(topic, key, body, headers)
+
+    async def reset(self) -> None:
+        self.resets += 1
+        self.broken = False
+        await self.real.reset()
+
+
+async def test_a_relay_whose_producer_failed_for_good_publishes_again_with_a_new_one(
+    pool: asyncpg.Pool, database: str, topic: str, publisher: KafkaPublisher
+) -> None:
+    events = [activated() for _ in range(3)]
+    await write(pool, topic, *events)
+    producer = FailsForGood(publisher)
+    task = asyncio.create_task(relay_for(pool, database, producer, poll_seconds=0.05, retry_seconds=0.05).run())
+    try:
+        records = await read_topic(topic, at_least=3, seconds=20)
+    finally:
+        task.cancel()
+    assert producer.resets >= 1
+    assert sorted(RawEvent.model_validate_json(r.value).event_id for r in records) == sorted(e.event_id for e in events)

@@ -2,8 +2,10 @@
 
 import logging
 from collections.abc import Awaitable
+from contextlib import suppress
 from typing import Any, Protocol
 
+from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from faststream.kafka import KafkaBroker
 
@@ -51,13 +53,43 @@ def make_broker(settings: KafkaSettings, client_id: str) -> KafkaBroker:
     )
 
 
-def broker_publisher(broker: KafkaBroker) -> Any:
-    """The relay's way to publish: the record goes out, and the caller awaits its acknowledgement."""
+class KafkaPublisher:
+    """The relay's producer: an idempotent aiokafka producer of its own (acks=all), made anew by
+    `reset`. After a broker restart in the middle of a batch, an idempotent producer's sequence
+    numbers can fall out of step with the broker's, and aiokafka then refuses every later batch
+    with OutOfOrderSequenceNumber, for good: only a new producer (a new producer id) publishes
+    again. The batch that failed goes out again with it; the consumers' inboxes absorb a repeat."""
 
-    async def publish(topic: str, key: bytes, body: bytes, headers: dict[str, str]) -> Awaitable[Any]:
-        return await broker.publish(body, topic, key=key, headers=headers, no_confirm=True)
+    def __init__(self, bootstrap_servers: str, client_id: str, **options: Any) -> None:
+        """`options` go to the producer beside Convene's own (a benchmark's larger batches)."""
+        self._bootstrap_servers, self._client_id = bootstrap_servers, client_id
+        self._options = {"linger_ms": 2, **options}  # a tiny wait lets the relay's burst share batches
+        self._producer: AIOKafkaProducer | None = None
 
-    return publish
+    async def __call__(self, topic: str, key: bytes, body: bytes, headers: dict[str, str]) -> Awaitable[Any]:
+        """Queues one record; the answer resolves when Kafka has acknowledged it."""
+        if self._producer is None:
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self._bootstrap_servers,
+                client_id=self._client_id,
+                acks="all",
+                enable_idempotence=True,
+                **self._options,
+            )
+            await producer.start()
+            self._producer = producer
+        encoded = [(name, value.encode()) for name, value in headers.items()]
+        sent: Awaitable[Any] = await self._producer.send(topic, body, key=key, headers=encoded)
+        return sent
+
+    async def reset(self) -> None:
+        """Drops the producer (and whatever it still held): the next record starts a new one."""
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            with suppress(Exception):  # it failed already; closing it must not fail the relay too
+                await producer.stop()
+
+    close = reset
 
 
 async def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int) -> None:

@@ -29,6 +29,9 @@ class Publisher(Protocol):
 
     async def __call__(self, topic: str, key: bytes, body: bytes, headers: dict[str, str]) -> Awaitable[Any]: ...
 
+    async def reset(self) -> None:
+        """Starts afresh after a failure: a producer that failed may never publish again."""
+
 
 class OutboxRelay:
     def __init__(
@@ -57,6 +60,7 @@ class OutboxRelay:
                 raise
             except Exception:
                 log.warning("outbox relay paused; retrying in %.1fs", self._retry_seconds, exc_info=True)
+                await self._publish.reset()
                 await asyncio.sleep(self._retry_seconds)
 
     async def _lead(self) -> None:

@@ -10,7 +10,8 @@ from typing import Any
 import stripe
 from fastapi import HTTPException, Request
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from convene_service.settings import ServiceSettings
 
 
 class PaymentProviderUnavailable(Exception):
@@ -23,11 +24,10 @@ DEFAULT_TIMEOUT_SECONDS = 10.0
 DEFAULT_MAX_NETWORK_RETRIES = 2
 
 
-class StripeSettings(BaseSettings):
+class StripeSettings(ServiceSettings):
     """The Stripe account of a paying service (membership, conference): one definition of its
-    settings, mixed into each service's settings class (with the shared settings' own config)."""
-
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+    settings, mixed into each service's settings class. A ServiceSettings itself, so its fields
+    come after the shared ones and are checked against CONVENE_ENVIRONMENT like them."""
 
     stripe_secret_key: str = Field(pattern=r"^sk_(test|live)_", description="Stripe secret API key.")
     stripe_webhook_secret: str = Field(pattern=r"^whsec_", description="Signing secret of the webhook endpoint.")

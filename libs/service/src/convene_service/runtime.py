@@ -25,7 +25,7 @@ from fastapi.responses import JSONResponse, Response
 from faststream.kafka import KafkaBroker
 
 from convene_delivery.consumer import RetryPolicy
-from convene_delivery.kafka import broker_publisher, ensure_topics, make_broker, require_safe_producer
+from convene_delivery.kafka import KafkaPublisher, ensure_topics, make_broker, require_safe_producer
 from convene_delivery.migrations import migrate, sources_for
 from convene_delivery.postgres import OUTAGES, is_outage
 from convene_delivery.relay import OutboxRelay
@@ -128,9 +128,8 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
         if spec.start is not None:
             await spec.start(runtime)
         await broker.start()
-        relay = OutboxRelay(
-            pool, settings.database_url, broker_publisher(broker), poll_seconds=settings.outbox_poll_seconds
-        )
+        publisher = KafkaPublisher(settings.kafka_bootstrap_servers, client_id=f"{spec.name}-relay")
+        relay = OutboxRelay(pool, settings.database_url, publisher, poll_seconds=settings.outbox_poll_seconds)
         relay_task = asyncio.create_task(relay.run(), name=f"{spec.name}-outbox-relay")
         pruner = Pruner(
             pool,
@@ -148,6 +147,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
             for task in tasks:
                 task.cancel()
             await asyncio.wait(tasks, timeout=10)
+            await publisher.close()
             await broker.stop()
             try:
                 await asyncio.wait_for(pool.close(), timeout=10)
