@@ -11,11 +11,16 @@ from conference.service_layer import catalog, holding
 from conference.service_layer.payments import apply_stripe_event
 from convene_service.http import RateLimit
 from convene_service.payments import verified_event
+from convene_service.responses import WITH_BODY, declared
 
 router = APIRouter(tags=["attendees"])
 
 
-@router.get("/conferences/{conference_id}", summary="A conference, its ticket types, prices and availability")
+@router.get(
+    "/conferences/{conference_id}",
+    responses=declared(404),
+    summary="A conference, its ticket types, prices and availability",
+)
 async def conference_page(conference_id: UUID, deps: DepsOf) -> dict[str, Any]:
     return await catalog.conference_page(deps, conference_id)
 
@@ -24,6 +29,8 @@ async def conference_page(conference_id: UUID, deps: DepsOf) -> dict[str, Any]:
     "/conferences/{conference_id}/registrations",
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(RateLimit("hold"))],
+    # 404: no such conference; 409: sold out (with the waitlist to join); 502: Stripe is down
+    responses=WITH_BODY | declared(404, 409, 429, 502),
     summary="Hold seats and get the Stripe Checkout link",
 )
 async def register(conference_id: UUID, body: RegistrationIn, deps: DepsOf) -> RegistrationOut:
@@ -41,7 +48,9 @@ async def register(conference_id: UUID, body: RegistrationIn, deps: DepsOf) -> R
     )
 
 
-@router.post("/stripe/webhook", tags=["stripe"], summary="Stripe events for registrations (signed)")
+@router.post(
+    "/stripe/webhook", tags=["stripe"], responses=declared(400), summary="Stripe events for registrations (signed)"
+)
 async def stripe_webhook(request: Request, deps: DepsOf) -> dict[str, Any]:
     event = await verified_event(request, deps.settings)
     return {"received": True, "outcome": await apply_stripe_event(deps, event)}
