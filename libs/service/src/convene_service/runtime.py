@@ -30,6 +30,7 @@ from convene_delivery.migrations import migrate, sources_for
 from convene_delivery.postgres import OUTAGES, is_outage
 from convene_delivery.relay import OutboxRelay
 from convene_delivery.retention import DELIVERY_RULES, Pruner, RetentionRule, periods
+from convene_service.responses import EVERY_ROUTE
 from convene_service.settings import ServiceSettings, load_settings
 
 log = logging.getLogger(__name__)
@@ -157,7 +158,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
     app = FastAPI(title=f"Convene {spec.name}", description=spec.description, lifespan=lifespan)
     app.include_router(_health_router())
     for router in spec.routers:
-        app.include_router(router)
+        app.include_router(router, responses=EVERY_ROUTE)  # declared, so the OpenAPI document states them
     for exception, handler in spec.exception_handlers.items():
         app.add_exception_handler(exception, handler)
 

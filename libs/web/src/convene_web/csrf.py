@@ -50,7 +50,7 @@ async def require_csrf(request: Request) -> None:
     cookie = request.cookies.get(CSRF_COOKIE)
     field = form.get(CSRF_FIELD)
     expected = _mac(settings_of(request).session_secret, cookie) if cookie else ""
-    if not cookie or not isinstance(field, str) or not hmac.compare_digest(expected, field):
+    if not cookie or not isinstance(field, str) or not hmac.compare_digest(expected.encode(), field.encode()):
         raise CsrfRejected()
 
 

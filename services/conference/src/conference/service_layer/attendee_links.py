@@ -26,7 +26,8 @@ def link_token(deps: HasSettings, registration_id: UUID) -> str:
 
 
 def link_is_valid(deps: HasSettings, registration_id: UUID, token: str) -> bool:
-    return hmac.compare_digest(link_token(deps, registration_id), token)
+    # as bytes: compare_digest raises TypeError on a str that is not ASCII, which anyone can send
+    return hmac.compare_digest(link_token(deps, registration_id).encode(), token.encode())
 
 
 def registration_path(deps: HasSettings, registration_id: UUID, page: str = "") -> str:

@@ -18,7 +18,8 @@ class UnsubscribeLinks:
         return hmac.new(key, f"unsubscribe:{email.lower()}".encode(), hashlib.sha256).hexdigest()[:32]
 
     def signed_by_us(self, email: str, sig: str) -> bool:
-        return hmac.compare_digest(self.signature(email), sig)
+        # as bytes: compare_digest raises TypeError on a str that is not ASCII, which anyone can send
+        return hmac.compare_digest(self.signature(email).encode(), sig.encode())
 
     def one_click_url(self, email: str) -> str:
         """The one-click address of the List-Unsubscribe header (RFC 8058): mail clients post to it."""

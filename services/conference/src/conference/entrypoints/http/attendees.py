@@ -11,9 +11,11 @@ from conference.entrypoints.http.schemas import RegistrationOut, WaitlistIn
 from conference.service_layer import attendee, certificates, holding, waitlist
 from conference.service_layer.attendee_links import link_is_valid
 from convene_service.http import RateLimit
+from convene_service.responses import WITH_BODY, declared
 from convene_web.qr import qr_png
 
-router = APIRouter(tags=["attendees"])
+# The signed link's token proves the caller: a wrong one is a 404, never saying what exists.
+router = APIRouter(tags=["attendees"], responses=declared(404))
 Token = Annotated[str, Query(min_length=1, max_length=100, description="From the link in the email")]
 
 
@@ -28,7 +30,9 @@ async def my_registration(registration_id: UUID, token: Token, deps: DepsOf) -> 
     return await attendee.view(deps, registration_id)
 
 
-@router.post("/registrations/{registration_id}/cancel", summary="Cancel under the refund policy")
+@router.post(
+    "/registrations/{registration_id}/cancel", responses=declared(409, 502), summary="Cancel under the refund policy"
+)
 async def cancel(registration_id: UUID, token: Token, deps: DepsOf) -> dict[str, int]:
     _require_link(deps, registration_id, token)
     return {"refund_minor": await attendee.cancel(deps, registration_id)}
@@ -49,6 +53,7 @@ async def ticket_qr(registration_id: UUID, ticket_code: str, token: Token, deps:
     "/conferences/{conference_id}/waitlist",
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(RateLimit("waitlist"))],
+    responses=WITH_BODY | declared(409, 429),
     summary="Join a sold-out ticket type's waitlist",
 )
 async def join_waitlist(conference_id: UUID, body: WaitlistIn, deps: DepsOf) -> dict[str, UUID]:
@@ -59,6 +64,7 @@ async def join_waitlist(conference_id: UUID, body: WaitlistIn, deps: DepsOf) -> 
 @router.post(
     "/waitlist/{entry_id}/claim",
     status_code=status.HTTP_201_CREATED,
+    responses=declared(409, 502),
     summary="Take the seat a waitlist offer keeps for you",
 )
 async def claim(entry_id: UUID, token: Token, deps: DepsOf) -> RegistrationOut:
@@ -75,6 +81,6 @@ async def claim(entry_id: UUID, token: Token, deps: DepsOf) -> RegistrationOut:
 
 @router.get("/certificates/{attendee_id}.pdf", response_class=Response, summary="My certificate of attendance")
 async def certificate(attendee_id: UUID, token: Token, deps: DepsOf) -> Response:
-    if not hmac.compare_digest(certificates.certificate_token(deps, attendee_id), token):
+    if not hmac.compare_digest(certificates.certificate_token(deps, attendee_id).encode(), token.encode()):
         raise HTTPException(404, "no such certificate")
     return Response(await certificates.pdf(deps, attendee_id), media_type="application/pdf")

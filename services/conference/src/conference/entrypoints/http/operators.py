@@ -3,8 +3,8 @@
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
-from fastapi import APIRouter, Query, status
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi import APIRouter, Path, Query, status
+from fastapi.responses import JSONResponse
 
 from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.http.schemas import (
@@ -18,10 +18,12 @@ from conference.entrypoints.http.schemas import (
     TicketTypeIn,
 )
 from conference.service_layer import catalog, certificates, checkin, holding, reports
-from convene_contracts.email import Email
 from convene_service.http import Operator
+from convene_service.inputs import EmailAddress as Email
+from convene_service.inputs import Text
+from convene_service.responses import OPERATORS, WITH_BODY, CsvResponse, declared
 
-router = APIRouter(tags=["operators"], dependencies=[Operator])
+router = APIRouter(tags=["operators"], dependencies=[Operator], responses=OPERATORS | WITH_BODY | declared(404, 409))
 
 
 @router.post("/conferences", status_code=status.HTTP_201_CREATED, summary="Create a conference, open for registration")
@@ -64,7 +66,7 @@ async def check_in(body: CheckInIn, deps: DepsOf) -> JSONResponse:
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Undo a mistaken check-in",
 )
-async def undo_check_in(ticket_code: str, deps: DepsOf) -> None:
+async def undo_check_in(ticket_code: Annotated[Text, Path(max_length=40)], deps: DepsOf) -> None:
     await checkin.undo(deps, ticket_code)
 
 
@@ -73,11 +75,10 @@ async def report(conference_id: UUID, deps: DepsOf) -> list[dict[str, Any]]:
     return await reports.summary(deps, conference_id)
 
 
-@router.get("/conferences/{conference_id}/registrations.csv", tags=["reports"], response_class=PlainTextResponse)
-async def registrations_csv(conference_id: UUID, deps: DepsOf) -> PlainTextResponse:
-    return PlainTextResponse(
+@router.get("/conferences/{conference_id}/registrations.csv", tags=["reports"], response_class=CsvResponse)
+async def registrations_csv(conference_id: UUID, deps: DepsOf) -> CsvResponse:
+    return CsvResponse(
         await reports.registrations_csv(deps, conference_id),
-        media_type="text/csv",
         headers={"Content-Disposition": 'attachment; filename="registrations.csv"'},
     )
 

@@ -13,12 +13,17 @@ from conference.service_layer import catalog, holding
 from conference.service_layer.payments import apply_stripe_event
 from convene_service.http import RateLimit
 from convene_service.payments import verified_event
+from convene_service.responses import WITH_BODY, declared
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["attendees"])
 
 
-@router.get("/conferences/{conference_id}", summary="A conference, its ticket types, prices and availability")
+@router.get(
+    "/conferences/{conference_id}",
+    responses=declared(404),
+    summary="A conference, its ticket types, prices and availability",
+)
 async def conference_page(conference_id: UUID, deps: DepsOf) -> dict[str, Any]:
     return await catalog.conference_page(deps, conference_id)
 
@@ -27,6 +32,8 @@ async def conference_page(conference_id: UUID, deps: DepsOf) -> dict[str, Any]:
     "/conferences/{conference_id}/registrations",
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(RateLimit("hold"))],
+    # 404: no such conference; 409: sold out (with the waitlist to join); 502: Stripe is down
+    responses=WITH_BODY | declared(404, 409, 429, 502),
     summary="Hold seats and get the Stripe Checkout link",
 )
 async def register(conference_id: UUID, body: RegistrationIn, deps: DepsOf) -> RegistrationOut:
@@ -48,7 +55,7 @@ async def register(conference_id: UUID, body: RegistrationIn, deps: DepsOf) -> R
     "/stripe/webhook",
     tags=["stripe"],
     summary="Stripe events for registrations (signed)",
-    responses={503: {"description": "Not applied, nothing saved: Stripe delivers it again"}},
+    responses=declared(400),
     response_model=None,
 )
 async def stripe_webhook(request: Request, deps: DepsOf) -> dict[str, Any] | JSONResponse:

@@ -1,43 +1,49 @@
 """The HTTP API's request and response bodies: what each endpoint accepts (checked here, before
 any use case runs) and answers."""
 
-from datetime import date, datetime
-from typing import Any, Literal
+from datetime import datetime
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from convene_contracts.email import Email
+from convene_service.inputs import COUNT_MAX, MONEY_MAX, Day, Instant, Line, Name, Paragraph, Text
+from convene_service.inputs import EmailAddress as Email
 
 
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+QuestionKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,40}$")]
+
+
 class Question(Input):
-    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,40}$")
-    label: str = Field(min_length=1, max_length=200)
+    key: QuestionKey
+    label: Name
     type: Literal["text", "choice", "yes_no"]
     required: bool = False
-    choices: list[str] = Field(default_factory=list)
+    choices: list[Line] = Field(default_factory=list, max_length=100)
 
 
 class ConferenceIn(Input):
-    name: str = Field(min_length=1, max_length=200)
-    venue: str = Field(default="", max_length=500)
-    time_zone: str = Field(examples=["America/Chicago"])
-    starts_on: date
-    ends_on: date
-    registration_opens_at: AwareDatetime
-    registration_closes_at: AwareDatetime
+    name: Name
+    venue: Text = Field(default="", max_length=500)
+    time_zone: Text = Field(min_length=1, max_length=100, examples=["America/Chicago"])
+    starts_on: Day
+    ends_on: Day
+    registration_opens_at: Instant
+    registration_closes_at: Instant
     currency: str = Field(pattern=r"^[a-z]{3}$")
-    capacity: int | None = Field(default=None, ge=1, description="For the whole conference, across ticket types.")
+    capacity: int | None = Field(
+        default=None, ge=1, le=COUNT_MAX, description="For the whole conference, across ticket types."
+    )
     hold_minutes: int = Field(default=15, ge=1, le=1440)
-    full_refund_until: AwareDatetime | None = None
-    partial_refund_until: AwareDatetime | None = None
+    full_refund_until: Instant | None = None
+    partial_refund_until: Instant | None = None
     partial_refund_percent: int | None = Field(default=None, ge=0, le=100)
     certificate_hours: float = Field(default=0, ge=0, le=1000)
-    questions: list[Question] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list, max_length=50)
     status: Literal["draft", "open", "closed"] = "open"
 
     @model_validator(mode="after")
@@ -50,24 +56,24 @@ class ConferenceIn(Input):
 
 
 class TicketTypeIn(Input):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     kind: Literal["main", "addon"] = "main"
-    capacity: int = Field(ge=1, le=1_000_000)
-    member_price_minor: int = Field(ge=0)
-    non_member_price_minor: int = Field(ge=0)
-    early_member_price_minor: int | None = Field(default=None, ge=0)
-    early_non_member_price_minor: int | None = Field(default=None, ge=0)
-    early_bird_until: AwareDatetime | None = None
+    capacity: int = Field(ge=1, le=COUNT_MAX)
+    member_price_minor: int = Field(ge=0, le=MONEY_MAX)
+    non_member_price_minor: int = Field(ge=0, le=MONEY_MAX)
+    early_member_price_minor: int | None = Field(default=None, ge=0, le=MONEY_MAX)
+    early_non_member_price_minor: int | None = Field(default=None, ge=0, le=MONEY_MAX)
+    early_bird_until: Instant | None = None
 
 
 class DiscountCodeIn(Input):
     code: str = Field(pattern=r"^[A-Za-z0-9_-]{3,50}$")
     percent_off: int | None = Field(default=None, ge=1, le=100)
-    amount_off_minor: int | None = Field(default=None, ge=1)
-    max_uses: int = Field(ge=1)
-    valid_from: AwareDatetime | None = None
-    valid_until: AwareDatetime | None = None
-    ticket_type_ids: list[UUID] | None = None
+    amount_off_minor: int | None = Field(default=None, ge=1, le=MONEY_MAX)
+    max_uses: int = Field(ge=1, le=COUNT_MAX)
+    valid_from: Instant | None = None
+    valid_until: Instant | None = None
+    ticket_type_ids: list[UUID] | None = Field(default=None, max_length=100)
 
     @model_validator(mode="after")
     def _one_kind(self) -> "DiscountCodeIn":
@@ -86,7 +92,7 @@ class MemberStatus(BaseModel):
 
 
 class CheckInIn(Input):
-    ticket_code: str = Field(min_length=4, max_length=40)
+    ticket_code: Text = Field(min_length=4, max_length=40)
 
 
 class StatusIn(Input):
@@ -94,27 +100,28 @@ class StatusIn(Input):
 
 
 class CompIn(Input):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     email: Email
     ticket_type_ids: list[UUID] = Field(min_length=1, max_length=10)
 
 
 class AttendeeIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     email: Email
     ticket_type_ids: list[UUID] = Field(min_length=1, max_length=10)
-    answers: dict[str, Any] = Field(default_factory=dict)
+    # By question key: text, a choice, yes or no; which keys and values fit is the conference's say.
+    answers: dict[QuestionKey, Paragraph | bool | None] = Field(default_factory=dict, max_length=50)
 
 
 class RegistrationIn(BaseModel):
     """Prices and statuses are never taken from the client: they are computed here."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    payer_name: str = Field(min_length=1, max_length=200)
+    payer_name: Name
     payer_email: Email
     attendees: list[AttendeeIn] = Field(min_length=1, max_length=50, description="Several for a group (C9).")
-    discount_code: str | None = Field(default=None, max_length=50)
+    discount_code: Text | None = Field(default=None, max_length=50)
 
 
 class RegistrationOut(BaseModel):
@@ -129,5 +136,5 @@ class RegistrationOut(BaseModel):
 class WaitlistIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     ticket_type_id: UUID
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     email: Email

@@ -5,6 +5,7 @@ from uuid import UUID
 from fastapi import APIRouter, status
 from fastapi.responses import PlainTextResponse
 
+from convene_service.responses import WITH_BODY, declared
 from membership.entrypoints.http.common import Ctx, DepsOf, MemberId
 from membership.entrypoints.http.schemas import (
     EraseIn,
@@ -20,7 +21,8 @@ from membership.entrypoints.http.schemas import (
 from membership.service_layer import privacy, seats, self_service
 from membership.service_layer.joining import start_renewal
 
-router = APIRouter(prefix="/me", tags=["members"])
+# A member's session (401 without one); their own things only (404 otherwise); Stripe for payments.
+router = APIRouter(prefix="/me", tags=["members"], responses=WITH_BODY | declared(401, 404, 409, 502))
 
 
 @router.get("", summary="My memberships and payment history")

@@ -5,15 +5,16 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query, status
-from fastapi.responses import PlainTextResponse
 
 from convene_service.http import Operator
+from convene_service.inputs import Offset, QueryInstant, Text
+from convene_service.responses import OPERATORS, WITH_BODY, CsvResponse, declared
 from membership.domain.model import MembershipStatus
 from membership.entrypoints.http.common import Ctx, DepsOf
 from membership.entrypoints.http.schemas import LevelEdit, LevelIn, LevelOut, MembershipOut, OfflinePaymentIn
 from membership.service_layer import joining, levels, operators
 
-router = APIRouter(tags=["operators"], dependencies=[Operator])
+router = APIRouter(tags=["operators"], dependencies=[Operator], responses=OPERATORS | WITH_BODY | declared(404, 409))
 
 
 @router.post("/levels", status_code=status.HTTP_201_CREATED, summary="Create a level")
@@ -54,9 +55,9 @@ async def record_offline_payment(body: OfflinePaymentIn, deps: DepsOf, ctx: Ctx)
     return MembershipOut.of(membership)
 
 
-Search = Annotated[str | None, Query(max_length=200, description="Part of a name, email or organization")]
+Search = Annotated[Text | None, Query(max_length=200, description="Part of a name, email or organization")]
 Status = Annotated[MembershipStatus | None, Query()]
-ExpiresBefore = Annotated[datetime | None, Query(description="Period ends at or before this instant")]
+ExpiresBefore = Annotated[QueryInstant | None, Query(description="Period ends at or before this instant")]
 
 
 def _filter(
@@ -73,23 +74,21 @@ async def search_members(
     expires_before: ExpiresBefore = None,
     level_id: UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> list[dict[str, Any]]:
     return await operators.search(deps, _filter(q, status, expires_before, level_id), limit, offset)
 
 
-@router.get("/members.csv", response_class=PlainTextResponse, summary="The same search as CSV")
+@router.get("/members.csv", response_class=CsvResponse, summary="The same search as CSV")
 async def export_members(
     deps: DepsOf,
     q: Search = None,
     status: Status = None,
     expires_before: ExpiresBefore = None,
     level_id: UUID | None = None,
-) -> PlainTextResponse:
+) -> CsvResponse:
     body = await operators.export_csv(deps, _filter(q, status, expires_before, level_id))
-    return PlainTextResponse(
-        body, media_type="text/csv", headers={"Content-Disposition": 'attachment; filename="members.csv"'}
-    )
+    return CsvResponse(body, headers={"Content-Disposition": 'attachment; filename="members.csv"'})
 
 
 @router.get("/members/{member_id}", summary="A member's memberships and payment history")

@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Depends, HTTPException, status
 
 from convene_service.http import RateLimit
+from convene_service.responses import WITH_BODY, declared
 from membership.entrypoints.http.common import Ctx, DepsOf
 from membership.entrypoints.http.schemas import JoinIn, JoinOut, LevelOut, MembershipOut, SessionOut, SignInIn
 from membership.service_layer import joining, levels, sign_in
@@ -19,6 +20,7 @@ async def list_levels(deps: DepsOf) -> list[LevelOut]:
     "/memberships",
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(RateLimit("join"))],
+    responses=WITH_BODY | declared(409, 429, 502),
     summary="Apply for a membership and get the Stripe Checkout link to pay the dues",
 )
 async def join(body: JoinIn, deps: DepsOf, ctx: Ctx) -> JoinOut:
@@ -38,6 +40,7 @@ async def join(body: JoinIn, deps: DepsOf, ctx: Ctx) -> JoinOut:
     "/sign-in",
     status_code=status.HTTP_202_ACCEPTED,
     dependencies=[Depends(RateLimit("sign-in"))],
+    responses=WITH_BODY | declared(429),
     summary="Email a single-use sign-in link to a member (the answer is the same for anyone)",
 )
 async def request_sign_in(body: SignInIn, deps: DepsOf, ctx: Ctx) -> dict[str, str]:
@@ -45,7 +48,7 @@ async def request_sign_in(body: SignInIn, deps: DepsOf, ctx: Ctx) -> dict[str, s
     return {"detail": "if this address belongs to a member, a sign-in link is on its way"}
 
 
-@router.post("/sign-in/{token}", summary="Exchange an emailed sign-in link for a session")
+@router.post("/sign-in/{token}", responses=declared(401), summary="Exchange an emailed sign-in link for a session")
 async def redeem_sign_in(token: str, deps: DepsOf) -> SessionOut:
     session = await sign_in.redeem_link(deps, token)
     if session is None:

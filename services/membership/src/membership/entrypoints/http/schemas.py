@@ -5,9 +5,10 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from convene_contracts.email import Email
+from convene_service.inputs import MONEY_MAX, Instant, Line, Name, Patch, Text
+from convene_service.inputs import EmailAddress as Email
 from membership.domain.model import Level, LevelKind, Membership, MembershipStatus, Term
 
 
@@ -20,24 +21,25 @@ Currency = Field(
     description="ISO 4217 code in lower case, as Stripe writes it.",
     examples=["usd", "cad", "eur", "gbp"],
 )
-Name = Field(min_length=1, max_length=200)
 
 
 class LevelIn(Input):
-    name: str = Name
-    price_minor: int = Field(ge=0, le=100_000_000, description="Price in the currency's minor unit (cents).")
+    name: Name
+    price_minor: int = Field(ge=0, le=MONEY_MAX, description="Price in the currency's minor unit (cents).")
     currency: str = Currency
     term: Term
     kind: LevelKind = LevelKind.INDIVIDUAL
     seat_count: int | None = Field(default=None, ge=1, le=100_000, description="Organizational levels only.")
-    description: str = Field(default="", max_length=2000)
+    description: Text = Field(default="", max_length=2000)
 
 
-class LevelEdit(Input):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    price_minor: int | None = Field(default=None, ge=0, le=100_000_000)
+class LevelEdit(Patch):
+    """Only the fields sent change; none may be null (a level always has a name and a price)."""
+
+    name: Name | None = None
+    price_minor: int | None = Field(default=None, ge=0, le=MONEY_MAX)
     seat_count: int | None = Field(default=None, ge=1, le=100_000)
-    description: str | None = Field(default=None, max_length=2000)
+    description: Text | None = Field(default=None, max_length=2000)
 
 
 class LevelOut(BaseModel):
@@ -57,11 +59,11 @@ class LevelOut(BaseModel):
 
 
 class JoinIn(Input):
-    name: str = Name
+    name: Name
     email: Email
     level_id: UUID
     auto_renew: bool = Field(default=False, description="Renew automatically through a Stripe subscription.")
-    organization_name: str | None = Field(default=None, max_length=200, description="Organizational levels.")
+    organization_name: Line | None = Field(default=None, description="Organizational levels.")
 
 
 class MembershipOut(BaseModel):
@@ -96,15 +98,15 @@ class JoinOut(BaseModel):
 
 
 class OfflinePaymentIn(Input):
-    name: str = Name
+    name: Name
     email: Email
     level_id: UUID
     membership_id: UUID | None = Field(default=None, description="Pay for this membership instead of a new one.")
-    amount_minor: int = Field(ge=0, le=100_000_000)
+    amount_minor: int = Field(ge=0, le=MONEY_MAX)
     currency: str = Currency
     method: Literal["cheque", "bank_transfer", "cash"]
-    reference: str = Field(min_length=1, max_length=200, description="Cheque number or transfer reference.")
-    paid_at: AwareDatetime | None = Field(default=None, description="Defaults to now.")
+    reference: Name = Field(description="Cheque number or transfer reference.")
+    paid_at: Instant | None = Field(default=None, description="Defaults to now; between the years 1900 and 2200.")
 
 
 class SignInIn(Input):
@@ -140,7 +142,7 @@ class LevelChangeOut(BaseModel):
 
 class SeatIn(Input):
     email: Email
-    name: str = Name
+    name: Name
 
 
 class SeatOut(BaseModel):

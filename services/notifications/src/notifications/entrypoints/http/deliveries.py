@@ -1,27 +1,28 @@
 """The delivery log and resend for operators (N3)."""
 
-from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, status
 
 from convene_service.http import Operator
+from convene_service.inputs import Line, QueryInstant
+from convene_service.responses import OPERATORS, declared
 from notifications.domain.deliveries import LogFilters
 from notifications.entrypoints.http.common import DepsOf
 from notifications.service_layer import delivery_log
 
-router = APIRouter()
+router = APIRouter(responses=OPERATORS)
 Status = Annotated[str | None, Query(alias="status", pattern="^(pending|sent|failed)$")]
 
 
 @router.get("/deliveries", dependencies=[Operator], tags=["operators"], summary="Who got which email, when, status")
 async def deliveries(
     deps: DepsOf,
-    recipient: str | None = None,
-    event_type: str | None = None,
+    recipient: Annotated[Line | None, Query()] = None,
+    event_type: Annotated[Line | None, Query()] = None,
     delivery_status: Status = None,
-    since: datetime | None = None,
+    since: Annotated[QueryInstant | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[dict[str, Any]]:
     filters = LogFilters(recipient=recipient, event_type=event_type, status=delivery_status, since=since, limit=limit)
@@ -33,6 +34,7 @@ async def deliveries(
     dependencies=[Operator],
     tags=["operators"],
     status_code=status.HTTP_202_ACCEPTED,
+    responses=declared(404),
     summary="Send this email again (e.g. after a failure)",
 )
 async def resend(delivery_id: UUID, deps: DepsOf) -> dict[str, str]:
