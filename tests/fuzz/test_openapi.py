@@ -23,12 +23,13 @@ TARGETS = [
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("target", TARGETS, ids=[t.name for t in TARGETS])
 def test_every_answer_is_declared_and_no_input_gives_a_server_error(
-    target: Target, fuzzed: dict[str, ServiceProcess], member_session: str
+    target: Target, fuzzed: dict[str, ServiceProcess], member_session: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     as_whom = replace(target, headers=target.headers or {"Authorization": f"Bearer {member_session}"})
     outcome = run(as_whom, fuzzed[target.service].url)
-    print(
-        f"{target.name}: {outcome.cases} cases, seed {SEED} (CONVENE_FUZZ_SEED={SEED} replays it), "
-        f"{EXAMPLES} examples per operation"
-    )
+    with capsys.disabled():  # the run's output shows the seed and the cases, passed or failed
+        print(
+            f"\nfuzz: {target.name}: {outcome.cases} cases, seed {SEED} (CONVENE_FUZZ_SEED={SEED} replays it), "
+            f"{EXAMPLES} examples per operation"
+        )
     assert outcome.returncode == 0, f"seed {SEED}:\n{outcome.output}"
