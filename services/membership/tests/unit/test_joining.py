@@ -61,15 +61,7 @@ async def test_a_second_application_by_the_same_address_reuses_the_member() -> N
     w = world()
     level = await a_level(w)
     for _ in range(2):
-        await joining.join(
-            w.deps,
-            CTX,
-            name="Ada",
-            email="ada@example.org",
-            level_id=level.id,
-            auto_renew=False,
-            organization_name=None,
-        )
+        await apply_for(w, level)
     assert len(w.store.members) == 1
     assert len(w.store.memberships) == 2
 
@@ -88,15 +80,7 @@ async def test_an_organizational_level_needs_the_organizations_name_and_nothing_
     w = world()
     level = await a_level(w, kind=LevelKind.ORGANIZATIONAL, seat_count=5)
     with pytest.raises(Invalid) as refused:
-        await joining.join(
-            w.deps,
-            CTX,
-            name="Ada",
-            email="ada@example.org",
-            level_id=level.id,
-            auto_renew=False,
-            organization_name=None,
-        )
+        await apply_for(w, level)
     assert refused.value.field == "organization_name"
     assert w.store.members == {}
     assert w.stripe.checkouts == []
@@ -107,15 +91,7 @@ async def test_an_unknown_or_retired_level_is_refused() -> None:
     level = await a_level(w)
     await levels.retire_level(w.deps, level.id)
     with pytest.raises(Invalid):
-        await joining.join(
-            w.deps,
-            CTX,
-            name="Ada",
-            email="ada@example.org",
-            level_id=level.id,
-            auto_renew=False,
-            organization_name=None,
-        )
+        await apply_for(w, level)
 
 
 async def test_two_levels_cannot_share_a_name() -> None:
