@@ -59,6 +59,25 @@ async def test_without_postgres_requests_get_503_and_the_service_recovers_by_its
         assert (await client.get("/healthz")).json() == {"status": "ok"}
 
 
+async def test_a_rate_limited_endpoint_without_postgres_answers_503_and_lets_nothing_through(
+    membership_behind_proxy: tuple[ServiceProcess, TcpProxy],
+) -> None:
+    """The rate limit is counted in Postgres: without it the answer is the outage's 503, neither a
+    500 nor a request let through uncounted."""
+    service, proxy = membership_behind_proxy
+    async with httpx.AsyncClient(base_url=service.url, timeout=20) as client:
+        await proxy.cut()
+        refused = await client.post("/sign-in", json={"email": "ada@example.org"})
+        assert refused.status_code == 503
+        assert refused.headers["Retry-After"] == "5"
+        await proxy.restore()
+
+        async def signs_in_again() -> bool:
+            return (await client.post("/sign-in", json={"email": "ada@example.org"})).status_code == 202
+
+        await wait_until(signs_in_again)
+
+
 @pytest.fixture
 async def membership_on_its_own_postgres(tmp_path: Path) -> AsyncIterator[tuple[ServiceProcess, PostgresServer]]:
     server = PostgresServer()

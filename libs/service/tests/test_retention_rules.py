@@ -1,6 +1,6 @@
-"""Every service's retention rules, on its own migrated database: each names a period its settings
-have, and each plain DELETE finds its rows through an index (with sequential scans off, a plan
-that still scans the table has no index to use)."""
+"""Every service's retention rules (the chassis' own included), on its own migrated database: each
+names a period its settings have, and each plain DELETE finds its rows through an index (with
+sequential scans off, a plan that still scans the table has no index to use)."""
 
 from datetime import timedelta
 
@@ -8,9 +8,8 @@ import asyncpg
 import pytest
 
 from conference.bootstrap import SPEC as CONFERENCE
-from convene_delivery.migrations import migrate, sources_for
-from convene_delivery.retention import DELIVERY_RULES
-from convene_service.runtime import ServiceSpec
+from convene_delivery.migrations import migrate
+from convene_service.runtime import CHASSIS_RULES, ServiceSpec, migration_sources
 from membership.bootstrap import SPEC as MEMBERSHIP
 from notifications.bootstrap import SPEC as NOTIFICATIONS
 
@@ -19,7 +18,7 @@ SPECS = [MEMBERSHIP, CONFERENCE, NOTIFICATIONS]
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
 def test_each_rule_names_a_period_of_its_services_settings(spec: ServiceSpec) -> None:
-    for rule in (*DELIVERY_RULES, *spec.retention):
+    for rule in (*CHASSIS_RULES, *spec.retention):
         assert rule.period_setting in spec.settings_class.model_fields, f"{spec.name}: {rule.what}"
 
 
@@ -27,10 +26,10 @@ def test_each_rule_names_a_period_of_its_services_settings(spec: ServiceSpec) ->
 async def test_each_plain_rule_deletes_by_an_index(spec: ServiceSpec, database: str) -> None:
     conn = await asyncpg.connect(database)
     try:
-        await migrate(conn, sources_for(spec.name, spec.migrations))
+        await migrate(conn, migration_sources(spec))
         async with conn.transaction():
             await conn.execute("SET LOCAL enable_seqscan = off")
-            for rule in (*DELIVERY_RULES, *spec.retention):
+            for rule in (*CHASSIS_RULES, *spec.retention):
                 if rule.statement is None:
                     continue  # a service's own function: its tests EXPLAIN it
                 plan = "\n".join(r[0] for r in await conn.fetch(f"EXPLAIN {rule.statement}", timedelta(days=7), 1000))

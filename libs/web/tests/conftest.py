@@ -1,4 +1,5 @@
-"""A small app with pages, built on convene_web alone: no Postgres, Kafka or service needed."""
+"""A small app with pages, built on convene_web alone: no Kafka or service needed, and Postgres only
+for the rate limits (the chassis' table, on a database of its own)."""
 
 import hashlib
 from collections.abc import AsyncIterator
@@ -7,12 +8,16 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from convene_delivery.migrations import MigrationSource, migrate
+from convene_service import rate_limits
+from convene_service.rate_limits import RateLimits
 from convene_web.access import MemberPage, OperatorPage
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import posted, validate
@@ -50,11 +55,11 @@ class Notes:
     saved: list[str] = field(default_factory=list)
 
 
-def notes_app(settings: WebSettings) -> Notes:
+def notes_app(settings: WebSettings, limits: RateLimits) -> Notes:
     app = FastAPI()
     notes = Notes(app)
     pages = Pages(settings, "/things", "https://pages.example", Path(__file__).parent / "templates")
-    app.state.runtime = SimpleNamespace(settings=settings, pages=pages, rate_limits={}, known_caller=None)
+    app.state.runtime = SimpleNamespace(settings=settings, pages=pages, rate_limits=limits, known_caller=None)
     router = APIRouter(prefix="/things")
 
     @router.get("/notes")
@@ -85,8 +90,18 @@ def notes_app(settings: WebSettings) -> Notes:
 
 
 @pytest.fixture
-def notes() -> Notes:
-    return notes_app(web_settings())
+async def limits(database: str) -> AsyncIterator[RateLimits]:
+    """The chassis' rate limits, on a database of the test's own."""
+    pool = await asyncpg.create_pool(database, min_size=1, max_size=2)
+    async with pool.acquire() as conn:
+        await migrate(conn, [MigrationSource("chassis", rate_limits.MIGRATIONS)])
+    yield RateLimits(pool)
+    await pool.close()
+
+
+@pytest.fixture
+def notes(limits: RateLimits) -> Notes:
+    return notes_app(web_settings(), limits)
 
 
 @pytest.fixture

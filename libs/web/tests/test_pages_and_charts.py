@@ -6,6 +6,7 @@ import httpx
 import pytest
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from convene_service.rate_limits import RateLimits
 from convene_web import charts
 from convene_web.look import contrast, darkened_until_readable, text_on
 from convene_web.pages import SHARED_TEMPLATES
@@ -42,8 +43,8 @@ async def test_the_stylesheet_script_and_theme_are_served_under_the_prefix(clien
     assert (await client.get("/things/static/nothing.css")).status_code == 404
 
 
-async def test_a_logo_is_shown_when_configured() -> None:
-    app = notes_app(web_settings(association_logo_url="https://cit.example/logo.png")).app
+async def test_a_logo_is_shown_when_configured(limits: RateLimits) -> None:
+    app = notes_app(web_settings(association_logo_url="https://cit.example/logo.png"), limits).app
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://pages.example") as client:
         assert 'src="https://cit.example/logo.png"' in (await client.get("/things/notes")).text
 

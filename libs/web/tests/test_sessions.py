@@ -6,6 +6,7 @@ from uuid import uuid4
 import httpx
 import pytest
 
+from convene_service.rate_limits import RateLimits
 from convene_web.sessions import SESSION_COOKIE, Session, is_safe_next, signed
 
 from .conftest import OPERATOR_TOKEN, notes_app, web_settings
@@ -31,8 +32,8 @@ async def test_the_operator_token_signs_in_with_an_httponly_lax_secure_cookie(cl
     assert (await client.get("/things/operator/secrets")).json() == {"kind": "operator"}
 
 
-async def test_without_cookie_secure_the_cookie_works_over_plain_http() -> None:
-    app = notes_app(web_settings(cookie_secure=False)).app
+async def test_without_cookie_secure_the_cookie_works_over_plain_http(limits: RateLimits) -> None:
+    app = notes_app(web_settings(cookie_secure=False), limits).app
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as client:
         signed_in = await sign_in_as_operator(client)
         assert "secure" not in set_cookie(signed_in, SESSION_COOKIE).lower()

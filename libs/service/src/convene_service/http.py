@@ -2,8 +2,6 @@
 
 import hashlib
 import hmac
-import time
-from collections import deque
 from typing import Annotated
 
 import asyncpg
@@ -50,35 +48,24 @@ def field_error(status: int, field: str, message: str) -> HTTPException:
 
 
 class RateLimit:
-    """At most `rate_limit_per_minute` calls per client address per minute on one endpoint.
-
-    Kept in the process: with several instances each allows its own share, which still bounds
-    what one client can cost (holds, emails, sign-in links)."""
+    """At most `rate_limit_per_minute` calls per client address per minute on one endpoint,
+    counted in the service's database (convene_service.rate_limits), so the limit holds across
+    all its instances and HTTP workers. The client address is the peer's, or the one a proxy
+    listed in FORWARDED_ALLOW_IPS forwarded (uvicorn's proxy headers): nobody else can choose it."""
 
     def __init__(self, name: str) -> None:
         self._name = name
 
     async def __call__(self, request: Request) -> None:
         runtime = runtime_of(request)
-        limit = runtime.settings.rate_limit_per_minute
-        # Counts live with the running service, not the route: each app instance starts at zero.
-        counts = runtime.rate_limits.setdefault(self._name, {})
         client = request.client.host if request.client else "unknown"
-        now = time.monotonic()
-        calls = counts.setdefault(client, deque())
-        while calls and calls[0] <= now - 60:
-            calls.popleft()
-        if len(calls) >= limit:
-            retry_after = int(calls[0] + 60 - now) + 1
+        retry_after = await runtime.rate_limits.take(self._name, client, runtime.settings.rate_limit_per_minute)
+        if retry_after is not None:
             raise HTTPException(
                 429,
                 f"too many {self._name} requests; try again in {retry_after}s",
                 headers={"Retry-After": str(retry_after)},
             )
-        calls.append(now)
-        if len(counts) > 100_000:  # forget idle clients rather than grow without bound
-            for idle in [k for k, v in counts.items() if not v or v[-1] <= now - 60]:
-                del counts[idle]
 
 
 Pool = Annotated[asyncpg.Pool, Depends(pool_of)]

@@ -11,7 +11,6 @@ import logging
 import os
 import sys
 import time
-from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -26,10 +25,12 @@ from faststream.kafka import KafkaBroker
 
 from convene_delivery.consumer import RetryPolicy
 from convene_delivery.kafka import KafkaPublisher, ensure_topics, make_broker, require_safe_producer
-from convene_delivery.migrations import migrate, sources_for
+from convene_delivery.migrations import MigrationSource, migrate, sources_for
 from convene_delivery.postgres import OUTAGES, is_outage
 from convene_delivery.relay import OutboxRelay
 from convene_delivery.retention import DELIVERY_RULES, Pruner, RetentionRule, periods
+from convene_service import rate_limits
+from convene_service.rate_limits import RateLimits
 from convene_service.responses import EVERY_ROUTE
 from convene_service.settings import ServiceSettings, load_settings
 
@@ -47,17 +48,17 @@ class Runtime:
     """What a running service holds; handlers reach it through `request.app.state.runtime`.
 
     Every part has a typed field of its own: the service's dependencies (`deps`, its own `Deps`
-    class, read back with `deps_as`), its pages, its background jobs, its rate-limit counts."""
+    class, read back with `deps_as`), its pages, its background jobs, its rate limits."""
 
     settings: ServiceSettings
     pool: asyncpg.Pool
     broker: KafkaBroker
     retry: RetryPolicy
+    rate_limits: RateLimits  # the public rate limits, counted in Postgres, shared by every instance
     deps: object = None  # the service's Deps, set by its spec's `start`
     pages: object = None  # convene_web.pages.Pages of a service with pages (convene_web reads it)
     tasks: list["asyncio.Task[None]"] = field(default_factory=list)  # stopped, in order, at shutdown
     known_caller: KnownCaller | None = None
-    rate_limits: dict[str, dict[str, deque[float]]] = field(default_factory=dict)
 
     def deps_as(self, kind: type[D]) -> D:
         """The service's own Deps, typed: `runtime.deps_as(Deps)`."""
@@ -108,10 +109,20 @@ async def connect_pool(dsn: str, wait_seconds: float) -> asyncpg.Pool:
             await asyncio.sleep(0.5)
 
 
+# What retention prunes in every service: the delivery tables' rows and the old rate-limit windows.
+CHASSIS_RULES = (*DELIVERY_RULES, rate_limits.RETENTION)
+
+
+def migration_sources(spec: ServiceSpec) -> list[MigrationSource]:
+    """The delivery tables, the chassis' own (rate limits), then the service's."""
+    delivery, service = sources_for(spec.name, spec.migrations)
+    return [delivery, MigrationSource("chassis", rate_limits.MIGRATIONS), service]
+
+
 def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or load_settings(spec.settings_class)
     require_safe_producer(settings.kafka_acks, settings.kafka_enable_idempotence)
-    prunings = periods([*DELIVERY_RULES, *spec.retention], settings)  # a rule without its setting stops here
+    prunings = periods([*CHASSIS_RULES, *spec.retention], settings)  # a rule without its setting stops here
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     @asynccontextmanager
@@ -119,12 +130,12 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
         broker = make_broker(settings, client_id=spec.name)
         pool = await connect_pool(settings.database_url, wait_seconds=60)
         async with pool.acquire() as conn:
-            applied = await migrate(conn, sources_for(spec.name, spec.migrations))
+            applied = await migrate(conn, migration_sources(spec))
         if applied:
             log.info("applied migrations %s", applied)
         await ensure_topics(settings.kafka_bootstrap_servers, list(spec.topics), settings.kafka_topic_partitions)
         retry = RetryPolicy(settings.consumer_max_attempts, settings.consumer_backoff_seconds)
-        runtime = Runtime(settings=settings, pool=pool, broker=broker, retry=retry)
+        runtime = Runtime(settings=settings, pool=pool, broker=broker, retry=retry, rate_limits=RateLimits(pool))
         app.state.runtime = runtime
         if spec.start is not None:
             await spec.start(runtime)
@@ -249,7 +260,7 @@ def app_from_environment() -> FastAPI:
 async def _migrate_only(spec: ServiceSpec, settings: ServiceSettings) -> None:
     conn = await asyncpg.connect(settings.database_url)
     try:
-        for name in await migrate(conn, sources_for(spec.name, spec.migrations)):
+        for name in await migrate(conn, migration_sources(spec)):
             print(f"applied {name}")
     finally:
         await conn.close()

@@ -45,7 +45,15 @@ class ServiceSettings(BaseSettings):
         description="Proxies whose X-Forwarded-For/-Proto are believed (comma-separated, or *): behind the "
         "compose proxy, so rate limits count each visitor rather than the proxy.",
     )
-    rate_limit_per_minute: int = Field(default=20, ge=1, description="Per client, on public endpoints that cost.")
+    rate_limit_per_minute: int = Field(
+        default=20,
+        ge=1,
+        le=1_000_000_000,  # counted in an integer column
+        description="Per client address and endpoint, on public endpoints that cost; shared by all instances.",
+    )
+    rate_limit_retention_days: float = Field(
+        default=1, gt=0, description="Rate-limit counts (one row per client and minute) are kept this long."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     consumer_max_attempts: int = Field(default=3, ge=1, le=20)
     consumer_backoff_seconds: float = Field(default=0.2, gt=0)

@@ -61,7 +61,8 @@ async def require_operator_page(request: Request) -> Session:
 
 
 class PageRateLimit(RateLimit):
-    """convene_delivery's RateLimit, answered with a page instead of JSON."""
+    """convene_service's RateLimit (counted in Postgres for every instance), answered with a page
+    instead of JSON."""
 
     async def __call__(self, request: Request) -> None:
         try:
