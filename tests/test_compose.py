@@ -6,6 +6,7 @@ routes, and check that they agree.
 """
 
 import hashlib
+import ipaddress
 import re
 import subprocess
 import tempfile
@@ -501,3 +502,15 @@ def test_one_click_unsubscribe_uses_the_public_origin_and_reaches_the_notificati
     assert f"{link.scheme}://{link.netloc}" == (origin or "http://localhost:8080")  # https once the origin is
     assert proxied(link.path) == ("notifications:8003", "/unsubscribe")
     assert "/unsubscribe" in api_paths("notifications")
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_services_believe_forwarded_headers_from_the_proxy_alone(service: str) -> None:
+    """With `*` a client that reaches a service's port sets its own X-Forwarded-For and escapes
+    the rate limits; the proxy's fixed address, inside compose's own subnet, is the only one."""
+    trusted = [entry.strip() for entry in compose_settings(service).forwarded_allow_ips.split(",")]
+    assert "*" not in trusted
+    proxy_address = compose_service("proxy")["networks"]["default"]["ipv4_address"]
+    assert trusted == [proxy_address]
+    subnets = [c["subnet"] for c in compose()["networks"]["default"]["ipam"]["config"]]
+    assert any(ipaddress.ip_address(proxy_address) in ipaddress.ip_network(subnet) for subnet in subnets)

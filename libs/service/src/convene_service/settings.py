@@ -3,6 +3,7 @@
 A missing or invalid variable stops the service with a message that names the variable.
 """
 
+import ipaddress
 from typing import Any, Literal, TypeVar
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
@@ -42,8 +43,9 @@ class ServiceSettings(BaseSettings):
     )
     forwarded_allow_ips: str = Field(
         default="127.0.0.1",
-        description="Proxies whose X-Forwarded-For/-Proto are believed (comma-separated, or *): behind the "
-        "compose proxy, so rate limits count each visitor rather than the proxy.",
+        description="Addresses (or networks) of the proxies whose X-Forwarded-For/-Proto are believed, "
+        "comma-separated: the compose proxy's, so rate limits count each visitor rather than the proxy. A client "
+        "connecting from any other address is counted as itself, whatever it sends.",
     )
     rate_limit_per_minute: int = Field(
         default=20,
@@ -79,6 +81,21 @@ class ServiceSettings(BaseSettings):
     def _postgres_dsn(cls, value: str) -> str:
         if not value.startswith(("postgres://", "postgresql://")):
             raise ValueError("must be a postgresql:// URL")
+        return value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        # uvicorn would take "*" (believe every peer) and keep a mistyped address as a name that
+        # never matches; either way a client could choose its own address, or the proxy's
+        # visitors would all count as one. So each entry must be an address or a network.
+        for entry in (part.strip() for part in value.split(",")):
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{entry!r} is not an IP address or network: list the proxies' addresses, comma-separated"
+                ) from None
         return value
 
     @field_validator("*")
