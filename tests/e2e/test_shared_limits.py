@@ -4,16 +4,24 @@ and only the configured proxy may say who a client is (X-Forwarded-For).
 Each test runs two processes of one service on one database, as two instances (or two HTTP
 workers) would be deployed, and counts what gets through both together."""
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from uuid import uuid4
 
+import asyncpg
 import httpx
 import pytest
 
+from notifications.bootstrap import build_deps
+from notifications.config import NotificationsSettings
+from notifications.service_layer import intake
+from tests.support.kafka_server import KafkaServer
+from tests.support.samples import sample_events
 from tests.support.services import ServiceProcess, env_file
-from tests.support.smtp import free_port
+from tests.support.smtp import SmtpServer, free_port
 from tests.support.stack import kafka_bootstrap, stripe_api_base
+from tests.support.waiting import wait_until
 
 LIMIT = 4  # per client and minute
 
@@ -73,3 +81,53 @@ def test_the_proxy_says_who_each_visitor_is(two_memberships: tuple[ServiceProces
     # ...and one visitor is limited as itself, across both instances.
     one = [sign_in((first, second)[n % 2].url, forwarded_for="192.0.2.7") for n in range(LIMIT + 1)]
     assert one == [202] * LIMIT + [429]
+
+
+# ---- the send cap (N6) ----------------------------------------------------------------------------
+
+SEND_RATE = 4  # emails per second, across both instances
+EMAILS = 40
+
+
+@pytest.fixture
+async def own_kafka() -> AsyncIterator[KafkaServer]:
+    """A broker of the test's own: two notifications processes on the shared one would join the
+    stack's consumer group and take its events."""
+    kafka = KafkaServer()
+    await kafka.start()
+    yield kafka
+    await kafka.remove()
+
+
+async def test_two_notifications_instances_together_send_at_the_cap(
+    database: str, own_kafka: KafkaServer, smtp_server: SmtpServer, tmp_path: Path
+) -> None:
+    settings = {
+        "DATABASE_URL": database,
+        "KAFKA_BOOTSTRAP_SERVERS": own_kafka.bootstrap,
+        "SMTP_PORT": str(smtp_server.port),
+        "SEND_RATE_PER_SECOND": str(SEND_RATE),
+    }
+    instances = [instance("notifications", tmp_path / name, settings) for name in ("first", "second")]
+    for process in instances:
+        process.start()
+    pool = await asyncpg.create_pool(database, min_size=1, max_size=2)
+    try:
+        # Emails owed, written as the consumer writes them; both instances' senders wake for them.
+        config = NotificationsSettings.model_validate(
+            {k.lower(): v for k, v in (env_file("notifications") | settings).items()}
+        )
+        deps = build_deps(config, pool, smtp=[])
+        people = {f"cap-{uuid4().hex[:8]}@example.org" for _ in range(EMAILS)}
+        for person in people:
+            await intake.take_in(deps, sample_events(person)["conference.checked_in"])
+        await wait_until(lambda: len(smtp_server.mailbox.arrived(people)) == EMAILS, seconds=120)
+    finally:
+        await pool.close()
+        for process in instances:
+            await asyncio.to_thread(process.stop)
+    arrived = smtp_server.mailbox.arrived(people)
+    # Counted, not timed: no two seconds of arrivals hold more than two seconds' worth of slots
+    # (one more for the slot at each end). Two instances with a cap each sent twice that.
+    busiest = max(sum(1 for t in arrived if start <= t < start + 2) for start in arrived)
+    assert busiest <= 2 * SEND_RATE + 1, f"{busiest} emails in two seconds at a cap of {SEND_RATE}/s"

@@ -21,6 +21,7 @@ class Mailbox:
     messages: list[EmailMessage] = field(default_factory=list)
     refusals: dict[str, list[str]] = field(default_factory=dict)
     held: set[str] = field(default_factory=set)
+    arrivals: list[tuple[float, str]] = field(default_factory=list)  # (monotonic time, To) of each accepted
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -33,6 +34,7 @@ class Mailbox:
             message = message_from_bytes(envelope.content, policy=policy.default)
             assert isinstance(message, EmailMessage)
             self.messages.append(message)
+            self.arrivals.append((time.monotonic(), str(message["To"])))
         return "250 Message accepted"
 
     def refuse(self, recipient: str, *replies: str) -> None:
@@ -51,6 +53,11 @@ class Mailbox:
     def to(self, recipient: str) -> list[EmailMessage]:
         with self.lock:
             return [m for m in self.messages if m["To"] == recipient]
+
+    def arrived(self, recipients: set[str]) -> list[float]:
+        """When the messages to these recipients arrived, in order (time.monotonic())."""
+        with self.lock:
+            return sorted(at for at, to in self.arrivals if to in recipients)
 
     def wait_for(self, recipient: str, count: int = 1, seconds: float = 30) -> list[EmailMessage]:
         """Waits until `recipient` has at least `count` messages; returns them all."""

@@ -14,6 +14,7 @@ from convene_web.pages import install_pages
 from notifications.adapters.qr import drawn
 from notifications.adapters.repository import PostgresSendingQueue
 from notifications.adapters.retention import prune_delivery_bodies
+from notifications.adapters.send_pace import SharedSendRate
 from notifications.adapters.smtp import SmtpConnection
 from notifications.adapters.templates import Renderer
 from notifications.adapters.unit_of_work import PostgresUnitOfWork
@@ -27,8 +28,7 @@ from notifications.entrypoints.pages import ROUTERS as PAGE_ROUTERS
 from notifications.entrypoints.pages import TEMPLATES
 from notifications.entrypoints.pages.operator import OPERATOR_PAGES
 from notifications.entrypoints.subscribers import subscribe
-from notifications.service_layer.deps import Deps, Smtp
-from notifications.service_layer.send_rate import SendRate
+from notifications.service_layer.deps import Deps, SendCap, Smtp
 
 SENDER_WORKERS = 4
 
@@ -46,7 +46,7 @@ def build_deps(
     settings: NotificationsSettings,
     pool: asyncpg.Pool,
     smtp: Sequence[Smtp] | None = None,
-    rate: SendRate | None = None,
+    rate: SendCap | None = None,
 ) -> Deps:
     """The service's dependencies on Postgres: SENDER_WORKERS SMTP connections unless given."""
     links = UnsubscribeLinks(settings.unsubscribe_secret, settings.public_base_url, settings.notifications_pages_url)
@@ -56,7 +56,7 @@ def build_deps(
         links=links,
         draw_qr=drawn,
         smtp=list(smtp) if smtp is not None else [SmtpConnection(settings) for _ in range(SENDER_WORKERS)],
-        rate=rate or SendRate(settings.send_rate_per_second),
+        rate=rate or SharedSendRate(pool, settings.send_rate_per_second),
         uow=lambda: PostgresUnitOfWork(pool),
         queue=PostgresSendingQueue(pool),
         views=PostgresViews(pool),

@@ -10,7 +10,6 @@ from notifications.config import NotificationsSettings
 from notifications.domain.attachments import Attachment, TicketQr
 from notifications.domain.email import RenderedEmail
 from notifications.domain.unsubscribe_links import UnsubscribeLinks
-from notifications.service_layer.send_rate import SendRate
 from notifications.service_layer.unit_of_work import DeliveryLogView, SendingQueue, UnitOfWork
 
 
@@ -27,6 +26,13 @@ class Smtp(Protocol):
         """Sends one email, or raises domain.errors.EmailNotSent saying whether to try again."""
 
 
+class SendCap(Protocol):
+    """The send cap (N6): `wait` returns when one more email may go. Postgres hands out the slots
+    for every instance (adapters/send_pace.py); the unit tier runs send_rate.SendRate on a clock."""
+
+    async def wait(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class Deps:
     settings: NotificationsSettings
@@ -34,7 +40,7 @@ class Deps:
     links: UnsubscribeLinks
     draw_qr: Callable[[TicketQr], Attachment]  # adapters/qr.py
     smtp: Sequence[Smtp]  # one connection per sender worker
-    rate: SendRate  # shared by all the workers of a process (N6)
+    rate: SendCap  # shared by all the workers of all the instances (N6)
     uow: Callable[[], UnitOfWork]
     queue: SendingQueue  # one statement each, on the pool
     views: DeliveryLogView  # on the pool: a page's read needs no transaction

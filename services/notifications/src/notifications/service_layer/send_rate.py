@@ -1,4 +1,5 @@
-"""The send cap (N6): how fast a process hands emails to the SMTP server, whatever its workers."""
+"""The send cap (N6) kept in one process: the unit tier's, on a clock of its own. A running service
+shares its cap across instances through Postgres instead (adapters/send_pace.py)."""
 
 import asyncio
 import time
