@@ -3,6 +3,7 @@
 from typing import Final
 
 from convene_contracts.conference import (
+    AttendeeErased,
     CertificateIssued,
     CheckedIn,
     HoldExpired,
@@ -58,6 +59,7 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
         WaitlistOfferExpired,
         CheckedIn,
         CertificateIssued,
+        AttendeeErased,
         NotificationSent,
         NotificationFailed,
     )

@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from membership.domain.errors import SeatHeldAlready
-from membership.domain.model import Seat
+from membership.domain.model import HeldSeat, Seat
 
 from .fake_store import FakeStore
 
@@ -97,9 +97,14 @@ class FakeSeats:
         email: str = row["seat"].email
         return email
 
-    async def remove_all_of(self, email: str) -> None:
+    async def remove_all_of(self, email: str) -> list[HeldSeat]:
+        held = []
         for seat_id in [i for i, r in self.store.seats.items() if r["seat"].email == email]:
-            del self.store.seats[seat_id]
+            row = self.store.seats.pop(seat_id)
+            if row["removed_at"] is None:
+                contact = self.store.memberships[row["membership_id"]].member_id
+                held.append(HeldSeat(seat_id, row["membership_id"], contact))
+        return held
 
 
 class FakeSessions:

@@ -105,7 +105,7 @@ class FakeMembers:
         self.store.members[member_id] = Member(member_id, name, email)
         self.store.erased[member_id] = at
 
-    async def forget_published_events(self, member_id: UUID) -> None:
+    async def forget_published_events(self, member_id: UUID, mentioning: str) -> None:
         self.store.forgotten_events_of.add(member_id)
 
 

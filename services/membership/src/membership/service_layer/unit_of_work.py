@@ -10,7 +10,7 @@ from typing import Any, Protocol, Self
 from uuid import UUID
 
 from convene_contracts import Event
-from membership.domain.model import Level, Member, Membership, Seat
+from membership.domain.model import HeldSeat, Level, Member, Membership, Seat
 
 Row = dict[str, Any]
 
@@ -36,7 +36,7 @@ class Members(Protocol):
     async def set_stripe_customer(self, member_id: UUID, customer_id: str) -> None: ...
     async def lock_for_erasure(self, member_id: UUID) -> str | None: ...
     async def pseudonymize(self, member_id: UUID, name: str, email: str, at: datetime) -> None: ...
-    async def forget_published_events(self, member_id: UUID) -> None: ...
+    async def forget_published_events(self, member_id: UUID, mentioning: str) -> None: ...
 
 
 class Memberships(Protocol):
@@ -83,7 +83,7 @@ class Seats(Protocol):
         """Raises SeatHeldAlready when the person holds a seat of this membership."""
 
     async def remove(self, membership_id: UUID, seat_id: UUID, at: datetime) -> str | None: ...
-    async def remove_all_of(self, email: str) -> None: ...
+    async def remove_all_of(self, email: str) -> list[HeldSeat]: ...
 
 
 class Sessions(Protocol):
