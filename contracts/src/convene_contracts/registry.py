@@ -16,6 +16,7 @@ from convene_contracts.conference import (
     WaitlistOfferExpired,
 )
 from convene_contracts.envelope import Event, RawEvent
+from convene_contracts.exports import ConferenceExportPart, ExportRequested, NotificationExportPart
 from convene_contracts.membership import (
     MemberErased,
     MemberJoined,
@@ -62,6 +63,9 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
         AttendeeErased,
         NotificationSent,
         NotificationFailed,
+        ExportRequested,
+        ConferenceExportPart,
+        NotificationExportPart,
     )
 }
 

@@ -189,3 +189,21 @@ class FakeViews:
             return None
         member_id: UUID = session["member_id"]
         return member_id
+
+
+class FakeExports:
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    async def add(self, request_id: UUID, member_id: UUID, at: datetime) -> None:
+        self.store.exports[request_id] = {"member_id": member_id, "parts": {}}
+
+    async def parts(self, request_id: UUID, member_id: UUID) -> dict[str, Any] | None:
+        found = self.store.exports.get(request_id)
+        if found is None or found["member_id"] != member_id:
+            return None
+        parts: dict[str, Any] = dict(found["parts"])
+        return parts
+
+    async def forget_of(self, member_id: UUID) -> None:
+        self.store.exports = {k: v for k, v in self.store.exports.items() if v["member_id"] != member_id}

@@ -30,6 +30,7 @@ class FakeStore:
     stripe_events: set[str] = field(default_factory=set)
     seats: dict[UUID, Row] = field(default_factory=dict)  # seat id -> membership_id, seat, removed_at
     links: dict[bytes, Row] = field(default_factory=dict)
+    exports: dict[UUID, Row] = field(default_factory=dict)  # request id -> member_id, parts
     sessions: dict[bytes, Row] = field(default_factory=dict)
     outbox: list[Event] = field(default_factory=list)  # every event committed, in order
     commits: int = 0

@@ -66,6 +66,7 @@ async def erase(deps: Deps, ctx: Context, member_id: UUID) -> None:
         await uow.memberships.forget_organization(member_id)
         freed = await uow.seats.remove_all_of(email)
         await uow.sessions.end_all_of(member_id)
+        await uow.exports.forget_of(member_id)
         await uow.members.forget_published_events(member_id, mentioning=email)
         erased = MemberErasedPayload(member_id=member_id, erased_at=now, email_sha256=email_digest(email))
         events: list[Event] = [MemberErased(**ctx.envelope(), payload=erased)]
