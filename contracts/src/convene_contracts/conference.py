@@ -156,3 +156,21 @@ class CertificateIssued(Event):
 
     def aggregate_id(self) -> str:
         return str(self.payload.registration_id)
+
+
+class AttendeeErasedPayload(Payload):
+    email_sha256: str = Field(
+        pattern=r"^[0-9a-f]{64}$", description="convene_contracts.privacy.email_digest() of the erased address."
+    )
+    erased_at: AwareDatetime
+
+
+class AttendeeErased(Event):
+    """An attendee (or a waitlisted person) asked to be forgotten from their attendee page;
+    conference has erased them, and every other service erases what it holds under that address."""
+
+    event_type: Literal["conference.attendee_erased"] = "conference.attendee_erased"
+    payload: AttendeeErasedPayload
+
+    def aggregate_id(self) -> str:
+        return self.payload.email_sha256

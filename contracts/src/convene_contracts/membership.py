@@ -198,6 +198,12 @@ class SignInRequested(Event):
 class MemberErasedPayload(Payload):
     member_id: UUID
     erased_at: datetime
+    email_sha256: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="convene_contracts.privacy.email_digest() of the erased address: how conference and"
+        " notifications, which know people by address, find their rows. None from older producers.",
+    )
 
 
 class MemberErased(Event):

@@ -3,6 +3,7 @@
 from typing import Final
 
 from convene_contracts.conference import (
+    AttendeeErased,
     CertificateIssued,
     CheckedIn,
     HoldExpired,
@@ -15,6 +16,7 @@ from convene_contracts.conference import (
     WaitlistOfferExpired,
 )
 from convene_contracts.envelope import Event, RawEvent
+from convene_contracts.exports import ConferenceExportPart, ExportRequested, NotificationExportPart
 from convene_contracts.membership import (
     MemberErased,
     MemberJoined,
@@ -58,8 +60,12 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
         WaitlistOfferExpired,
         CheckedIn,
         CertificateIssued,
+        AttendeeErased,
         NotificationSent,
         NotificationFailed,
+        ExportRequested,
+        ConferenceExportPart,
+        NotificationExportPart,
     )
 }
 

@@ -10,6 +10,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from faststream.kafka import KafkaBroker
 
 from convene_contracts import dead_letter_topic
+from convene_contracts.topics import SHORT_RETENTION_DAYS
 
 log = logging.getLogger(__name__)
 
@@ -92,14 +93,25 @@ class KafkaPublisher:
     close = reset
 
 
-async def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int) -> None:
-    """Creates each topic and its dead-letter topic if missing; safe to run from many instances."""
+async def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int, retention_days: float = 7) -> None:
+    """Creates each topic and its dead-letter topic if missing; safe to run from many instances.
+    The events carry names and addresses, so each topic deletes them after `retention_days`
+    (set on the topic, not left to the broker's default; docs/privacy.md)."""
     wanted = sorted({t for topic in topics for t in (topic, dead_letter_topic(topic))})
+
+    def configs(topic: str) -> dict[str, str]:
+        days = min(retention_days, SHORT_RETENTION_DAYS.get(topic.removesuffix(".dlq"), retention_days))
+        return {"retention.ms": str(int(days * 86_400_000)), "cleanup.policy": "delete"}
+
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in wanted if t not in existing]
+        missing = [
+            NewTopic(t, num_partitions=partitions, replication_factor=1, topic_configs=configs(t))
+            for t in wanted
+            if t not in existing
+        ]
         if missing:
             response = await admin.create_topics(missing)
             for name, code, *_ in response.topic_errors:

@@ -133,7 +133,12 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
             applied = await migrate(conn, migration_sources(spec))
         if applied:
             log.info("applied migrations %s", applied)
-        await ensure_topics(settings.kafka_bootstrap_servers, list(spec.topics), settings.kafka_topic_partitions)
+        await ensure_topics(
+            settings.kafka_bootstrap_servers,
+            list(spec.topics),
+            settings.kafka_topic_partitions,
+            retention_days=settings.kafka_retention_days,
+        )
         retry = RetryPolicy(settings.consumer_max_attempts, settings.consumer_backoff_seconds)
         runtime = Runtime(settings=settings, pool=pool, broker=broker, retry=retry, rate_limits=RateLimits(pool))
         app.state.runtime = runtime

@@ -6,7 +6,7 @@ A missing or invalid variable stops the service with a message that names the va
 import ipaddress
 from typing import Any, Literal, TypeVar
 
-from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from convene_service.demo_values import is_published
@@ -62,10 +62,16 @@ class ServiceSettings(BaseSettings):
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
     # Retention (convene_delivery.retention, docs/architecture.md): periods in days.
     outbox_retention_days: float = Field(default=7, gt=0, description="Published outbox rows are kept this long.")
+    kafka_retention_days: float = Field(
+        default=7,
+        gt=0,
+        description="retention.ms of the topics a service creates: how long Kafka keeps the events, which carry "
+        "names and addresses (docs/privacy.md).",
+    )
     inbox_retention_days: float = Field(
         default=30,
         gt=0,
-        description="Inbox rows are kept this long: longer than Kafka keeps a message (7 days by default), "
+        description="Inbox rows are kept this long: longer than Kafka keeps a message (KAFKA_RETENTION_DAYS), "
         "or a redelivery after the row went would be applied twice.",
     )
     stripe_events_retention_days: float = Field(
@@ -75,6 +81,13 @@ class ServiceSettings(BaseSettings):
     )
     retention_interval_seconds: float = Field(default=3600, gt=0, description="Time between retention passes.")
     retention_batch_size: int = Field(default=1000, ge=1, le=100_000, description="Rows per retention batch.")
+
+    @model_validator(mode="after")
+    def _inbox_outlives_the_topics(self) -> "ServiceSettings":
+        # The inbox rule (docs/architecture.md): a redelivery must never meet a forgotten inbox row.
+        if self.inbox_retention_days <= self.kafka_retention_days:
+            raise ValueError("INBOX_RETENTION_DAYS must be longer than KAFKA_RETENTION_DAYS")
+        return self
 
     @field_validator("database_url")
     @classmethod

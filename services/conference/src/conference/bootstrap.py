@@ -18,7 +18,7 @@ from conference.entrypoints.pages.formatting import FILTERS
 from conference.entrypoints.pages.operator import OPERATOR_PAGES
 from conference.entrypoints.subscribers import subscribe
 from conference.service_layer.deps import Deps
-from convene_contracts import CONFERENCE, MEMBERSHIP
+from convene_contracts import CONFERENCE, EXPORTS, MEMBERSHIP
 from convene_delivery.retention import RetentionRule
 from convene_service.runtime import Runtime, ServiceSpec
 from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
@@ -47,7 +47,7 @@ SPEC = ServiceSpec(
     name="conference",
     settings_class=ConferenceSettings,
     migrations=Path(__file__).parent / "migrations",
-    topics=[MEMBERSHIP, CONFERENCE],
+    topics=[MEMBERSHIP, CONFERENCE, EXPORTS],
     routers=[*ROUTERS, *OPERATOR_PAGES, *PAGE_ROUTERS],  # operator pages before the public /events/{...}
     start=start,
     # A Stripe event id stops a repeated webhook; Stripe retries for 3 days, so a month is plenty.

@@ -21,6 +21,7 @@ from conference.service_layer.unit_of_work import (
     Attendees,
     Catalog,
     DiscountCodes,
+    People,
     Refunds,
     Registrations,
     Seats,
@@ -31,6 +32,7 @@ from conference.service_layer.unit_of_work import (
 from convene_contracts import Event
 
 from .fake_catalog import FakeAttendees, FakeCatalog, FakeWaitlist
+from .fake_people import FakePeople
 from .fake_refunds import FakeRefunds, FakeStripeEvents
 from .fake_registrations import FakeDiscountCodes, FakeRegistrations, FakeSeats
 from .fake_state import NOW, Database, State
@@ -54,6 +56,7 @@ class FakeUnitOfWork:
         self.attendees: Attendees = FakeAttendees(self.s)
         self.refunds: Refunds = FakeRefunds(self.s)
         self.stripe_events: StripeEvents = FakeStripeEvents(self.s)
+        self.people: People = FakePeople(self.s)
         self.views: Views = FakeViews(self.s)
         return self
 

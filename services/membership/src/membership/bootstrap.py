@@ -5,7 +5,7 @@ from pathlib import Path
 
 from fastapi import Request
 
-from convene_contracts import MEMBERSHIP
+from convene_contracts import EXPORTS, MEMBERSHIP
 from convene_delivery.retention import RetentionRule
 from convene_service.runtime import Runtime, ServiceSpec
 from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
@@ -18,6 +18,7 @@ from membership.entrypoints.http.errors import EXCEPTION_HANDLERS
 from membership.entrypoints.jobs import run_dues_calendar
 from membership.entrypoints.pages import ROUTERS as PAGE_ROUTERS
 from membership.entrypoints.pages.words import install_words
+from membership.entrypoints.subscribers import subscribe
 from membership.service_layer.deps import Deps
 from membership.service_layer.sign_in import member_of_session
 
@@ -35,6 +36,7 @@ async def start(runtime: Runtime) -> None:
         return await member_of_session(deps, token) is not None
 
     runtime.known_caller = is_member_session
+    subscribe(runtime)
     runtime.tasks.append(asyncio.create_task(run_dues_calendar(deps), name="dues-calendar"))
 
 
@@ -42,11 +44,16 @@ SPEC = ServiceSpec(
     name="membership",
     settings_class=MembershipSettings,
     migrations=Path(__file__).parent / "migrations",
-    topics=[MEMBERSHIP],
+    topics=[MEMBERSHIP, EXPORTS],
     routers=[*ROUTERS, *PAGE_ROUTERS],
     start=start,
     # A Stripe event id stops a repeated webhook; Stripe retries for 3 days, so a month is plenty.
-    retention=[RetentionRule.rows("stripe_events", "received_at", "stripe_events_retention_days")],
+    retention=[
+        RetentionRule.rows("stripe_events", "received_at", "stripe_events_retention_days"),
+        # A gathered export holds the person's data from every service: a day, then gone.
+        RetentionRule.rows("export_requests", "requested_at", "export_retention_days"),
+        RetentionRule.rows("export_parts", "received_at", "export_retention_days"),
+    ],
     exception_handlers=EXCEPTION_HANDLERS | PAGE_EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     description="Levels, members, memberships and dues. Publishes convene.membership.v1.",
 )

@@ -17,6 +17,7 @@ class MembershipSettings(WebSettings, StripeSettings):
     sign_in_link_minutes: int = Field(default=15, ge=1, le=1440)
     session_days: int = Field(default=30, ge=1)
     scheduler_interval_seconds: float = Field(default=60, gt=0)
+    export_retention_days: float = Field(default=1, gt=0, description="A gathered export is kept this long.")
 
     @field_validator("association_timezone")
     @classmethod

@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from membership.domain.errors import SeatHeldAlready
-from membership.domain.model import Seat
+from membership.domain.model import HeldSeat, Seat
 
 from .fake_store import FakeStore
 
@@ -97,9 +97,14 @@ class FakeSeats:
         email: str = row["seat"].email
         return email
 
-    async def remove_all_of(self, email: str) -> None:
+    async def remove_all_of(self, email: str) -> list[HeldSeat]:
+        held = []
         for seat_id in [i for i, r in self.store.seats.items() if r["seat"].email == email]:
-            del self.store.seats[seat_id]
+            row = self.store.seats.pop(seat_id)
+            if row["removed_at"] is None:
+                contact = self.store.memberships[row["membership_id"]].member_id
+                held.append(HeldSeat(seat_id, row["membership_id"], contact))
+        return held
 
 
 class FakeSessions:
@@ -184,3 +189,21 @@ class FakeViews:
             return None
         member_id: UUID = session["member_id"]
         return member_id
+
+
+class FakeExports:
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    async def add(self, request_id: UUID, member_id: UUID, at: datetime) -> None:
+        self.store.exports[request_id] = {"member_id": member_id, "parts": {}}
+
+    async def parts(self, request_id: UUID, member_id: UUID) -> dict[str, Any] | None:
+        found = self.store.exports.get(request_id)
+        if found is None or found["member_id"] != member_id:
+            return None
+        parts: dict[str, Any] = dict(found["parts"])
+        return parts
+
+    async def forget_of(self, member_id: UUID) -> None:
+        self.store.exports = {k: v for k, v in self.store.exports.items() if v["member_id"] != member_id}

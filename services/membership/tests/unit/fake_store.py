@@ -30,6 +30,7 @@ class FakeStore:
     stripe_events: set[str] = field(default_factory=set)
     seats: dict[UUID, Row] = field(default_factory=dict)  # seat id -> membership_id, seat, removed_at
     links: dict[bytes, Row] = field(default_factory=dict)
+    exports: dict[UUID, Row] = field(default_factory=dict)  # request id -> member_id, parts
     sessions: dict[bytes, Row] = field(default_factory=dict)
     outbox: list[Event] = field(default_factory=list)  # every event committed, in order
     commits: int = 0
@@ -105,7 +106,7 @@ class FakeMembers:
         self.store.members[member_id] = Member(member_id, name, email)
         self.store.erased[member_id] = at
 
-    async def forget_published_events(self, member_id: UUID) -> None:
+    async def forget_published_events(self, member_id: UUID, mentioning: str) -> None:
         self.store.forgotten_events_of.add(member_id)
 
 

@@ -20,7 +20,7 @@ from membership.domain.model import Level, Member
 from membership.service_layer.deps import Deps
 from membership.service_layer.payment_provider import Checkout
 
-from .fake_records import FakePayments, FakeSeats, FakeSessions, FakeViews
+from .fake_records import FakeExports, FakePayments, FakeSeats, FakeSessions, FakeViews
 from .fake_store import FakeLevels, FakeMembers, FakeMemberships, FakeStore
 
 
@@ -35,6 +35,7 @@ class FakeUnitOfWork:
         self.payments = FakePayments(store)
         self.seats = FakeSeats(store)
         self.sessions = FakeSessions(store)
+        self.exports = FakeExports(store)
         self.views = FakeViews(store)
         self.committed = False
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import asyncpg
 
-from convene_contracts import CONFERENCE, MEMBERSHIP, NOTIFICATIONS
+from convene_contracts import CONFERENCE, EXPORTS, MEMBERSHIP, NOTIFICATIONS
 from convene_delivery.retention import RetentionRule
 from convene_service.runtime import Runtime, ServiceSpec
 from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
@@ -77,7 +77,7 @@ SPEC = ServiceSpec(
     name="notifications",
     settings_class=NotificationsSettings,
     migrations=Path(__file__).parent / "migrations",
-    topics=[MEMBERSHIP, CONFERENCE, NOTIFICATIONS],
+    topics=[MEMBERSHIP, CONFERENCE, NOTIFICATIONS, EXPORTS],
     routers=[*ROUTERS, *OPERATOR_PAGES, *PAGE_ROUTERS],
     exception_handlers={**PAGE_EXCEPTION_HANDLERS, **EXCEPTION_HANDLERS},
     start=start,

@@ -11,7 +11,9 @@ from typing import Any, Self
 from uuid import UUID
 
 from convene_contracts import Event
+from convene_contracts.exports import ExportPart
 from convene_contracts.notifications import NotificationFailed
+from convene_contracts.privacy import email_digest
 from notifications.domain.attachments import Attachment
 from notifications.domain.deliveries import ClaimedEmail, LogFilters, OwedBatch
 from notifications.domain.email import RenderedEmail
@@ -107,18 +109,31 @@ class FakeDeliveries:
         if written:
             self.state.wake_ups += 1
 
-    async def forget_member(self, member_id: UUID) -> None:
-        addresses = {email for member, email in self.state.addresses if member == member_id}
-        self.state.addresses = {(m, e) for m, e in self.state.addresses if m != member_id}
+    async def forget_person(self, member_id: UUID | None, email_sha256: str | None) -> None:
+        def theirs(member: UUID | None, email: str) -> bool:
+            return email_digest(email) == email_sha256 if email_sha256 is not None else member == member_id
+
+        addresses = {email for member, email in self.state.addresses if theirs(member, email)}
+        self.state.addresses = {(m, e) for m, e in self.state.addresses if not theirs(m, e)}
         for d in self.state.deliveries.values():
-            if d.member_id == member_id or d.email.recipient.lower() in addresses:
+            recipient = d.email.recipient.lower()
+            if recipient != "erased" and (recipient in addresses or email_digest(recipient) == email_sha256):
                 d.email = RenderedEmail(d.email.template, "erased", "(erased)", "", "")
                 d.headers, d.claim = {}, None
                 if d.status == "pending":
                     d.status, d.last_error = "failed", "erased before it was sent"
                 else:
                     d.last_error = None
-        self.state.unsubscribes -= addresses
+        self.state.unsubscribes = {e for e in self.state.unsubscribes if e not in addresses and not theirs(None, e)}
+
+    async def export_of(self, email_sha256: str) -> dict[str, Any]:
+        emails = [
+            d.email.template for d in self.state.deliveries.values() if email_digest(d.email.recipient) == email_sha256
+        ]
+        return {"emails": emails}
+
+    async def answer(self, part: ExportPart) -> None:
+        self.state.outbox.append(part)
 
     async def fail(self, email: ClaimedEmail, claim: UUID, attempts: int, error: str) -> bool:
         d = self.state.deliveries[email.id]

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import asyncpg
 
+from conference.adapters.repository.people import SqlPeople
 from convene_contracts import Event
 from convene_contracts import membership as m
 from convene_delivery.inbox import apply_once
@@ -64,7 +65,11 @@ async def on_seat_event(pool: asyncpg.Pool, event: Event) -> None:
 async def on_member_erased(pool: asyncpg.Pool, event: Event) -> None:
     async def forget(conn: Connection) -> None:
         assert isinstance(event, m.MemberErased)
-        member_id = event.payload.member_id
+        if event.payload.email_sha256 is not None:
+            # Everything under the address: registrations, attendees, waitlist, member prices.
+            await SqlPeople(conn).erase(event.payload.email_sha256, event.payload.erased_at)
+            return
+        member_id = event.payload.member_id  # an erasure from before digests: the member table only
         await conn.execute(
             "DELETE FROM known_seats WHERE membership_id IN (SELECT membership_id FROM known_memberships"
             " WHERE member_id = $1)",

@@ -10,6 +10,7 @@ import asyncpg
 from conference.adapters.capacity import Capacity, ShardedCapacity
 from conference.adapters.repository.attendees import SqlAttendees
 from conference.adapters.repository.catalog import SqlCatalog, SqlDiscountCodes, SqlSeats
+from conference.adapters.repository.people import SqlPeople
 from conference.adapters.repository.refunds import SqlRefunds, SqlStripeEvents
 from conference.adapters.repository.registrations import SqlRegistrations
 from conference.adapters.repository.waitlist import SqlWaitlist
@@ -18,6 +19,7 @@ from conference.service_layer.unit_of_work import (
     Attendees,
     Catalog,
     DiscountCodes,
+    People,
     Refunds,
     Registrations,
     Seats,
@@ -54,6 +56,7 @@ class PostgresUnitOfWork:
         self.attendees: Attendees = SqlAttendees(conn)
         self.refunds: Refunds = SqlRefunds(conn)
         self.stripe_events: StripeEvents = SqlStripeEvents(conn)
+        self.people: People = SqlPeople(conn)
         self.views: Views = PostgresViews(conn)
         return self
 

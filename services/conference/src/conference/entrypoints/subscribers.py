@@ -2,7 +2,7 @@
 
 from functools import partial
 
-from conference.adapters import members
+from conference.adapters import exports, members
 from convene_contracts import MEMBERSHIP
 from convene_delivery.consumer import Subscription
 from convene_service.runtime import Runtime
@@ -13,6 +13,9 @@ def subscribe(runtime: Runtime) -> None:
         runtime.broker,
         topic=MEMBERSHIP,
         group_id="conference",
-        handlers={event_type: partial(handler, runtime.pool) for event_type, handler in members.HANDLERS.items()},
+        handlers={
+            event_type: partial(handler, runtime.pool)
+            for event_type, handler in (members.HANDLERS | exports.HANDLERS).items()
+        },
         retry=runtime.retry,
     )

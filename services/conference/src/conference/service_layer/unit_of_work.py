@@ -146,6 +146,12 @@ class Attendees(Protocol):
         """Certificates for the checked-in attendees who have none yet: those attendees' rows."""
 
 
+class People(Protocol):
+    async def payer_of(self, registration_id: UUID) -> str | None: ...
+    async def erase(self, email_sha256: str, at: datetime) -> int:
+        """Pseudonymizes or removes every row held under the address; how many named the person."""
+
+
 class Views(Protocol):
     """Reads for pages, dashboards, exports and reports (adapters/views/): they change nothing."""
 
@@ -182,6 +188,7 @@ class UnitOfWork(Protocol):
     attendees: Attendees
     refunds: Refunds
     stripe_events: StripeEvents
+    people: People
     views: Views
 
     async def commit(self, events: Sequence[Event]) -> None:

@@ -9,6 +9,7 @@ import asyncpg
 
 from convene_contracts import MEMBERSHIP, Event
 from convene_delivery.outbox import add_to_outbox
+from membership.adapters.repository.exports import SqlExports
 from membership.adapters.repository.levels import SqlLevels
 from membership.adapters.repository.members import SqlMembers
 from membership.adapters.repository.memberships import SqlMemberships
@@ -29,6 +30,7 @@ class PostgresUnitOfWork:
     payments: SqlPayments
     seats: SqlSeats
     sessions: SqlSessions
+    exports: SqlExports
     views: SqlViews
 
     def __init__(self, pool: asyncpg.Pool) -> None:
@@ -43,6 +45,7 @@ class PostgresUnitOfWork:
         self.payments = SqlPayments(self._transaction)
         self.seats = SqlSeats(self._transaction)
         self.sessions = SqlSessions(self._transaction)
+        self.exports = SqlExports(self._transaction)
         self.views = SqlViews(self._conn)
         self._committed = False
         return self

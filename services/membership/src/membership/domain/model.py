@@ -97,6 +97,15 @@ class Seat:
     assigned_at: datetime
 
 
+@dataclass(frozen=True)
+class HeldSeat:
+    """A seat as erasure finds it: which organization's membership, and its contact."""
+
+    seat_id: UUID
+    membership_id: UUID
+    contact_id: UUID
+
+
 @dataclass
 class Membership:
     id: UUID

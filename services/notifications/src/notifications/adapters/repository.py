@@ -14,10 +14,11 @@ from uuid import UUID
 
 import asyncpg
 
-from convene_contracts import NOTIFICATIONS, Event
+from convene_contracts import EXPORTS, NOTIFICATIONS, Event
+from convene_contracts.exports import ExportPart
 from convene_contracts.notifications import NotificationFailed
 from convene_delivery.inbox import first_time_in
-from convene_delivery.outbox import INSERT_OUTBOX_ROWS, OUTBOX_CHANNEL, add_dead_letter, outbox_values
+from convene_delivery.outbox import INSERT_OUTBOX_ROWS, OUTBOX_CHANNEL, add_dead_letter, add_to_outbox, outbox_values
 from convene_delivery.postgres import Connection
 from notifications.domain.attachments import Attachment
 from notifications.domain.deliveries import ClaimedEmail, OwedBatch
@@ -92,26 +93,83 @@ class PostgresDeliveries:
                    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bytea[], $5::text[])""",
                 *columns(files, 5),
             )
+        mentions = [(o.id, digest) for o in batch.emails if o.id in written for digest in o.mentions]
+        if mentions:
+            await conn.execute(
+                "INSERT INTO delivery_mentions SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT DO NOTHING",
+                *columns(mentions, 2),
+            )
         if written:
             await conn.execute(f"NOTIFY {DELIVERY_CHANNEL}")  # the sender wakes once per batch
 
-    async def forget_member(self, member_id: UUID) -> None:
-        """Keeps the delivery log's shape (what was sent, when) without the person's data."""
+    async def forget_person(self, member_id: UUID | None, email_sha256: str | None) -> None:
+        """Keeps the delivery log's shape (what was sent, when) without the person's data: found
+        by the digest of their address, or (an erasure from before digests) by the addresses
+        learnt for the member. Never by the delivery's member id: a seat holder's email carries
+        the organization's contact's id, and is not the contact's to erase."""
         conn = self._conn
-        rows = await conn.fetch("DELETE FROM member_addresses WHERE member_id = $1 RETURNING email", member_id)
+        if email_sha256 is not None:
+            rows = await conn.fetch(
+                "DELETE FROM member_addresses WHERE email_sha256(email) = $1 RETURNING email", email_sha256
+            )
+        else:
+            rows = await conn.fetch("DELETE FROM member_addresses WHERE member_id = $1 RETURNING email", member_id)
         addresses = [r["email"] for r in rows]
         # What was still to be sent will not be: it ends as failed, and any claim on it with it.
-        await conn.execute(
+        erased = await conn.fetch(
             """UPDATE deliveries SET recipient = 'erased', subject = '(erased)', body_text = '', body_html = '',
                    headers = '{}', claim = NULL,
                    last_error = CASE WHEN status = 'pending' THEN 'erased before it was sent' END,
                    failed_at = CASE WHEN status = 'pending' THEN now() ELSE failed_at END,
-                   status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END
-               WHERE member_id = $1 OR lower(recipient) = ANY($2::text[])""",
-            member_id,
+                   status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END,
+                   bodies_pruned_at = coalesce(bodies_pruned_at, now())
+               WHERE recipient <> 'erased' AND (lower(recipient) = ANY($1::text[]) OR email_sha256(recipient) = $2)
+               RETURNING id""",
             addresses,
+            email_sha256,
         )
-        await conn.execute("DELETE FROM unsubscribes WHERE email = ANY($1::text[])", addresses)
+        # Others' emails that named the person (a group's confirmation to its payer) keep their
+        # log row and recipient; their bodies and files go, as retention would prune them.
+        named = await conn.fetch(
+            """UPDATE deliveries d SET body_text = '', body_html = '', subject = '(erased)',
+                   bodies_pruned_at = coalesce(bodies_pruned_at, now()),
+                   last_error = CASE WHEN status = 'pending' THEN 'erased before it was sent' ELSE last_error END,
+                   failed_at = CASE WHEN status = 'pending' THEN now() ELSE failed_at END,
+                   status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END, claim = NULL
+               FROM delivery_mentions m WHERE m.delivery_id = d.id AND m.email_sha256 = $1 RETURNING d.id""",
+            email_sha256,
+        )
+        await conn.execute("DELETE FROM delivery_mentions WHERE email_sha256 = $1", email_sha256)
+        ids = [r["id"] for r in erased] + [r["id"] for r in named]
+        # The attachments are the person's documents (certificates, tickets); the published
+        # notification events of these emails go too (an SMTP error may quote the address).
+        await conn.execute("DELETE FROM delivery_attachments WHERE delivery_id = ANY($1::uuid[])", ids)
+        # Export parts name people too, under a request id: erasures drop every published one.
+        await conn.execute(
+            "DELETE FROM outbox WHERE published_at IS NOT NULL AND (message_key = ANY($1::text[]) OR topic = $2)",
+            [str(i) for i in ids],
+            EXPORTS,
+        )
+        await conn.execute(
+            "DELETE FROM unsubscribes WHERE email = ANY($1::text[]) OR email_sha256(email) = $2",
+            addresses,
+            email_sha256,
+        )
+
+    async def export_of(self, email_sha256: str) -> dict[str, Any]:
+        rows = await self._conn.fetch(
+            """SELECT id, template, recipient, subject, status, created_at, sent_at, failed_at FROM deliveries
+               WHERE email_sha256(recipient) = $1 ORDER BY created_at""",
+            email_sha256,
+        )
+        unsubscribed = await self._conn.fetchval(
+            "SELECT unsubscribed_at FROM unsubscribes WHERE email_sha256(email) = $1", email_sha256
+        )
+        emails: list[dict[str, Any]] = json.loads(json.dumps([dict(r) for r in rows], default=str))
+        return {"emails": emails, "unsubscribed_at": None if unsubscribed is None else str(unsubscribed)}
+
+    async def answer(self, part: ExportPart) -> None:
+        await add_to_outbox(self._conn, EXPORTS, part)
 
     async def fail(self, email: ClaimedEmail, claim: UUID, attempts: int, error: str) -> bool:
         failed = await self._conn.fetchval(

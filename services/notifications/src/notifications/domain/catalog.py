@@ -233,3 +233,12 @@ def member_of(event: Event) -> UUID | None:
     """The member an email is about, when there is one (for erasure)."""
     member_id = getattr(event.payload, "member_id", None)
     return member_id if isinstance(member_id, UUID) else None
+
+
+def own_address_of(event: Event) -> str | None:
+    """The member's own address, where the event names one: a seat event's address is the seat
+    holder's, under the organization's contact's member id, so it is not the member's."""
+    if isinstance(event.payload, m.SeatPayload):
+        return None
+    email = getattr(event.payload, "email", None)
+    return email.lower() if isinstance(email, str) else None

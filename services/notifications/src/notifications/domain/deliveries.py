@@ -20,6 +20,7 @@ class OwedEmail:
     transactional: bool
     member_id: UUID | None
     attachments: tuple[Attachment, ...] = ()
+    mentions: tuple[str, ...] = ()  # digests of the addresses the event names (domain/mentions.py)
 
 
 @dataclass

@@ -14,8 +14,10 @@ def subscribe(runtime: Runtime, deps: Deps) -> None:
     take_in: Handler = partial(intake.take_in, deps)
     for topic in (MEMBERSHIP, CONFERENCE):
         handlers: dict[str, Handler] = {t: take_in for t in KINDS if t.startswith(topic.split(".")[1])}
+        # Erasures: membership's of a member, conference's of an attendee who asked on their page.
+        handlers["membership.member_erased" if topic == MEMBERSHIP else "conference.attendee_erased"] = take_in
         if topic == MEMBERSHIP:
-            handlers["membership.member_erased"] = take_in
+            handlers["membership.export_requested"] = take_in  # notifications' part of a person's export
         # In batches: a backlog is taken in at one transaction and one offset commit per batch (B4).
         Subscription(
             runtime.broker,

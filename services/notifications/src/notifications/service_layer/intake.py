@@ -8,11 +8,18 @@ from collections.abc import Sequence
 from uuid import UUID, uuid4
 
 from convene_contracts import Event
+from convene_contracts.conference import AttendeeErased
+from convene_contracts.exports import ExportPartPayload, ExportRequested, NotificationExportPart
 from convene_contracts.membership import MemberErased
+from convene_contracts.privacy import is_erased_address
 from notifications.domain.attachments import TicketQr
-from notifications.domain.catalog import KINDS, Owed, member_of
+from notifications.domain.catalog import KINDS, Owed, member_of, own_address_of
 from notifications.domain.deliveries import OwedBatch, OwedEmail
+from notifications.domain.mentions import mentioned_in
 from notifications.service_layer.deps import Deps
+from notifications.service_layer.unit_of_work import UnitOfWork
+
+ERASURES = (MemberErased, AttendeeErased)
 
 
 async def take_in(deps: Deps, event: Event) -> None:
@@ -26,7 +33,7 @@ async def take_in_batch(deps: Deps, events: Sequence[Event]) -> None:
     redelivered batch owes nothing new."""
     async with deps.uow() as uow:
         new = await uow.deliveries.first_time_in(events)
-        owed = {e.event_id: KINDS[e.event_type].emails(e) for e in new if not isinstance(e, MemberErased)}
+        owed = {e.event_id: KINDS[e.event_type].emails(e) for e in new if e.event_type in KINDS}
         # Who of the batch's reminder recipients asked not to get reminders (N4): one query.
         asked = [
             o.recipient.lower()
@@ -37,21 +44,43 @@ async def take_in_batch(deps: Deps, events: Sequence[Event]) -> None:
         unsubscribed = await uow.deliveries.unsubscribed_among(asked) if asked else set()
         batch = OwedBatch()
         for event in new:
-            if isinstance(event, MemberErased):
+            if isinstance(event, ExportRequested):
+                await _answer(uow, event)
+            elif isinstance(event, ERASURES):
                 await uow.deliveries.owe(batch)  # what the batch owed before the erasure is erased with it
                 batch = OwedBatch()
-                await uow.deliveries.forget_member(event.payload.member_id)
+                await _forget(uow, event)
             else:
                 _owe(deps, batch, event, owed[event.event_id], unsubscribed)
         await uow.deliveries.owe(batch)
         await uow.commit()
 
 
+async def _answer(uow: UnitOfWork, event: ExportRequested) -> None:
+    """Notifications' part of a person's export (docs/privacy.md), on the exports topic."""
+    data = await uow.deliveries.export_of(event.payload.email_sha256)
+    payload = ExportPartPayload(request_id=event.payload.request_id, service="notifications", data=data)
+    await uow.deliveries.answer(
+        NotificationExportPart(producer="notifications", correlation_id=event.correlation_id, payload=payload)
+    )
+
+
+async def _forget(uow: UnitOfWork, event: MemberErased | AttendeeErased) -> None:
+    if isinstance(event, MemberErased):
+        await uow.deliveries.forget_person(event.payload.member_id, event.payload.email_sha256)
+    else:
+        await uow.deliveries.forget_person(None, event.payload.email_sha256)
+
+
 def _owe(deps: Deps, batch: OwedBatch, event: Event, owed: list[Owed], unsubscribed: set[str]) -> None:
     kind = KINDS[event.event_type]
     member_id: UUID | None = member_of(event)
+    own = own_address_of(event)
+    mentions = mentioned_in(event)
     for one in owed:
-        if member_id is not None:
+        if is_erased_address(one.recipient):
+            continue  # about a person erased since: nobody receives it
+        if member_id is not None and one.recipient.lower() == own:
             batch.addresses.append((member_id, one.recipient.lower()))
         headers: dict[str, str] = {}
         values = dict(one.values)
@@ -66,5 +95,15 @@ def _owe(deps: Deps, batch: OwedBatch, event: Event, owed: list[Owed], unsubscri
         email = deps.renderer.render(event.event_type, one.recipient, **values)
         files = tuple(deps.draw_qr(f) if isinstance(f, TicketQr) else f for f in one.attachments)
         batch.emails.append(
-            OwedEmail(uuid4(), event.event_id, event.event_type, email, headers, kind.transactional, member_id, files)
+            OwedEmail(
+                uuid4(),
+                event.event_id,
+                event.event_type,
+                email,
+                headers,
+                kind.transactional,
+                member_id,
+                files,
+                mentions,
+            )
         )

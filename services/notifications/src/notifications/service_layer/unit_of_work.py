@@ -15,6 +15,7 @@ from typing import Any, Protocol, Self
 from uuid import UUID
 
 from convene_contracts import Event
+from convene_contracts.exports import ExportPart
 from convene_contracts.notifications import NotificationFailed
 from notifications.domain.deliveries import ClaimedEmail, LogFilters, OwedBatch
 
@@ -35,8 +36,17 @@ class Deliveries(Protocol):
         attachments and member addresses, and wakes the sender when anything is new."""
         ...
 
-    async def forget_member(self, member_id: UUID) -> None:
-        """Erasure: the member's addresses, names and preferences go; what was still owed fails."""
+    async def forget_person(self, member_id: UUID | None, email_sha256: str | None) -> None:
+        """Erasure: the person's addresses, names, documents and preferences go; what was still
+        owed fails. Found by `email_sha256`, or without it by the addresses learnt for `member_id`."""
+        ...
+
+    async def export_of(self, email_sha256: str) -> dict[str, Any]:
+        """What the log holds for the address: each email (what, when, status) and unsubscribes."""
+        ...
+
+    async def answer(self, part: ExportPart) -> None:
+        """Writes an export's part to the outbox, for `convene.exports.v1`."""
         ...
 
     async def fail(self, email: ClaimedEmail, claim: UUID, attempts: int, error: str) -> bool:

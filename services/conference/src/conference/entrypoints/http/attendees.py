@@ -7,8 +7,8 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 
 from conference.entrypoints.http.common import DepsOf
-from conference.entrypoints.http.schemas import RegistrationOut, WaitlistIn
-from conference.service_layer import attendee, certificates, holding, waitlist
+from conference.entrypoints.http.schemas import EraseIn, RegistrationOut, WaitlistIn
+from conference.service_layer import attendee, certificates, holding, privacy, waitlist
 from conference.service_layer.attendee_links import link_is_valid
 from convene_service.http import RateLimit
 from convene_service.responses import WITH_BODY, declared
@@ -36,6 +36,17 @@ async def my_registration(registration_id: UUID, token: Token, deps: DepsOf) -> 
 async def cancel(registration_id: UUID, token: Token, deps: DepsOf) -> dict[str, int]:
     _require_link(deps, registration_id, token)
     return {"refund_minor": await attendee.cancel(deps, registration_id)}
+
+
+@router.post(
+    "/registrations/{registration_id}/erase",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=WITH_BODY,
+    summary="Erase my personal data from every service (irreversible)",
+)
+async def erase(registration_id: UUID, token: Token, body: EraseIn, deps: DepsOf) -> None:
+    _require_link(deps, registration_id, token)
+    await privacy.erase_registrant(deps, registration_id)
 
 
 @router.get(

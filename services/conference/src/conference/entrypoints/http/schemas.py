@@ -138,3 +138,7 @@ class WaitlistIn(BaseModel):
     ticket_type_id: UUID
     name: Name
     email: Email
+
+
+class EraseIn(Input):
+    confirm: Literal["erase my data"] = Field(description="Type exactly 'erase my data': this cannot be undone.")

@@ -52,8 +52,13 @@ class SqlMembers:
             "UPDATE members SET name = $2, email = $3, erased_at = $4 WHERE id = $1", member_id, name, email, at
         )
 
-    async def forget_published_events(self, member_id: UUID) -> None:
-        """The outbox rows keyed by this member that went out already: they carried the address."""
+    async def forget_published_events(self, member_id: UUID, mentioning: str) -> None:
+        """The outbox rows that went out already and carried the address: those keyed by this
+        member, and those of others that name them (an organization's seat_assigned). The second
+        reads the bodies of the outbox, which retention keeps to a week."""
         await self.conn.execute(
-            "DELETE FROM outbox WHERE message_key = $1 AND published_at IS NOT NULL", str(member_id)
+            """DELETE FROM outbox WHERE published_at IS NOT NULL
+                 AND (message_key = $1 OR position(convert_to($2, 'UTF8') IN body) > 0)""",
+            str(member_id),
+            mentioning,
         )

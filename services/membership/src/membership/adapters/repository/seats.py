@@ -7,7 +7,7 @@ import asyncpg
 
 from membership.adapters.transaction import Transaction
 from membership.domain.errors import SeatHeldAlready
-from membership.domain.model import Seat
+from membership.domain.model import HeldSeat, Seat
 
 
 class SqlSeats:
@@ -52,5 +52,12 @@ class SqlSeats:
         )
         return email
 
-    async def remove_all_of(self, email: str) -> None:
-        await self.conn.execute("DELETE FROM seats WHERE email = $1", email)
+    async def remove_all_of(self, email: str) -> list[HeldSeat]:
+        """Deletes every seat held under `email`; returns those that were still held, with the
+        organization's contact (whose events announce the seat's removal)."""
+        rows = await self.conn.fetch(
+            """DELETE FROM seats s USING memberships m WHERE s.email = $1 AND m.id = s.membership_id
+               RETURNING s.id, s.membership_id, m.member_id, s.removed_at""",
+            email,
+        )
+        return [HeldSeat(r["id"], r["membership_id"], r["member_id"]) for r in rows if r["removed_at"] is None]
