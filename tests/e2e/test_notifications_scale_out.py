@@ -32,6 +32,7 @@ def second_notifications(stack: Stack, smtp_server: SmtpServer, tmp_path: Path) 
         SEND_MAX_ATTEMPTS="50",
         SMTP_TIMEOUT_SECONDS="5",
         SEND_LEASE_SECONDS="15",  # as the stack's
+        SEND_RATE_PER_SECOND="1000",  # as the stack's: one cap for both
     )
     process.start()
     yield process
