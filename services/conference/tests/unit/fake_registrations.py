@@ -36,6 +36,7 @@ class FakeRegistrations:
             "payer_name": b.payer_name,
             "discount_code_id": b.discount.id if b.discount else None,
             "holds_use": b.discount is not None,
+            "client_address": b.client_address,
         }
         for a in b.attendees:
             self.s.attendees[a.id] = {

@@ -31,6 +31,18 @@ class FakeViews:
     async def is_member(self, email: str) -> bool:
         return email.lower() in self.s.members
 
+    async def unpaid_seats(
+        self, conference_id: UUID, client_address: str | None, payer_email: str, now: datetime
+    ) -> tuple[int, int]:
+        by_client = by_email = 0
+        for r in self.s.registrations.values():
+            if r.conference_id != conference_id or r.status is not RegistrationStatus.HELD or r.hold_expires_at <= now:
+                continue
+            seats = sum(1 for a in self.s.attendees.values() if a["registration_id"] == r.id)
+            by_client += seats if self.s.payers[r.id].get("client_address") == client_address else 0
+            by_email += seats if r.payer_email == payer_email else 0
+        return by_client, by_email
+
     async def holds_past(self, now: datetime) -> list[Any]:
         return [
             {"id": r.id, "checkout_session_id": r.checkout_session_id}

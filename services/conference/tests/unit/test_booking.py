@@ -36,6 +36,7 @@ def conference(capacity: int | None = None, members: tuple[str, ...] = ()) -> di
         "id": conference_id,
         "currency": "usd",
         "hold_minutes": 15,
+        "max_tickets_per_registration": 10,
         "capacity": capacity,
         "ticket_types": [main, addon],
         "members": list(members),

@@ -61,6 +61,7 @@ class Booking:
     discount: DiscountCode | None
     attendees: list[AttendeeRow]
     tickets: list[BookedTicket]
+    client_address: str | None = None  # where it was asked from: unpaid seats are counted per address
 
     @property
     def one_seat(self) -> bool:
@@ -104,8 +105,12 @@ def book(
     discount: DiscountCode | None,
     reserved: dict[UUID, list[list[Any]]],
     complimentary: bool,
+    client_address: str | None = None,
 ) -> Booking:
     """Checks what was asked against the conference and prices every ticket; writes nothing."""
+    most = conference["max_tickets_per_registration"]
+    if len(attendees) > most and not complimentary:
+        raise RegistrationRefused("attendees", f"at most {most} tickets per registration for this conference")
     types = {r["id"]: ticket_type(r) for r in conference["ticket_types"]}
     members = set(conference["members"])
     questions = json.loads(conference["questions"])
@@ -141,4 +146,5 @@ def book(
         discount,
         attendee_rows,
         tickets,
+        client_address,
     )

@@ -12,12 +12,13 @@ moment when every shard with room is busy, goes through a unit of work that take
 turn and waits for a busy shard.
 """
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
 from conference.domain.booking import AttendeeIn, BookedTicket, Booking, book
-from conference.domain.errors import RegistrationRefused, SoldOut
+from conference.domain.errors import RegistrationRefused, SoldOut, TooManyUnpaidSeats
 from conference.domain.model import DiscountCode, RegistrationStatus
 from conference.domain.registration import Registration
 from conference.domain.waitlist import UNKNOWN_OFFER
@@ -52,10 +53,17 @@ async def register(
     discount_code: str | None,
     reserved: dict[UUID, Shards] | None = None,
     complimentary: bool = False,
+    client_address: str | None = None,
 ) -> Held:
     """Holds seats for every attendee, all or nothing; the answer carries the pay link."""
     now = deps.clock()
-    conference = await deps.holds.read(conference_id, [a.email for a in attendees])
+    # Fair holds are checked only for what a visitor asks: an operator's comp and a waitlist
+    # claim (a seat kept for that person) take no seat from anyone else's share.
+    fair = reserved is None and not complimentary
+    conference, unpaid = await asyncio.gather(
+        deps.holds.read(conference_id, [a.email for a in attendees]),
+        deps.views.unpaid_seats(conference_id, client_address, payer_email, now) if fair else _nothing(),
+    )
     if conference is None:
         raise RegistrationRefused("conference_id", "no such conference")
     if conference["status"] != "open" or not (
@@ -63,7 +71,19 @@ async def register(
     ):
         raise RegistrationRefused("conference_id", "registration is not open now")
     discount = await _discount(deps, conference_id, discount_code, now) if discount_code else None
-    booking = book(conference, payer_name, payer_email, attendees, now, discount, dict(reserved or {}), complimentary)
+    booking = book(
+        conference,
+        payer_name,
+        payer_email,
+        attendees,
+        now,
+        discount,
+        dict(reserved or {}),
+        complimentary,
+        client_address,
+    )
+    if fair:
+        _within_fair_share(deps, unpaid, len(attendees), payer_email)
     if booking.total == 0:  # free and complimentary tickets need no payment (C13)
         await _write(deps, booking, None, correlation_id, now)
         return Held(
@@ -83,6 +103,28 @@ async def register(
         booking.hold_expires_at,
         pay_link,
     )
+
+
+async def _nothing() -> tuple[int, int]:
+    return (0, 0)
+
+
+def _within_fair_share(deps: Deps, unpaid: tuple[int, int], seats: int, payer_email: str) -> None:
+    """Counted from the holds in the database, so the caps hold across every instance. Checked
+    before the hold and not under a lock: requests in flight at the same instant can each pass,
+    which the per-client rate limit bounds."""
+    by_client, by_email = unpaid
+    settings = deps.settings
+    if by_client + seats > settings.unpaid_seats_per_client:
+        raise TooManyUnpaidSeats(
+            f"too many unpaid seats held from your address: at most {settings.unpaid_seats_per_client} at once"
+            " for this conference; pay for the seats you hold or let their hold end first"
+        )
+    if by_email + seats > settings.unpaid_seats_per_email:
+        raise TooManyUnpaidSeats(
+            f"too many unpaid seats held for {payer_email}: at most {settings.unpaid_seats_per_email} at once"
+            " for this conference; pay for the seats held or let their hold end first"
+        )
 
 
 def _one_seat(booking: Booking, event: contract.RegistrationHeld) -> OneSeatHold:
@@ -108,6 +150,7 @@ def _one_seat(booking: Booking, event: contract.RegistrationHeld) -> OneSeatHold
         CONFERENCE,
         event.aggregate_id(),
         event.model_dump_json().encode(),
+        booking.client_address,
     )
 
 

@@ -16,8 +16,8 @@ from convene_delivery.postgres import Connection
 _ADD = """
     WITH registration AS (
         INSERT INTO registrations (id, conference_id, status, payer_name, payer_email, amount_minor, currency,
-                                   discount_code_id, holds_discount_use, hold_expires_at)
-        VALUES ($1, $2, 'held', $3, $4, $5, $6, $7, $7::uuid IS NOT NULL, $8)
+                                   discount_code_id, holds_discount_use, hold_expires_at, client_address)
+        VALUES ($1, $2, 'held', $3, $4, $5, $6, $7, $7::uuid IS NOT NULL, $8, $18)
     ), attendee AS (
         INSERT INTO attendees (id, registration_id, name, email, answers, member_pricing)
         SELECT a.id, $1, a.name, a.email, a.answers, a.member
@@ -94,6 +94,7 @@ class SqlRegistrations:
             [t.ticket.id for t in b.tickets],
             [t.price for t in b.tickets],
             [json.dumps(s) for s in shards],
+            b.client_address,
         )
 
     async def save(self, r: Registration) -> None:

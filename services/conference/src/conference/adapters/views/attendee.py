@@ -34,6 +34,22 @@ class AttendeeViews(Reader):
         found: bool = await self.db.fetchval(f"SELECT EXISTS ({MEMBERS_AMONG})", [email.lower()])
         return found
 
+    async def unpaid_seats(
+        self, conference_id: UUID, client_address: str | None, payer_email: str, now: datetime
+    ) -> tuple[int, int]:
+        row = await self.db.fetchrow(
+            """SELECT count(*) FILTER (WHERE r.client_address = $2) AS by_client,
+                      count(*) FILTER (WHERE r.payer_email = $3) AS by_email
+               FROM registrations r JOIN attendees a ON a.registration_id = r.id
+               WHERE r.conference_id = $1 AND r.status = 'held' AND r.hold_expires_at > $4
+                 AND (r.client_address = $2 OR r.payer_email = $3)""",
+            conference_id,
+            client_address,
+            payer_email,
+            now,
+        )
+        return (row["by_client"], row["by_email"]) if row else (0, 0)
+
     async def holds_past(self, now: datetime) -> list[Any]:
         return list(
             await self.db.fetch(

@@ -32,14 +32,22 @@ async def conference_page(conference_id: UUID, deps: DepsOf) -> dict[str, Any]:
     "/conferences/{conference_id}/registrations",
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(RateLimit("hold"))],
-    # 404: no such conference; 409: sold out (with the waitlist to join); 502: Stripe is down
+    # 404: no such conference; 409: sold out (with the waitlist to join); 429: too many requests, or
+    # too many unpaid seats held from this address or for this payer (fair holds); 502: Stripe is down
     responses=WITH_BODY | declared(404, 409, 429, 502),
     summary="Hold seats and get the Stripe Checkout link",
 )
-async def register(conference_id: UUID, body: RegistrationIn, deps: DepsOf) -> RegistrationOut:
+async def register(conference_id: UUID, body: RegistrationIn, request: Request, deps: DepsOf) -> RegistrationOut:
     attendees = [holding.AttendeeIn(a.name, a.email.lower(), a.ticket_type_ids, a.answers) for a in body.attendees]
     held = await holding.register(
-        deps, uuid4(), conference_id, body.payer_name, body.payer_email.lower(), attendees, body.discount_code
+        deps,
+        uuid4(),
+        conference_id,
+        body.payer_name,
+        body.payer_email.lower(),
+        attendees,
+        body.discount_code,
+        client_address=request.client.host if request.client else None,
     )
     return RegistrationOut(
         registration_id=held.registration_id,
