@@ -20,6 +20,9 @@ class AttendeeTicket(Payload):
     email: Email
     ticket_types: list[str] = Field(description="Names of the ticket types this attendee holds.")
     ticket_code: str | None = Field(default=None, description="Set once the registration is confirmed.")
+    ticket_url: str | None = Field(
+        default=None, description="This attendee's own signed link: their ticket only (None from older producers)."
+    )
 
 
 class RegistrationFacts(Payload):
@@ -31,7 +34,9 @@ class RegistrationFacts(Payload):
     attendees: list[AttendeeTicket]
     amount_minor: int = Field(ge=0)
     currency: str = Field(min_length=3, max_length=3)
-    manage_url: str | None = Field(default=None, description="The attendee's signed link: view, tickets, cancel.")
+    manage_url: str | None = Field(
+        default=None, description="The payer's signed link to the whole registration: view, tickets, cancel."
+    )
     starts_on: date | None = Field(default=None, description="First day, in the conference's time zone.")
     ends_on: date | None = None
     venue: str | None = None

@@ -86,6 +86,10 @@ class FakeViews:
     async def registrations_of(self, email: str) -> list[Any]:
         return []
 
+    async def registration_of_attendee(self, attendee_id: UUID) -> UUID | None:
+        found = self.s.attendees.get(attendee_id)
+        return found["registration_id"] if found else None
+
     async def waitlist_offer(self, entry_id: UUID, token_sha256: bytes) -> Any:
         e = self.s.waitlist.get(entry_id)
         if e is None or e.offer_token_sha256 != token_sha256:

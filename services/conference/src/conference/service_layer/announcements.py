@@ -7,7 +7,7 @@ from uuid import UUID
 from conference.domain import events as ev
 from conference.domain.booking import Booking, ConferenceForSale
 from conference.domain.registration import Registration
-from conference.service_layer.attendee_links import HasSettings, registration_url
+from conference.service_layer.attendee_links import HasSettings, registration_url, ticket_url
 from conference.service_layer.unit_of_work import Row, UnitOfWork
 from convene_contracts import Event
 from convene_contracts import conference as contract
@@ -37,6 +37,7 @@ def facts(
                 email=a["email"],
                 ticket_types=list(a["types"]),
                 ticket_code=a["ticket_code"],
+                ticket_url=ticket_url(links, a["id"]),
             )
             for a in attendees
         ],
@@ -81,7 +82,13 @@ def held(
             payer_name=booking.payer_name,
             payer_email=booking.payer_email,
             attendees=[
-                contract.AttendeeTicket(attendee_id=a.id, name=a.name, email=a.email, ticket_types=names[a.id])
+                contract.AttendeeTicket(
+                    attendee_id=a.id,
+                    name=a.name,
+                    email=a.email,
+                    ticket_types=names[a.id],
+                    ticket_url=ticket_url(links, a.id),
+                )
                 for a in booking.attendees
             ],
             amount_minor=booking.total,

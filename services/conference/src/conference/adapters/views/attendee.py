@@ -119,7 +119,10 @@ class AttendeeViews(Reader):
         return list(
             await self.db.fetch(
                 """SELECT r.id, r.status, r.amount_minor, r.currency, c.name, c.starts_on, c.ends_on,
-                          (SELECT count(*) FROM attendees a WHERE a.registration_id = r.id) AS attendees
+                          (SELECT count(*) FROM attendees a WHERE a.registration_id = r.id) AS attendees,
+                          r.payer_email = $1 AS paid_by_me,
+                          (SELECT a.id FROM attendees a WHERE a.registration_id = r.id AND a.email = $1
+                           ORDER BY a.id LIMIT 1) AS my_attendee_id
                    FROM registrations r JOIN conferences c ON c.id = r.conference_id
                    WHERE r.status <> 'expired'
                      AND (r.payer_email = $1
@@ -128,6 +131,10 @@ class AttendeeViews(Reader):
                 email,
             )
         )
+
+    async def registration_of_attendee(self, attendee_id: UUID) -> UUID | None:
+        found: UUID | None = await self.db.fetchval("SELECT registration_id FROM attendees WHERE id = $1", attendee_id)
+        return found
 
     async def waitlist_offer(self, entry_id: UUID, token_sha256: bytes) -> Any:
         return await self.db.fetchrow(
