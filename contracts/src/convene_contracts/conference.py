@@ -161,3 +161,22 @@ class CertificateIssued(Event):
 
     def aggregate_id(self) -> str:
         return str(self.payload.registration_id)
+
+
+class MemberPriceOfferedPayload(AttendeePayload):
+    """Sent to the member's own address: the seat is held at the non-member price until the
+    person confirms the membership through `confirm_url` (issue 15: member prices are proven)."""
+
+    amount_minor: int = Field(ge=0, description="The attendee's tickets as held now (non-member prices).")
+    member_amount_minor: int = Field(ge=0, description="The same tickets at the member price, once confirmed.")
+    currency: str = Field(min_length=3, max_length=3)
+    confirm_url: str = Field(description="Signed; confirms the member price while the hold lasts.")
+    hold_expires_at: AwareDatetime
+
+
+class MemberPriceOffered(Event):
+    event_type: Literal["conference.member_price_offered"] = "conference.member_price_offered"
+    payload: MemberPriceOfferedPayload
+
+    def aggregate_id(self) -> str:
+        return str(self.payload.registration_id)

@@ -49,7 +49,13 @@ class FakeRegistrations:
             }
         for t, taken in zip(b.tickets, shards, strict=True):
             self.s.tickets.append(
-                {"attendee_id": t.attendee_id, "ticket_type_id": t.ticket.id, "price": t.price, "shards": taken}
+                {
+                    "attendee_id": t.attendee_id,
+                    "ticket_type_id": t.ticket.id,
+                    "price": t.price,
+                    "shards": taken,
+                    "member_price": t.member_price,
+                }
             )
 
     async def save(self, registration: Registration) -> None:

@@ -86,6 +86,27 @@ class FakeViews:
     async def registrations_of(self, email: str) -> list[Any]:
         return []
 
+    async def member_offer(self, attendee_id: UUID) -> Any:
+        a = self.s.attendees.get(attendee_id)
+        if a is None:
+            return None
+        r = self.s.registrations[a["registration_id"]]
+        mine = [t for t in self.s.tickets if t["attendee_id"] == attendee_id]
+        return {
+            "registration_id": r.id,
+            "name": a["name"],
+            "email": a["email"],
+            "status": r.status.value,
+            "hold_expires_at": r.hold_expires_at,
+            "currency": r.currency,
+            "registration_amount": r.amount_minor,
+            "checkout_session_id": r.checkout_session_id,
+            "conference_name": self.s.conferences[r.conference_id]["name"],
+            "amount": sum(t["price"] for t in mine),
+            "member_amount": sum(t["price"] if t["member_price"] is None else t["member_price"] for t in mine),
+            "pending": sum(1 for t in mine if t["member_price"] is not None),
+        }
+
     async def registration_of_attendee(self, attendee_id: UUID) -> UUID | None:
         found = self.s.attendees.get(attendee_id)
         return found["registration_id"] if found else None

@@ -64,3 +64,13 @@ async def test_an_event_from_before_the_attendee_links_gives_attendees_no_link_t
     await intake.take_in(w.deps, old)
     [theirs] = w.state.to(other)
     assert "token=group" not in theirs.email.text
+
+
+async def test_a_member_price_offer_is_sent_to_the_members_own_address_with_its_link() -> None:
+    w, member = world(), _address()
+    offered = sample_events(member)["conference.member_price_offered"]
+    await intake.take_in(w.deps, offered)
+    [email] = w.state.to(member)
+    assert email.transactional is True
+    assert "confirm_url: https://conference.example/events/attendees/a/member-price?token=t" in email.email.text
+    assert "member_amount: " in email.email.text

@@ -55,6 +55,16 @@ def ticket_url(deps: HasSettings, attendee_id: UUID) -> str:
     return f"{deps.settings.conference_pages_url}{ticket_path(deps, attendee_id)}"
 
 
+def member_price_is_valid(deps: HasSettings, attendee_id: UUID, token: str) -> bool:
+    return hmac.compare_digest(_signed(deps, f"member-price:{attendee_id}").encode(), token.encode())
+
+
+def member_price_url(deps: HasSettings, attendee_id: UUID) -> str:
+    """Sent to a member's address only: confirming there proves the membership (docs/conference.md)."""
+    token = _signed(deps, f"member-price:{attendee_id}")
+    return f"{deps.settings.conference_pages_url}/events/attendees/{attendee_id}/member-price?token={token}"
+
+
 def registration_path(deps: HasSettings, registration_id: UUID, page: str = "") -> str:
     """The attendee's page (or one of its sub-pages, e.g. "/pay"), as a path with the token."""
     return f"/events/registrations/{registration_id}{page}?token={link_token(deps, registration_id)}"

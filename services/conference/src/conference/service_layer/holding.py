@@ -13,16 +13,17 @@ turn and waits for a busy shard.
 """
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
 from conference.domain.booking import AttendeeIn, BookedTicket, Booking, book
-from conference.domain.errors import RegistrationRefused, SoldOut, TooManyUnpaidSeats
+from conference.domain.errors import RegistrationRefused, SoldOut
 from conference.domain.model import DiscountCode, RegistrationStatus
 from conference.domain.registration import Registration
 from conference.domain.waitlist import UNKNOWN_OFFER
-from conference.service_layer import announcements, seats
+from conference.service_layer import announcements, fair_holds, seats
 from conference.service_layer.attendee_links import registration_url
 from conference.service_layer.deps import Deps
 from conference.service_layer.gateways import OneSeatHold
@@ -41,6 +42,7 @@ class Held:
     currency: str
     hold_expires_at: datetime
     checkout_url: str | None
+    member_price_pending: tuple[str, ...] = ()  # members' addresses sent a link to confirm the price
 
 
 async def register(
@@ -54,6 +56,7 @@ async def register(
     reserved: dict[UUID, Shards] | None = None,
     complimentary: bool = False,
     client_address: str | None = None,
+    member_email: str | None = None,
 ) -> Held:
     """Holds seats for every attendee, all or nothing; the answer carries the pay link."""
     now = deps.clock()
@@ -62,7 +65,7 @@ async def register(
     fair = reserved is None and not complimentary
     conference, unpaid = await asyncio.gather(
         deps.holds.read(conference_id, [a.email for a in attendees]),
-        deps.views.unpaid_seats(conference_id, client_address, payer_email, now) if fair else _nothing(),
+        fair_holds.unpaid(deps, conference_id, client_address, payer_email, now, fair),
     )
     if conference is None:
         raise RegistrationRefused("conference_id", "no such conference")
@@ -71,6 +74,8 @@ async def register(
     ):
         raise RegistrationRefused("conference_id", "registration is not open now")
     discount = await _discount(deps, conference_id, discount_code, now) if discount_code else None
+    # The signed-in member's own address is proven; any other member's address waits for its link.
+    proven = frozenset({member_email.lower()}) if member_email else frozenset()
     booking = book(
         conference,
         payer_name,
@@ -81,9 +86,10 @@ async def register(
         dict(reserved or {}),
         complimentary,
         client_address,
+        proven,
     )
     if fair:
-        _within_fair_share(deps, unpaid, len(attendees), payer_email)
+        fair_holds.check(deps, unpaid, len(attendees), payer_email)
     if booking.total == 0:  # free and complimentary tickets need no payment (C13)
         await _write(deps, booking, None, correlation_id, now)
         return Held(
@@ -93,8 +99,9 @@ async def register(
     # (payments.open_checkout), so a hold costs the database only.
     pay_link = registration_url(deps, booking.registration_id, "/checkout")
     event = announcements.held(deps, booking, conference, correlation_id, pay_link)
+    offers = announcements.member_price_offers(deps, booking, conference, correlation_id)
     if not (booking.one_seat and await deps.holds.write(_one_seat(booking, event))):
-        await _write(deps, booking, event, correlation_id, now)
+        await _write(deps, booking, event, correlation_id, now, offers)
     return Held(
         booking.registration_id,
         RegistrationStatus.HELD,
@@ -102,29 +109,8 @@ async def register(
         booking.currency,
         booking.hold_expires_at,
         pay_link,
+        tuple(o.payload.email for o in offers),
     )
-
-
-async def _nothing() -> tuple[int, int]:
-    return (0, 0)
-
-
-def _within_fair_share(deps: Deps, unpaid: tuple[int, int], seats: int, payer_email: str) -> None:
-    """Counted from the holds in the database, so the caps hold across every instance. Checked
-    before the hold and not under a lock: requests in flight at the same instant can each pass,
-    which the per-client rate limit bounds."""
-    by_client, by_email = unpaid
-    settings = deps.settings
-    if by_client + seats > settings.unpaid_seats_per_client:
-        raise TooManyUnpaidSeats(
-            f"too many unpaid seats held from your address: at most {settings.unpaid_seats_per_client} at once"
-            " for this conference; pay for the seats you hold or let their hold end first"
-        )
-    if by_email + seats > settings.unpaid_seats_per_email:
-        raise TooManyUnpaidSeats(
-            f"too many unpaid seats held for {payer_email}: at most {settings.unpaid_seats_per_email} at once"
-            " for this conference; pay for the seats held or let their hold end first"
-        )
 
 
 def _one_seat(booking: Booking, event: contract.RegistrationHeld) -> OneSeatHold:
@@ -155,7 +141,12 @@ def _one_seat(booking: Booking, event: contract.RegistrationHeld) -> OneSeatHold
 
 
 async def _write(
-    deps: Deps, booking: Booking, event: contract.RegistrationHeld | None, correlation_id: UUID, now: datetime
+    deps: Deps,
+    booking: Booking,
+    event: contract.RegistrationHeld | None,
+    correlation_id: UUID,
+    now: datetime,
+    offers: Sequence[Event] = (),
 ) -> None:
     """Every seat in turn (waiting for busy shards), the rows, then the event or, for nothing to
     pay, the confirmation: all in one transaction."""
@@ -164,7 +155,7 @@ async def _write(
             await _use(uow, booking.discount)
         shards = [t.kept if t.kept is not None else await _take(uow, t) for t in booking.tickets]
         await uow.registrations.add(booking, shards)
-        events: list[Event] = [] if event is None else [event]
+        events: list[Event] = [] if event is None else [event, *offers]
         if event is None:
             registration = Registration(
                 booking.registration_id,

@@ -145,6 +145,10 @@ class Attendees(Protocol):
     async def issue_certificates(self, conference_id: UUID, hours: Any, at: datetime) -> list[Row]:
         """Certificates for the checked-in attendees who have none yet: those attendees' rows."""
 
+    async def take_member_price(self, attendee_id: UUID, checkout_session_id: str | None) -> bool:
+        """The attendee's tickets at their member price and the registration's total lowered, its
+        Checkout Session forgotten; False (nothing changed) if the session is not that one any more."""
+
 
 class Views(Protocol):
     """Reads for pages, dashboards, exports and reports (adapters/views/): they change nothing."""
@@ -163,6 +167,9 @@ class Views(Protocol):
     async def registration_details(self, registration_id: UUID) -> tuple[Row, list[Row]] | None: ...
     async def registrations_of(self, email: str) -> list[Row]: ...
     async def registration_of_attendee(self, attendee_id: UUID) -> UUID | None: ...
+    async def member_offer(self, attendee_id: UUID) -> Row | None:
+        """The attendee's member-price offer: their tickets now and at the member price, `pending`."""
+
     async def waitlist_offer(self, entry_id: UUID, token_sha256: bytes) -> Row | None: ...
     async def ticket(self, ticket_code: str) -> Row | None: ...
     async def certificate(self, attendee_id: UUID) -> Row | None: ...

@@ -210,6 +210,22 @@ KINDS: dict[str, Kind] = {
         ),
     ),
     "conference.waitlist_offer_expired": Kind(True, lambda e: _waitlist(e.payload)),
+    "conference.member_price_offered": Kind(
+        True,
+        lambda e: [
+            Owed(
+                e.payload.email,
+                {
+                    "name": e.payload.name,
+                    "conference_name": e.payload.conference_name,
+                    "amount": _money(e.payload.amount_minor, e.payload.currency),
+                    "member_amount": _money(e.payload.member_amount_minor, e.payload.currency),
+                    "confirm_url": e.payload.confirm_url,
+                    "hold_expires_at": e.payload.hold_expires_at.strftime("%H:%M UTC on %d %B %Y"),
+                },
+            )
+        ],
+    ),
     "conference.checked_in": Kind(
         True, lambda e: [Owed(e.payload.email, {"name": e.payload.name, "conference_name": e.payload.conference_name})]
     ),

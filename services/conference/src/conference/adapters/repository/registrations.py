@@ -24,8 +24,8 @@ _ADD = """
         FROM unnest($9::uuid[], $10::text[], $11::text[], $12::jsonb[], $13::boolean[])
              AS a(id, name, email, answers, member)
     )
-    INSERT INTO attendee_tickets (attendee_id, ticket_type_id, price_minor, shards)
-    SELECT * FROM unnest($14::uuid[], $15::uuid[], $16::bigint[], $17::jsonb[])"""
+    INSERT INTO attendee_tickets (attendee_id, ticket_type_id, price_minor, shards, member_price_minor)
+    SELECT * FROM unnest($14::uuid[], $15::uuid[], $16::bigint[], $17::jsonb[], $19::bigint[])"""
 
 # With its conference's name and refund policy; the lock is on the registration only.
 _GET = """
@@ -95,6 +95,7 @@ class SqlRegistrations:
             [t.price for t in b.tickets],
             [json.dumps(s) for s in shards],
             b.client_address,
+            [t.member_price for t in b.tickets],
         )
 
     async def save(self, r: Registration) -> None:

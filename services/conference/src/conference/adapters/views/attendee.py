@@ -136,6 +136,19 @@ class AttendeeViews(Reader):
         found: UUID | None = await self.db.fetchval("SELECT registration_id FROM attendees WHERE id = $1", attendee_id)
         return found
 
+    async def member_offer(self, attendee_id: UUID) -> Any:
+        return await self.db.fetchrow(
+            """SELECT a.registration_id, a.name, a.email, r.status, r.hold_expires_at, r.currency,
+                      r.amount_minor AS registration_amount, r.checkout_session_id, c.name AS conference_name,
+                      sum(t.price_minor) AS amount, sum(coalesce(t.member_price_minor, t.price_minor)) AS member_amount,
+                      count(t.member_price_minor) AS pending
+               FROM attendees a JOIN attendee_tickets t ON t.attendee_id = a.id
+               JOIN registrations r ON r.id = a.registration_id JOIN conferences c ON c.id = r.conference_id
+               WHERE a.id = $1
+               GROUP BY a.id, r.id, c.id""",
+            attendee_id,
+        )
+
     async def waitlist_offer(self, entry_id: UUID, token_sha256: bytes) -> Any:
         return await self.db.fetchrow(
             """SELECT w.*, c.name AS conference_name, c.time_zone, t.name AS ticket_type_name

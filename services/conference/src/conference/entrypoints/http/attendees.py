@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 
 from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.http.schemas import RegistrationOut, WaitlistIn
-from conference.service_layer import attendee, attendee_views, certificates, holding, waitlist
+from conference.service_layer import attendee, attendee_views, certificates, holding, member_proof, waitlist
 from conference.service_layer.attendee_links import link_is_valid, ticket_is_valid
 from convene_service.http import RateLimit
 from convene_service.responses import WITH_BODY, declared
@@ -47,6 +47,15 @@ async def my_ticket(attendee_id: UUID, token: Token, deps: DepsOf) -> dict[str, 
         "ticket_code": found.ticket_code,
         "ticket_types": found.ticket_types,
     }
+
+
+@router.post(
+    "/attendees/{attendee_id}/member-price",
+    responses=declared(409, 422, 502),
+    summary="Confirm the member price (the link sent to the member's address)",
+)
+async def confirm_member_price(attendee_id: UUID, token: Token, deps: DepsOf) -> dict[str, int]:
+    return {"amount_minor": await member_proof.confirm(deps, attendee_id, token)}
 
 
 @router.post(

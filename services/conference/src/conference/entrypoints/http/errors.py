@@ -3,7 +3,7 @@
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from conference.domain.errors import NotFound, RegistrationRefused, SoldOut, TooManyUnpaidSeats
+from conference.domain.errors import NotFound, PriceFinal, RegistrationRefused, SoldOut, TooManyUnpaidSeats
 from convene_service.payments import PaymentProviderUnavailable
 
 
@@ -22,6 +22,10 @@ async def too_many_unpaid(request: Request, error: TooManyUnpaidSeats) -> JSONRe
     return JSONResponse({"detail": str(error)}, status_code=429)
 
 
+async def price_final(request: Request, error: PriceFinal) -> JSONResponse:
+    return JSONResponse({"detail": str(error)}, status_code=409)
+
+
 async def not_found(request: Request, error: NotFound) -> JSONResponse:
     return JSONResponse({"detail": f"no such {error}"}, status_code=404)
 
@@ -36,6 +40,7 @@ EXCEPTION_HANDLERS = {
     RegistrationRefused: refused,
     SoldOut: sold_out,
     TooManyUnpaidSeats: too_many_unpaid,
+    PriceFinal: price_final,
     NotFound: not_found,
     PaymentProviderUnavailable: payment_provider_down,
 }

@@ -14,6 +14,7 @@ from conference.service_layer.payments import apply_stripe_event
 from convene_service.http import RateLimit
 from convene_service.payments import verified_event
 from convene_service.responses import WITH_BODY, declared
+from convene_web.sessions import current_session
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["attendees"])
@@ -48,6 +49,7 @@ async def register(conference_id: UUID, body: RegistrationIn, request: Request, 
         attendees,
         body.discount_code,
         client_address=request.client.host if request.client else None,
+        member_email=signed_in_member(request),
     )
     return RegistrationOut(
         registration_id=held.registration_id,
@@ -56,7 +58,14 @@ async def register(conference_id: UUID, body: RegistrationIn, request: Request, 
         currency=held.currency,
         hold_expires_at=held.hold_expires_at,
         checkout_url=held.checkout_url,
+        member_price_pending=list(held.member_price_pending),
     )
+
+
+def signed_in_member(request: Request) -> str | None:
+    """The address a member signed in with (membership's sign-in link proved it), if any."""
+    session = current_session(request)
+    return session.email if session and session.is_member and session.email else None
 
 
 @router.post(

@@ -4,7 +4,7 @@ offer. Thin like the JSON routes: they read a form, call the service layer, and 
 
 from pathlib import Path
 
-from conference.entrypoints.pages import claiming, conferences, mine, registering, registrations, tickets
+from conference.entrypoints.pages import claiming, conferences, member_price, mine, registering, registrations, tickets
 from convene_web.routes import web_router
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -16,6 +16,7 @@ ROUTERS = [
     registering.router,
     registrations.router,
     tickets.router,
+    member_price.router,
     claiming.router,
     web_router("/events"),
 ]

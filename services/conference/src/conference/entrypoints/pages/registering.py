@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from conference.domain.errors import RegistrationRefused, SoldOut, TooManyUnpaidSeats
 from conference.entrypoints.http.common import DepsOf
+from conference.entrypoints.http.public import signed_in_member
 from conference.entrypoints.pages import registration_form
 from conference.entrypoints.pages.common import conference_or_404
 from conference.service_layer import holding
@@ -124,6 +125,7 @@ async def register(conference_id: UUID, request: Request, pages: PagesOf, deps: 
             asked.attendees,
             asked.discount_code,
             client_address=request.client.host if request.client else None,
+            member_email=signed_in_member(request),
         )
     except RegistrationRefused as refused:
         registration_form.place_refusal(form, refused, len(asked.attendees))
