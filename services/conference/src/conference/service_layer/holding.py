@@ -42,7 +42,9 @@ class Held:
     currency: str
     hold_expires_at: datetime
     checkout_url: str | None
-    member_price_pending: tuple[str, ...] = ()  # members' addresses sent a link to confirm the price
+    # Members' addresses sent a link to confirm the price. Never answered to the client: the
+    # answer would tell anyone who types an address whether it is a member's.
+    member_price_pending: tuple[str, ...] = ()
 
 
 async def register(

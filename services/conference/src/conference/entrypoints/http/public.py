@@ -58,7 +58,6 @@ async def register(conference_id: UUID, body: RegistrationIn, request: Request, 
         currency=held.currency,
         hold_expires_at=held.hold_expires_at,
         checkout_url=held.checkout_url,
-        member_price_pending=list(held.member_price_pending),
     )
 
 

@@ -134,10 +134,6 @@ class RegistrationOut(BaseModel):
     currency: str
     hold_expires_at: datetime
     checkout_url: str | None
-    member_price_pending: list[str] = Field(
-        default_factory=list,
-        description="Members' addresses held at the non-member price until confirmed through the link sent there.",
-    )
 
 
 class WaitlistIn(BaseModel):
