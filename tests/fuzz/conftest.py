@@ -1,6 +1,8 @@
 """The three services as processes of their own for the fuzzing run: fresh databases, and a rate
 limit high enough that schemathesis's thousands of calls are never refused with 429 for being
-many (the limit itself is tested elsewhere); a member signed in through the API for `/me`."""
+many, and conference's caps on unpaid seats per client and per email lifted likewise, so the
+stateful phase keeps making holds to follow (both are tested elsewhere: the caps in
+services/conference/tests/test_fair_holds.py); a member signed in through the API for `/me`."""
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -16,6 +18,7 @@ from tests.support.smtp import SmtpServer, free_port
 from tests.support.stack import kafka_bootstrap, stripe_api_base
 
 FUZZ_RATE_LIMIT = "1000000"  # per client per minute: the fuzzer is one client making every call
+FUZZ_UNPAID_SEATS = "1000000"  # per client and per email: its holds come from one address, few emails
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +42,11 @@ def fuzzed(
     }
     specific = {
         "membership": {"STRIPE_API_BASE": stripe_api_base()},
-        "conference": {"STRIPE_API_BASE": stripe_api_base()},
+        "conference": {
+            "STRIPE_API_BASE": stripe_api_base(),
+            "UNPAID_SEATS_PER_CLIENT": FUZZ_UNPAID_SEATS,
+            "UNPAID_SEATS_PER_EMAIL": FUZZ_UNPAID_SEATS,
+        },
         "notifications": {"SMTP_PORT": str(smtp_server.port)},
     }
     processes = {

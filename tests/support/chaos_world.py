@@ -55,7 +55,7 @@ def _processes(
     }
     per_service = {
         "membership": {"STRIPE_API_BASE": stripe_api_base()},
-        "conference": {"STRIPE_API_BASE": stripe_api_base()},
+        "conference": {"STRIPE_API_BASE": stripe_api_base(), "UNPAID_SEATS_PER_CLIENT": "1000000"},
         "notifications": {
             "SMTP_PORT": str(smtp.port),
             "SEND_BACKOFF_SECONDS": "0.2",

@@ -122,6 +122,17 @@ def sample_events(email: str = "ada@example.org") -> dict[str, Event]:
         ),
         c.WaitlistOfferExpired(**env, payload=c.WaitlistPayload(**wait)),
         c.CheckedIn(**env, payload=c.AttendeePayload(**person)),
+        c.MemberPriceOffered(
+            **env,
+            payload=c.MemberPriceOfferedPayload(
+                **person,
+                amount_minor=45000,
+                member_amount_minor=30000,
+                currency="usd",
+                confirm_url="https://conference.example/events/attendees/a/member-price?token=t",
+                hold_expires_at=NOW + timedelta(minutes=15),
+            ),
+        ),
         c.CertificateIssued(
             **env,
             payload=c.CertificateIssuedPayload(

@@ -20,6 +20,9 @@ class AttendeeTicket(Payload):
     email: Email
     ticket_types: list[str] = Field(description="Names of the ticket types this attendee holds.")
     ticket_code: str | None = Field(default=None, description="Set once the registration is confirmed.")
+    ticket_url: str | None = Field(
+        default=None, description="This attendee's own signed link: their ticket only (None from older producers)."
+    )
 
 
 class RegistrationFacts(Payload):
@@ -31,7 +34,9 @@ class RegistrationFacts(Payload):
     attendees: list[AttendeeTicket]
     amount_minor: int = Field(ge=0)
     currency: str = Field(min_length=3, max_length=3)
-    manage_url: str | None = Field(default=None, description="The attendee's signed link: view, tickets, cancel.")
+    manage_url: str | None = Field(
+        default=None, description="The payer's signed link to the whole registration: view, tickets, cancel."
+    )
     starts_on: date | None = Field(default=None, description="First day, in the conference's time zone.")
     ends_on: date | None = None
     venue: str | None = None
@@ -174,3 +179,22 @@ class AttendeeErased(Event):
 
     def aggregate_id(self) -> str:
         return self.payload.email_sha256
+
+
+class MemberPriceOfferedPayload(AttendeePayload):
+    """Sent to the member's own address: the seat is held at the non-member price until the
+    person confirms the membership through `confirm_url` (issue 15: member prices are proven)."""
+
+    amount_minor: int = Field(ge=0, description="The attendee's tickets as held now (non-member prices).")
+    member_amount_minor: int = Field(ge=0, description="The same tickets at the member price, once confirmed.")
+    currency: str = Field(min_length=3, max_length=3)
+    confirm_url: str = Field(description="Signed; confirms the member price while the hold lasts.")
+    hold_expires_at: AwareDatetime
+
+
+class MemberPriceOffered(Event):
+    event_type: Literal["conference.member_price_offered"] = "conference.member_price_offered"
+    payload: MemberPriceOfferedPayload
+
+    def aggregate_id(self) -> str:
+        return str(self.payload.registration_id)

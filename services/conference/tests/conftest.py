@@ -37,6 +37,9 @@ def settings_for(database: str, **overrides: Any) -> ConferenceSettings:
         "stripe_api_base": stripe_api_base(),
         "attendee_link_secret": "x" * 32,
         "rate_limit_per_minute": 100_000,
+        # Every test client is one address: fair holds are tested with their defaults in test_fair_holds.py.
+        "unpaid_seats_per_client": 1_000_000,
+        "unpaid_seats_per_email": 1_000_000,
         "hold_sweep_seconds": 3600,
         "outbox_poll_seconds": 0.2,
         "session_secret": "test-session-secret-0123456789-0123456789",

@@ -48,6 +48,12 @@ async def member(conference: Conference, sign_in: bool = True) -> str:
     return email
 
 
+def signed_in_as(conference: Conference, email: str) -> dict[str, str]:
+    """Headers of one request from a member signed in with `email` (membership proved it)."""
+    session = Session("member", uuid4(), email, int(time.time()) + 3600)
+    return {"Cookie": f"{SESSION_COOKIE}={signed(conference.deps.settings, session)}"}
+
+
 async def counts(conference: Conference) -> tuple[int, int, int]:
     """Registrations, waitlist entries and discount-code uses: what a refused form must not change."""
     pool = conference.pool

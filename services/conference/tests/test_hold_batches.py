@@ -11,7 +11,7 @@ from convene_contracts import CONFERENCE
 from tests.support.samples import sample_events
 
 from .conftest import Conference
-from .pages import member
+from .pages import member, signed_in_as
 
 
 def one_seat(ticket_type_id: str, conference_id: str, registration_id: UUID | None = None) -> OneSeatHold:
@@ -74,6 +74,16 @@ async def test_members_and_others_registering_at_once_each_get_their_own_price(c
     ticket = await conference.ticket_type(conference_id, member_price_minor=30000, non_member_price_minor=45000)
     members = [await member(conference, sign_in=False) for _ in range(5)]
     others = [f"o-{uuid4().hex[:8]}@example.org" for _ in range(5)]
-    answers = await asyncio.gather(*(conference.register(conference_id, [ticket], email=e) for e in members + others))
+    path = f"/conferences/{conference_id}/registrations"
+
+    def body(email: str) -> dict[str, object]:
+        person = {"name": "Pat", "email": email, "ticket_type_ids": [ticket]}
+        return {"payer_name": "Pat", "payer_email": email, "attendees": [person]}
+
+    # Each member is signed in (their own session), which is what proves the member price.
+    answers = await asyncio.gather(
+        *(conference.client.post(path, json=body(e), headers=signed_in_as(conference, e)) for e in members),
+        *(conference.client.post(path, json=body(e)) for e in others),
+    )
     amounts = [a.json()["amount_minor"] for a in answers]
     assert amounts == [30000] * 5 + [45000] * 5

@@ -17,6 +17,7 @@ from tests.support.kafka import produce
 from tests.support.waiting import wait_until
 
 from .conftest import OPERATOR, Conference, published, running
+from .pages import signed_in_as
 
 
 async def held(conference: Conference, capacity: int = 100) -> tuple[str, str, dict[str, Any]]:
@@ -152,7 +153,15 @@ async def test_member_pricing_switches_on_when_membership_activated_arrives_from
         return bool(answer.json()["member_pricing"])
 
     await wait_until(member_now)
-    after = await conference.register(conference_id, [ticket], email=email)
+    after = await conference.client.post(
+        f"/conferences/{conference_id}/registrations",
+        json={
+            "payer_name": "Pat Payer",
+            "payer_email": email,
+            "attendees": [{"name": "Pat Payer", "email": email, "ticket_type_ids": [ticket]}],
+        },
+        headers=signed_in_as(conference, email),  # the member price needs the member signed in
+    )
     assert after.json()["amount_minor"] == 30000
 
 

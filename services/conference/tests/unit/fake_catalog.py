@@ -155,6 +155,16 @@ class FakeAttendees:
                 return a | {"conference_id": r.conference_id, "conference": self.s.conferences[r.conference_id]["name"]}
         return None
 
+    async def take_member_price(self, attendee_id: UUID, checkout_session_id: str | None) -> bool:
+        r = self.s.registrations[self.s.attendees[attendee_id]["registration_id"]]
+        if r.checkout_session_id != checkout_session_id:
+            return False
+        for t in (t for t in self.s.tickets if t["attendee_id"] == attendee_id and t["member_price"] is not None):
+            r.amount_minor -= t["price"] - t["member_price"]
+            t["price"], t["member_price"] = t["member_price"], None
+        r.checkout_session_id = r.checkout_url = None
+        return True
+
     async def check_in(self, attendee_id: UUID, at: datetime, by: str) -> None:
         self.s.attendees[attendee_id] |= {"checked_in_at": at, "checked_in_by": by}
 

@@ -36,6 +36,7 @@ class FakeRegistrations:
             "payer_name": b.payer_name,
             "discount_code_id": b.discount.id if b.discount else None,
             "holds_use": b.discount is not None,
+            "client_address": b.client_address,
         }
         for a in b.attendees:
             self.s.attendees[a.id] = {
@@ -48,7 +49,13 @@ class FakeRegistrations:
             }
         for t, taken in zip(b.tickets, shards, strict=True):
             self.s.tickets.append(
-                {"attendee_id": t.attendee_id, "ticket_type_id": t.ticket.id, "price": t.price, "shards": taken}
+                {
+                    "attendee_id": t.attendee_id,
+                    "ticket_type_id": t.ticket.id,
+                    "price": t.price,
+                    "shards": taken,
+                    "member_price": t.member_price,
+                }
             )
 
     async def save(self, registration: Registration) -> None:

@@ -31,6 +31,18 @@ class FakeViews:
     async def is_member(self, email: str) -> bool:
         return email.lower() in self.s.members
 
+    async def unpaid_seats(
+        self, conference_id: UUID, client_address: str | None, payer_email: str, now: datetime
+    ) -> tuple[int, int]:
+        by_client = by_email = 0
+        for r in self.s.registrations.values():
+            if r.conference_id != conference_id or r.status is not RegistrationStatus.HELD or r.hold_expires_at <= now:
+                continue
+            seats = sum(1 for a in self.s.attendees.values() if a["registration_id"] == r.id)
+            by_client += seats if self.s.payers[r.id].get("client_address") == client_address else 0
+            by_email += seats if r.payer_email == payer_email else 0
+        return by_client, by_email
+
     async def holds_past(self, now: datetime) -> list[Any]:
         return [
             {"id": r.id, "checkout_session_id": r.checkout_session_id}
@@ -73,6 +85,31 @@ class FakeViews:
 
     async def registrations_of(self, email: str) -> list[Any]:
         return []
+
+    async def member_offer(self, attendee_id: UUID) -> Any:
+        a = self.s.attendees.get(attendee_id)
+        if a is None:
+            return None
+        r = self.s.registrations[a["registration_id"]]
+        mine = [t for t in self.s.tickets if t["attendee_id"] == attendee_id]
+        return {
+            "registration_id": r.id,
+            "name": a["name"],
+            "email": a["email"],
+            "status": r.status.value,
+            "hold_expires_at": r.hold_expires_at,
+            "currency": r.currency,
+            "registration_amount": r.amount_minor,
+            "checkout_session_id": r.checkout_session_id,
+            "conference_name": self.s.conferences[r.conference_id]["name"],
+            "amount": sum(t["price"] for t in mine),
+            "member_amount": sum(t["price"] if t["member_price"] is None else t["member_price"] for t in mine),
+            "pending": sum(1 for t in mine if t["member_price"] is not None),
+        }
+
+    async def registration_of_attendee(self, attendee_id: UUID) -> UUID | None:
+        found = self.s.attendees.get(attendee_id)
+        return found["registration_id"] if found else None
 
     async def waitlist_offer(self, entry_id: UUID, token_sha256: bytes) -> Any:
         e = self.s.waitlist.get(entry_id)

@@ -172,6 +172,7 @@ class Service:
             "registration_closes_at": NOW + timedelta(days=60),
             "capacity": None,
             "hold_minutes": 15,
+            "max_tickets_per_registration": 10,
             "full_refund_until": NOW + timedelta(days=30),
             "partial_refund_until": NOW + timedelta(days=50),
             "partial_refund_percent": 50,

@@ -36,6 +36,7 @@ def conference(capacity: int | None = None, members: tuple[str, ...] = ()) -> di
         "id": conference_id,
         "currency": "usd",
         "hold_minutes": 15,
+        "max_tickets_per_registration": 10,
         "capacity": capacity,
         "ticket_types": [main, addon],
         "members": list(members),
@@ -51,13 +52,26 @@ def test_a_group_is_priced_per_attendee_and_main_tickets_take_the_conferences_se
     c = conference(capacity=50, members=("ada@example.org",))
     main, addon = ids(c)
     people = [AttendeeIn("Ada", "Ada@example.org", [main, addon], {}), AttendeeIn("Bo", "bo@example.org", [main], {})]
-    b = book(c, "Ada", "ada@example.org", people, NOW, None, {}, complimentary=False)
+    signed_in = frozenset({"ada@example.org"})  # Ada signed in: her membership is proven
+    b = book(c, "Ada", "ada@example.org", people, NOW, None, {}, complimentary=False, proven=signed_in)
     assert [t.price for t in b.tickets] == [30000, 5000, 45000]
     assert b.total == 80000
     assert [t.pools for t in b.tickets] == [[c["id"], main], [addon], [c["id"], main]]
     assert b.hold_expires_at == NOW + timedelta(minutes=15)
     assert [a.member_pricing for a in b.attendees] == [True, False]
     assert not b.one_seat
+
+
+def test_a_members_address_without_proof_is_priced_as_a_non_members_with_the_member_price_kept() -> None:
+    c = conference(members=("ada@example.org",))
+    main, addon = ids(c)
+    people = [AttendeeIn("Ada", "ada@example.org", [main, addon], {})]
+    b = book(c, "Bo", "bo@example.org", people, NOW, None, {}, complimentary=False)
+    assert [t.price for t in b.tickets] == [45000, 20000]
+    assert [t.member_price for t in b.tickets] == [30000, 5000]
+    assert [(a.member_pricing, a.member_price_offered) for a in b.attendees] == [(False, True)]
+    alone = book(c, "Ada", "ada@example.org", [AttendeeIn("Ada", "ada@example.org", [main], {})], NOW, None, {}, False)
+    assert not alone.one_seat  # its member price is written beside it, on the general path
 
 
 def test_one_person_with_one_ticket_from_one_pool_is_written_in_a_batch() -> None:

@@ -4,8 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from conference.domain.errors import RegistrationRefused, SoldOut
+from conference.domain.errors import NotFound, RegistrationRefused, SoldOut
 from conference.domain.model import RegistrationStatus
+from conference.service_layer import member_proof
 from convene_contracts import conference as contract
 
 from .fake_state import NOW
@@ -34,12 +35,35 @@ async def test_a_hold_takes_a_seat_and_announces_itself_with_the_pay_link() -> N
 
 
 async def test_a_member_pays_the_member_price() -> None:
+    """Signed in as the member: the address is proven (issue 15)."""
     svc = service()
     svc.state.members.add("member@example.org")
     conference_id = svc.conference()
     ticket = svc.ticket_type(conference_id)
-    held = await hold(svc, conference_id, ticket, email="Member@example.org", discount_code=None)
+    held = await hold(
+        svc, conference_id, ticket, email="Member@example.org", discount_code=None, member_email="member@example.org"
+    )
     assert held.amount_minor == 30000
+    assert held.member_price_pending == ()
+    assert svc.database.published("conference.member_price_offered") == []
+
+
+async def test_a_members_address_without_proof_holds_at_the_non_member_price_and_is_sent_the_link() -> None:
+    svc = service()
+    svc.state.members.add("member@example.org")
+    conference_id = svc.conference()
+    ticket = svc.ticket_type(conference_id)
+    held = await hold(svc, conference_id, ticket, email="member@example.org", discount_code=None)
+    assert held.amount_minor == 45000
+    assert held.member_price_pending == ("member@example.org",)
+    [offer] = svc.database.published("conference.member_price_offered")
+    assert isinstance(offer, contract.MemberPriceOffered)
+    assert (offer.payload.email, offer.payload.member_amount_minor) == ("member@example.org", 30000)
+    token = offer.payload.confirm_url.split("token=")[1]
+    assert await member_proof.confirm(svc.deps, offer.payload.attendee_id, token) == 30000
+    assert svc.state.registrations[held.registration_id].amount_minor == 30000
+    with pytest.raises(NotFound):
+        await member_proof.confirm(svc.deps, offer.payload.attendee_id, "0" * 32)
 
 
 async def test_a_sold_out_ticket_type_refuses_and_writes_nothing() -> None:

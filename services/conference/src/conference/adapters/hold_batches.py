@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 BATCH_LIMIT = 200  # holds per statement: enough for any rush, small enough to stay a short statement
 
 
-# $1 the pool (the ticket type), $2 how many holds; $3-$16 one array per column of the holds.
+# $1 the pool (the ticket type), $2 how many holds; $3-$16 and $21 one array per column of the holds.
 # The shards are locked SKIP LOCKED, at most one per hold, so a batch never waits for another;
 # their free units are numbered across them, and the n-th hold takes the n-th unit.
 _WRITE_BATCH = f"""
@@ -43,10 +43,11 @@ _WRITE_BATCH = f"""
     ), hold AS (
         SELECT h.*, unit.shard
         FROM unnest($3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::timestamptz[], $8::uuid[], $9::text[],
-                    $10::text[], $11::jsonb[], $12::boolean[], $13::uuid[], $14::text[], $15::text[], $16::bytea[])
+                    $10::text[], $11::jsonb[], $12::boolean[], $13::uuid[], $14::text[], $15::text[], $16::bytea[],
+                    $21::text[])
              WITH ORDINALITY AS h(registration_id, payer_name, payer_email, amount_minor, hold_expires_at,
                                   attendee_id, name, email, answers, member_pricing, event_id, event_type,
-                                  message_key, body, n)
+                                  message_key, body, client_address, n)
         JOIN unit ON h.n > unit.after AND h.n <= unit.upto
     ), seat AS (
         UPDATE capacity_shards c SET taken = c.taken + t.units
@@ -54,8 +55,9 @@ _WRITE_BATCH = f"""
         WHERE c.pool_id = $1 AND c.shard = t.shard
     ), registration AS (
         INSERT INTO registrations (id, conference_id, status, payer_name, payer_email, amount_minor, currency,
-                                   hold_expires_at)
-        SELECT registration_id, $17, 'held', payer_name, payer_email, amount_minor, $18, hold_expires_at FROM hold
+                                   hold_expires_at, client_address)
+        SELECT registration_id, $17, 'held', payer_name, payer_email, amount_minor, $18, hold_expires_at,
+               client_address FROM hold
     ), attendee AS (
         INSERT INTO attendees (id, registration_id, name, email, answers, member_pricing)
         SELECT attendee_id, registration_id, name, email, answers, member_pricing FROM hold
@@ -117,6 +119,7 @@ def _arguments(holds: list[OneSeatHold]) -> list[object]:
         first.currency,
         first.topic,
         OUTBOX_CHANNEL,
+        [h.client_address for h in holds],
     ]
 
 

@@ -50,9 +50,11 @@ class StripeGateway:
             "success_url": success_url,
             "cancel_url": cancel_url,
         }
-        # The key names the registration and the session's expiry: a retry of the same request is one
-        # session, while a later visit (a later expiry, after an answer that never came) is a new one.
-        key = f"checkout:registration:{registration_id}:{params['expires_at']}"
+        # The key names the registration, the session's expiry and the total: a retry of the same
+        # request is one session, while a later visit (a later expiry, after an answer that never
+        # came) or a new total (a member price confirmed meanwhile) is a new one.
+        total = sum(amount for _, amount in lines)
+        key = f"checkout:registration:{registration_id}:{params['expires_at']}:{total}"
         session = await call_stripe(self._client.v1.checkout.sessions.create_async, params, key)
         return Checkout(session.id, session.url or "")
 

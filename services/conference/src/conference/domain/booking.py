@@ -36,6 +36,7 @@ class AttendeeRow:
     email: str
     answers: str  # JSON
     member_pricing: bool
+    member_price_offered: bool = False  # a member's address, not proven: held at the non-member price
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class BookedTicket:
     price: int
     pools: list[UUID]
     kept: list[list[Any]] | None  # a waitlist claim brings the seat it kept
+    member_price: int | None = None  # the price once membership is proven, while it is not
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class Booking:
     discount: DiscountCode | None
     attendees: list[AttendeeRow]
     tickets: list[BookedTicket]
+    client_address: str | None = None  # where it was asked from: unpaid seats are counted per address
 
     @property
     def one_seat(self) -> bool:
@@ -70,6 +73,7 @@ class Booking:
             and len(self.tickets) == 1
             and len(self.tickets[0].pools) == 1
             and self.tickets[0].kept is None
+            and self.tickets[0].member_price is None
         )
 
     def ticket_names(self) -> dict[UUID, list[str]]:
@@ -104,8 +108,17 @@ def book(
     discount: DiscountCode | None,
     reserved: dict[UUID, list[list[Any]]],
     complimentary: bool,
+    client_address: str | None = None,
+    proven: frozenset[str] = frozenset(),
 ) -> Booking:
-    """Checks what was asked against the conference and prices every ticket; writes nothing."""
+    """Checks what was asked against the conference and prices every ticket; writes nothing.
+
+    A member price needs proof (`proven`: the addresses a member signed in with). A member's
+    address that is only typed is priced as a non-member's, with the member price kept beside it
+    for the attendee to confirm through the link sent to that address."""
+    most = conference["max_tickets_per_registration"]
+    if len(attendees) > most and not complimentary:
+        raise RegistrationRefused("attendees", f"at most {most} tickets per registration for this conference")
     types = {r["id"]: ticket_type(r) for r in conference["ticket_types"]}
     members = set(conference["members"])
     questions = json.loads(conference["questions"])
@@ -116,20 +129,32 @@ def book(
         if any(t is None for t in chosen):
             raise RegistrationRefused(f"attendees.{position}.ticket_type_ids", "not a ticket type of this conference")
         chosen_types = [t for t in chosen if t is not None]
-        member = attendee.email.lower() in members
+        known = attendee.email.lower() in members
+        member = known and attendee.email.lower() in proven
         prices = priced_tickets(chosen_types, member=member, now=now, discount=discount)
+        offered: list[int | None] = [None for _ in prices]
         if complimentary:  # an operator's comp: the seat is real, the price is nothing (C13)
             prices = [0 for _ in prices]
+        elif known and not member:  # offered only where the member price is lower
+            lower = priced_tickets(chosen_types, member=True, now=now, discount=discount)
+            offered = list(lower) if sum(lower) < sum(prices) else offered
         attendee_id = uuid4()
         attendee_rows.append(
-            AttendeeRow(attendee_id, attendee.name, attendee.email, json.dumps(attendee.answers), member)
+            AttendeeRow(
+                attendee_id,
+                attendee.name,
+                attendee.email,
+                json.dumps(attendee.answers),
+                member,
+                offered[0] is not None,
+            )
         )
-        for ticket, price in zip(chosen_types, prices, strict=True):
+        for ticket, price, member_price in zip(chosen_types, prices, offered, strict=True):
             # A main ticket also takes a unit of the conference's own capacity, when it has one,
             # and always first: two holds never wait on each other's rows crosswise.
             whole = conference["capacity"] is not None and ticket.kind is TicketKind.MAIN
             pools = [conference["id"], ticket.id] if whole else [ticket.id]
-            tickets.append(BookedTicket(attendee_id, ticket, price, pools, reserved.pop(ticket.id, None)))
+            tickets.append(BookedTicket(attendee_id, ticket, price, pools, reserved.pop(ticket.id, None), member_price))
     return Booking(
         uuid4(),
         conference["id"],
@@ -141,4 +166,5 @@ def book(
         discount,
         attendee_rows,
         tickets,
+        client_address,
     )

@@ -20,6 +20,14 @@ class SoldOut(Exception):
         self.ticket_type_id = ticket_type_id
 
 
+class TooManyUnpaidSeats(Exception):
+    """This address or this payer holds as many unpaid seats as one may at once (fair holds)."""
+
+
+class PriceFinal(Exception):
+    """The registration is paid, cancelled or its hold ended: its price cannot change any more."""
+
+
 class NotFound(Exception):
     """No such thing (its name is the message): a conference, a registration, a ticket, ..."""
 

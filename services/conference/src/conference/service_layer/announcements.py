@@ -7,7 +7,7 @@ from uuid import UUID
 from conference.domain import events as ev
 from conference.domain.booking import Booking, ConferenceForSale
 from conference.domain.registration import Registration
-from conference.service_layer.attendee_links import HasSettings, registration_url
+from conference.service_layer.attendee_links import HasSettings, member_price_url, registration_url, ticket_url
 from conference.service_layer.unit_of_work import Row, UnitOfWork
 from convene_contracts import Event
 from convene_contracts import conference as contract
@@ -37,6 +37,7 @@ def facts(
                 email=a["email"],
                 ticket_types=list(a["types"]),
                 ticket_code=a["ticket_code"],
+                ticket_url=ticket_url(links, a["id"]),
             )
             for a in attendees
         ],
@@ -81,7 +82,13 @@ def held(
             payer_name=booking.payer_name,
             payer_email=booking.payer_email,
             attendees=[
-                contract.AttendeeTicket(attendee_id=a.id, name=a.name, email=a.email, ticket_types=names[a.id])
+                contract.AttendeeTicket(
+                    attendee_id=a.id,
+                    name=a.name,
+                    email=a.email,
+                    ticket_types=names[a.id],
+                    ticket_url=ticket_url(links, a.id),
+                )
                 for a in booking.attendees
             ],
             amount_minor=booking.total,
@@ -94,3 +101,27 @@ def held(
             checkout_url=pay_link,
         ),
     )
+
+
+def member_price_offers(
+    links: HasSettings, booking: Booking, conference: ConferenceForSale, correlation_id: UUID
+) -> list[contract.MemberPriceOffered]:
+    """One to each member's address that was typed without proof: the link that confirms it."""
+    offers = []
+    for a in (a for a in booking.attendees if a.member_price_offered):
+        mine = [t for t in booking.tickets if t.attendee_id == a.id]
+        payload = contract.MemberPriceOfferedPayload(
+            registration_id=booking.registration_id,
+            attendee_id=a.id,
+            conference_id=conference["id"],
+            conference_name=conference["name"],
+            name=a.name,
+            email=a.email,
+            amount_minor=sum(t.price for t in mine),
+            member_amount_minor=sum(t.price if t.member_price is None else t.member_price for t in mine),
+            currency=booking.currency,
+            confirm_url=member_price_url(links, a.id),
+            hold_expires_at=booking.hold_expires_at,
+        )
+        offers.append(contract.MemberPriceOffered(producer=PRODUCER, correlation_id=correlation_id, payload=payload))
+    return offers

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from conference.domain.model import RefundPolicy, RegistrationStatus
-from conference.service_layer.attendee_links import registration_path
+from conference.service_layer.attendee_links import registration_path, ticket_path
 from conference.service_layer.deps import Deps
 
 
@@ -18,6 +18,7 @@ class Ticket:
 
 @dataclass(frozen=True)
 class Attendee:
+    id: UUID
     name: str
     email: str
     ticket_code: str | None
@@ -58,7 +59,7 @@ async def details(deps: Deps, registration_id: UUID) -> RegistrationDetails | No
     attendees: dict[UUID, Attendee] = {}
     for row in rows:
         person = attendees.setdefault(
-            row["id"], Attendee(row["name"], row["email"], row["ticket_code"], row["member_pricing"], [])
+            row["id"], Attendee(row["id"], row["name"], row["email"], row["ticket_code"], row["member_pricing"], [])
         )
         person.tickets.append(Ticket(row["ticket"], row["price_minor"]))
     status = RegistrationStatus(r["status"])
@@ -99,14 +100,15 @@ class Summary:
     ends_on: date
     status: RegistrationStatus
     attendees: int
-    amount_minor: int
+    amount_minor: int | None  # None for a seat someone else paid for: the total is the payer's
     currency: str
     path: str
 
 
 async def of_person(deps: Deps, email: str) -> list[Summary]:
     """Registrations this address paid for or attends, newest conference first; unpaid holds
-    that ran out are left out (nothing was bought). Addresses are stored in lower case."""
+    that ran out are left out (nothing was bought). Addresses are stored in lower case. As payer
+    the person gets the group's link; as an attendee only, their own ticket's link."""
     rows = await deps.views.registrations_of(email.lower())
     return [
         Summary(
@@ -114,10 +116,46 @@ async def of_person(deps: Deps, email: str) -> list[Summary]:
             r["starts_on"],
             r["ends_on"],
             RegistrationStatus(r["status"]),
-            r["attendees"],
-            r["amount_minor"],
+            r["attendees"] if r["paid_by_me"] else 1,
+            r["amount_minor"] if r["paid_by_me"] else None,
             r["currency"],
-            registration_path(deps, r["id"]),
+            registration_path(deps, r["id"]) if r["paid_by_me"] else ticket_path(deps, r["my_attendee_id"]),
         )
         for r in rows
     ]
+
+
+@dataclass(frozen=True)
+class OwnTicket:
+    """One attendee's own ticket, as their link shows it: nothing of the payer or the others."""
+
+    attendee_id: UUID
+    name: str
+    conference_id: UUID
+    conference_name: str
+    venue: str
+    starts_on: date
+    ends_on: date
+    status: RegistrationStatus
+    ticket_code: str | None  # shown once the registration is confirmed
+    ticket_types: list[str]
+
+
+async def own_ticket(deps: Deps, attendee_id: UUID) -> OwnTicket | None:
+    registration_id = await deps.views.registration_of_attendee(attendee_id)
+    found = await details(deps, registration_id) if registration_id is not None else None
+    person = next((a for a in found.attendees if a.id == attendee_id), None) if found else None
+    if found is None or person is None:
+        return None
+    return OwnTicket(
+        attendee_id,
+        person.name,
+        found.conference_id,
+        found.conference_name,
+        found.venue,
+        found.starts_on,
+        found.ends_on,
+        found.status,
+        person.ticket_code if found.status is RegistrationStatus.CONFIRMED else None,
+        [t.name for t in person.tickets],
+    )

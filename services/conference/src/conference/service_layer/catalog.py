@@ -31,6 +31,7 @@ class ConferenceSetup:
     certificate_hours: float
     questions: list[dict[str, Any]]
     status: str = "open"
+    max_tickets_per_registration: int = 10
 
 
 async def create_conference(deps: Deps, c: ConferenceSetup) -> UUID:

@@ -38,6 +38,7 @@ class OneSeatHold:
     topic: str
     message_key: str
     body: bytes
+    client_address: str | None = None
 
 
 class Payments(Protocol):

@@ -12,6 +12,8 @@ moment when every shard with room is busy, goes through a unit of work that take
 turn and waits for a busy shard.
 """
 
+import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
@@ -21,7 +23,7 @@ from conference.domain.errors import RegistrationRefused, SoldOut
 from conference.domain.model import DiscountCode, RegistrationStatus
 from conference.domain.registration import Registration
 from conference.domain.waitlist import UNKNOWN_OFFER
-from conference.service_layer import announcements, seats
+from conference.service_layer import announcements, fair_holds, seats
 from conference.service_layer.attendee_links import registration_url
 from conference.service_layer.deps import Deps
 from conference.service_layer.gateways import OneSeatHold
@@ -40,6 +42,9 @@ class Held:
     currency: str
     hold_expires_at: datetime
     checkout_url: str | None
+    # Members' addresses sent a link to confirm the price. Never answered to the client: the
+    # answer would tell anyone who types an address whether it is a member's.
+    member_price_pending: tuple[str, ...] = ()
 
 
 async def register(
@@ -52,10 +57,18 @@ async def register(
     discount_code: str | None,
     reserved: dict[UUID, Shards] | None = None,
     complimentary: bool = False,
+    client_address: str | None = None,
+    member_email: str | None = None,
 ) -> Held:
     """Holds seats for every attendee, all or nothing; the answer carries the pay link."""
     now = deps.clock()
-    conference = await deps.holds.read(conference_id, [a.email for a in attendees])
+    # Fair holds are checked only for what a visitor asks: an operator's comp and a waitlist
+    # claim (a seat kept for that person) take no seat from anyone else's share.
+    fair = reserved is None and not complimentary
+    conference, unpaid = await asyncio.gather(
+        deps.holds.read(conference_id, [a.email for a in attendees]),
+        fair_holds.unpaid(deps, conference_id, client_address, payer_email, now, fair),
+    )
     if conference is None:
         raise RegistrationRefused("conference_id", "no such conference")
     if conference["status"] != "open" or not (
@@ -63,7 +76,22 @@ async def register(
     ):
         raise RegistrationRefused("conference_id", "registration is not open now")
     discount = await _discount(deps, conference_id, discount_code, now) if discount_code else None
-    booking = book(conference, payer_name, payer_email, attendees, now, discount, dict(reserved or {}), complimentary)
+    # The signed-in member's own address is proven; any other member's address waits for its link.
+    proven = frozenset({member_email.lower()}) if member_email else frozenset()
+    booking = book(
+        conference,
+        payer_name,
+        payer_email,
+        attendees,
+        now,
+        discount,
+        dict(reserved or {}),
+        complimentary,
+        client_address,
+        proven,
+    )
+    if fair:
+        fair_holds.check(deps, unpaid, len(attendees), payer_email)
     if booking.total == 0:  # free and complimentary tickets need no payment (C13)
         await _write(deps, booking, None, correlation_id, now)
         return Held(
@@ -73,8 +101,9 @@ async def register(
     # (payments.open_checkout), so a hold costs the database only.
     pay_link = registration_url(deps, booking.registration_id, "/checkout")
     event = announcements.held(deps, booking, conference, correlation_id, pay_link)
+    offers = announcements.member_price_offers(deps, booking, conference, correlation_id)
     if not (booking.one_seat and await deps.holds.write(_one_seat(booking, event))):
-        await _write(deps, booking, event, correlation_id, now)
+        await _write(deps, booking, event, correlation_id, now, offers)
     return Held(
         booking.registration_id,
         RegistrationStatus.HELD,
@@ -82,6 +111,7 @@ async def register(
         booking.currency,
         booking.hold_expires_at,
         pay_link,
+        tuple(o.payload.email for o in offers),
     )
 
 
@@ -108,11 +138,17 @@ def _one_seat(booking: Booking, event: contract.RegistrationHeld) -> OneSeatHold
         CONFERENCE,
         event.aggregate_id(),
         event.model_dump_json().encode(),
+        booking.client_address,
     )
 
 
 async def _write(
-    deps: Deps, booking: Booking, event: contract.RegistrationHeld | None, correlation_id: UUID, now: datetime
+    deps: Deps,
+    booking: Booking,
+    event: contract.RegistrationHeld | None,
+    correlation_id: UUID,
+    now: datetime,
+    offers: Sequence[Event] = (),
 ) -> None:
     """Every seat in turn (waiting for busy shards), the rows, then the event or, for nothing to
     pay, the confirmation: all in one transaction."""
@@ -121,7 +157,7 @@ async def _write(
             await _use(uow, booking.discount)
         shards = [t.kept if t.kept is not None else await _take(uow, t) for t in booking.tickets]
         await uow.registrations.add(booking, shards)
-        events: list[Event] = [] if event is None else [event]
+        events: list[Event] = [] if event is None else [event, *offers]
         if event is None:
             registration = Registration(
                 booking.registration_id,

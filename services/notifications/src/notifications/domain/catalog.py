@@ -78,8 +78,9 @@ def _ticket_files(p: c.RegistrationFacts, a: c.AttendeeTicket, stamp: datetime) 
 
 
 def _tickets(e: c.RegistrationConfirmed) -> list[Owed]:
-    """Confirmed: each attendee gets their own ticket (QR inline, calendar invite); the payer also
-    gets the booking summary."""
+    """Confirmed: each attendee gets their own ticket (QR inline, calendar invite) with their own
+    link; the payer's link manages the whole group, so only the payer gets it (with their own
+    ticket when they attend, with the booking summary when they do not)."""
     p = e.payload
     owed = [
         Owed(
@@ -89,7 +90,8 @@ def _tickets(e: c.RegistrationConfirmed) -> list[Owed]:
                 "conference_name": p.conference_name,
                 "ticket_types": ", ".join(a.ticket_types),
                 "ticket_code": a.ticket_code,
-                "manage_url": p.manage_url,
+                "manage_url": p.manage_url if a.email == p.payer_email else None,
+                "ticket_url": a.ticket_url,
                 "qr_cid": "ticket-qr" if a.ticket_code else None,
             },
             _ticket_files(p, a, e.occurred_at),
@@ -208,6 +210,22 @@ KINDS: dict[str, Kind] = {
         ),
     ),
     "conference.waitlist_offer_expired": Kind(True, lambda e: _waitlist(e.payload)),
+    "conference.member_price_offered": Kind(
+        True,
+        lambda e: [
+            Owed(
+                e.payload.email,
+                {
+                    "name": e.payload.name,
+                    "conference_name": e.payload.conference_name,
+                    "amount": _money(e.payload.amount_minor, e.payload.currency),
+                    "member_amount": _money(e.payload.member_amount_minor, e.payload.currency),
+                    "confirm_url": e.payload.confirm_url,
+                    "hold_expires_at": e.payload.hold_expires_at.strftime("%H:%M UTC on %d %B %Y"),
+                },
+            )
+        ],
+    ),
     "conference.checked_in": Kind(
         True, lambda e: [Owed(e.payload.email, {"name": e.payload.name, "conference_name": e.payload.conference_name})]
     ),

@@ -33,6 +33,30 @@ class SqlAttendees:
         )
         return bool(done)
 
+    async def take_member_price(self, attendee_id: UUID, checkout_session_id: str | None) -> bool:
+        changed = await self._conn.fetchval(
+            """WITH registration AS (
+                   SELECT r.id FROM registrations r JOIN attendees a ON a.registration_id = r.id
+                   WHERE a.id = $1 AND r.checkout_session_id IS NOT DISTINCT FROM $2
+               ), ticket AS (
+                   SELECT ticket_type_id, price_minor - member_price_minor AS off FROM attendee_tickets
+                   WHERE attendee_id = $1 AND member_price_minor IS NOT NULL AND EXISTS (SELECT FROM registration)
+               ), priced AS (
+                   UPDATE attendee_tickets t SET price_minor = t.member_price_minor, member_price_minor = NULL
+                   FROM ticket WHERE t.attendee_id = $1 AND t.ticket_type_id = ticket.ticket_type_id
+               ), attendee AS (
+                   UPDATE attendees SET member_pricing = true WHERE id = $1 AND EXISTS (SELECT FROM registration)
+               )
+               UPDATE registrations r
+               SET amount_minor = r.amount_minor - (SELECT coalesce(sum(off), 0) FROM ticket),
+                   checkout_session_id = NULL, checkout_url = NULL
+               FROM registration WHERE r.id = registration.id
+               RETURNING true""",
+            attendee_id,
+            checkout_session_id,
+        )
+        return bool(changed)
+
     async def issue_certificates(self, conference_id: UUID, hours: Any, at: datetime) -> list[Any]:
         rows = await self._conn.fetch(
             """INSERT INTO certificates (attendee_id, hours, issued_at)

@@ -20,8 +20,8 @@ class SqlCatalog:
         await self._conn.execute(
             """INSERT INTO conferences (id, name, venue, time_zone, starts_on, ends_on, registration_opens_at,
                    registration_closes_at, currency, capacity, hold_minutes, full_refund_until, partial_refund_until,
-                   partial_refund_percent, certificate_hours, questions, status)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)""",
+                   partial_refund_percent, certificate_hours, questions, status, max_tickets_per_registration)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)""",
             conference_id,
             c["name"],
             c["venue"],
@@ -39,6 +39,7 @@ class SqlCatalog:
             c["certificate_hours"],
             json.dumps(c["questions"]),
             c["status"],
+            c["max_tickets_per_registration"],
         )
         if c["capacity"] is not None:
             await create_pool(self._conn, conference_id, c["capacity"])
@@ -47,7 +48,8 @@ class SqlCatalog:
         changed = await self._conn.fetchval(
             """UPDATE conferences SET name = $2, venue = $3, time_zone = $4, starts_on = $5, ends_on = $6,
                    registration_opens_at = $7, registration_closes_at = $8, hold_minutes = $9, full_refund_until = $10,
-                   partial_refund_until = $11, partial_refund_percent = $12, certificate_hours = $13
+                   partial_refund_until = $11, partial_refund_percent = $12, certificate_hours = $13,
+                   max_tickets_per_registration = $14
                WHERE id = $1 RETURNING true""",
             conference_id,
             c["name"],
@@ -62,6 +64,7 @@ class SqlCatalog:
             c["partial_refund_until"],
             c["partial_refund_percent"],
             c["certificate_hours"],
+            c["max_tickets_per_registration"],
         )
         return changed is not None
 

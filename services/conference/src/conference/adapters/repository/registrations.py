@@ -16,16 +16,16 @@ from convene_delivery.postgres import Connection
 _ADD = """
     WITH registration AS (
         INSERT INTO registrations (id, conference_id, status, payer_name, payer_email, amount_minor, currency,
-                                   discount_code_id, holds_discount_use, hold_expires_at)
-        VALUES ($1, $2, 'held', $3, $4, $5, $6, $7, $7::uuid IS NOT NULL, $8)
+                                   discount_code_id, holds_discount_use, hold_expires_at, client_address)
+        VALUES ($1, $2, 'held', $3, $4, $5, $6, $7, $7::uuid IS NOT NULL, $8, $18)
     ), attendee AS (
         INSERT INTO attendees (id, registration_id, name, email, answers, member_pricing)
         SELECT a.id, $1, a.name, a.email, a.answers, a.member
         FROM unnest($9::uuid[], $10::text[], $11::text[], $12::jsonb[], $13::boolean[])
              AS a(id, name, email, answers, member)
     )
-    INSERT INTO attendee_tickets (attendee_id, ticket_type_id, price_minor, shards)
-    SELECT * FROM unnest($14::uuid[], $15::uuid[], $16::bigint[], $17::jsonb[])"""
+    INSERT INTO attendee_tickets (attendee_id, ticket_type_id, price_minor, shards, member_price_minor)
+    SELECT * FROM unnest($14::uuid[], $15::uuid[], $16::bigint[], $17::jsonb[], $19::bigint[])"""
 
 # With its conference's name and refund policy; the lock is on the registration only.
 _GET = """
@@ -94,6 +94,8 @@ class SqlRegistrations:
             [t.ticket.id for t in b.tickets],
             [t.price for t in b.tickets],
             [json.dumps(s) for s in shards],
+            b.client_address,
+            [t.member_price for t in b.tickets],
         )
 
     async def save(self, r: Registration) -> None:

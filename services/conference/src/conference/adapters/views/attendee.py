@@ -34,6 +34,22 @@ class AttendeeViews(Reader):
         found: bool = await self.db.fetchval(f"SELECT EXISTS ({MEMBERS_AMONG})", [email.lower()])
         return found
 
+    async def unpaid_seats(
+        self, conference_id: UUID, client_address: str | None, payer_email: str, now: datetime
+    ) -> tuple[int, int]:
+        row = await self.db.fetchrow(
+            """SELECT count(*) FILTER (WHERE r.client_address = $2) AS by_client,
+                      count(*) FILTER (WHERE r.payer_email = $3) AS by_email
+               FROM registrations r JOIN attendees a ON a.registration_id = r.id
+               WHERE r.conference_id = $1 AND r.status = 'held' AND r.hold_expires_at > $4
+                 AND (r.client_address = $2 OR r.payer_email = $3)""",
+            conference_id,
+            client_address,
+            payer_email,
+            now,
+        )
+        return (row["by_client"], row["by_email"]) if row else (0, 0)
+
     async def holds_past(self, now: datetime) -> list[Any]:
         return list(
             await self.db.fetch(
@@ -103,7 +119,10 @@ class AttendeeViews(Reader):
         return list(
             await self.db.fetch(
                 """SELECT r.id, r.status, r.amount_minor, r.currency, c.name, c.starts_on, c.ends_on,
-                          (SELECT count(*) FROM attendees a WHERE a.registration_id = r.id) AS attendees
+                          (SELECT count(*) FROM attendees a WHERE a.registration_id = r.id) AS attendees,
+                          r.payer_email = $1 AS paid_by_me,
+                          (SELECT a.id FROM attendees a WHERE a.registration_id = r.id AND a.email = $1
+                           ORDER BY a.id LIMIT 1) AS my_attendee_id
                    FROM registrations r JOIN conferences c ON c.id = r.conference_id
                    WHERE r.status <> 'expired'
                      AND (r.payer_email = $1
@@ -111,6 +130,23 @@ class AttendeeViews(Reader):
                    ORDER BY c.starts_on DESC, r.created_at DESC""",
                 email,
             )
+        )
+
+    async def registration_of_attendee(self, attendee_id: UUID) -> UUID | None:
+        found: UUID | None = await self.db.fetchval("SELECT registration_id FROM attendees WHERE id = $1", attendee_id)
+        return found
+
+    async def member_offer(self, attendee_id: UUID) -> Any:
+        return await self.db.fetchrow(
+            """SELECT a.registration_id, a.name, a.email, r.status, r.hold_expires_at, r.currency,
+                      r.amount_minor AS registration_amount, r.checkout_session_id, c.name AS conference_name,
+                      sum(t.price_minor) AS amount, sum(coalesce(t.member_price_minor, t.price_minor)) AS member_amount,
+                      count(t.member_price_minor) AS pending
+               FROM attendees a JOIN attendee_tickets t ON t.attendee_id = a.id
+               JOIN registrations r ON r.id = a.registration_id JOIN conferences c ON c.id = r.conference_id
+               WHERE a.id = $1
+               GROUP BY a.id, r.id, c.id""",
+            attendee_id,
         )
 
     async def waitlist_offer(self, entry_id: UUID, token_sha256: bytes) -> Any:

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 
 from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.http.schemas import EraseIn, RegistrationOut, WaitlistIn
-from conference.service_layer import attendee, certificates, holding, privacy, waitlist
-from conference.service_layer.attendee_links import link_is_valid
+from conference.service_layer import attendee, attendee_views, certificates, holding, member_proof, privacy, waitlist
+from conference.service_layer.attendee_links import link_is_valid, ticket_is_valid
 from convene_service.http import RateLimit
 from convene_service.responses import WITH_BODY, declared
 from convene_web.qr import qr_png
@@ -28,6 +28,34 @@ def _require_link(deps: Any, registration_id: UUID, token: str) -> None:
 async def my_registration(registration_id: UUID, token: Token, deps: DepsOf) -> dict[str, Any]:
     _require_link(deps, registration_id, token)
     return await attendee.view(deps, registration_id)
+
+
+@router.get("/tickets/{attendee_id}", summary="My own ticket (an attendee's link): nothing of the group")
+async def my_ticket(attendee_id: UUID, token: Token, deps: DepsOf) -> dict[str, Any]:
+    found = await attendee_views.own_ticket(deps, attendee_id) if ticket_is_valid(deps, attendee_id, token) else None
+    if found is None:
+        raise HTTPException(404, "no such ticket")  # never say whether it exists
+    return {
+        "attendee_id": str(found.attendee_id),
+        "name": found.name,
+        "conference_id": str(found.conference_id),
+        "conference_name": found.conference_name,
+        "starts_on": found.starts_on.isoformat(),
+        "ends_on": found.ends_on.isoformat(),
+        "venue": found.venue or None,
+        "status": found.status.value,
+        "ticket_code": found.ticket_code,
+        "ticket_types": found.ticket_types,
+    }
+
+
+@router.post(
+    "/attendees/{attendee_id}/member-price",
+    responses=declared(409, 422, 502),
+    summary="Confirm the member price (the link sent to the member's address)",
+)
+async def confirm_member_price(attendee_id: UUID, token: Token, deps: DepsOf) -> dict[str, int]:
+    return {"amount_minor": await member_proof.confirm(deps, attendee_id, token)}
 
 
 @router.post(

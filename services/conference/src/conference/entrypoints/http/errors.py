@@ -3,7 +3,7 @@
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from conference.domain.errors import NotFound, RegistrationRefused, SoldOut
+from conference.domain.errors import NotFound, PriceFinal, RegistrationRefused, SoldOut, TooManyUnpaidSeats
 from convene_service.payments import PaymentProviderUnavailable
 
 
@@ -16,6 +16,14 @@ async def sold_out(request: Request, error: SoldOut) -> JSONResponse:
     return JSONResponse(
         {"detail": str(error), "ticket_type_id": str(error.ticket_type_id), "waitlist": True}, status_code=409
     )
+
+
+async def too_many_unpaid(request: Request, error: TooManyUnpaidSeats) -> JSONResponse:
+    return JSONResponse({"detail": str(error)}, status_code=429)
+
+
+async def price_final(request: Request, error: PriceFinal) -> JSONResponse:
+    return JSONResponse({"detail": str(error)}, status_code=409)
 
 
 async def not_found(request: Request, error: NotFound) -> JSONResponse:
@@ -31,6 +39,8 @@ async def payment_provider_down(request: Request, error: PaymentProviderUnavaila
 EXCEPTION_HANDLERS = {
     RegistrationRefused: refused,
     SoldOut: sold_out,
+    TooManyUnpaidSeats: too_many_unpaid,
+    PriceFinal: price_final,
     NotFound: not_found,
     PaymentProviderUnavailable: payment_provider_down,
 }

@@ -14,6 +14,7 @@ from conference.service_layer.payments import apply_stripe_event
 from convene_service.http import RateLimit
 from convene_service.payments import verified_event
 from convene_service.responses import WITH_BODY, declared
+from convene_web.sessions import current_session
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["attendees"])
@@ -32,14 +33,23 @@ async def conference_page(conference_id: UUID, deps: DepsOf) -> dict[str, Any]:
     "/conferences/{conference_id}/registrations",
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(RateLimit("hold"))],
-    # 404: no such conference; 409: sold out (with the waitlist to join); 502: Stripe is down
+    # 404: no such conference; 409: sold out (with the waitlist to join); 429: too many requests, or
+    # too many unpaid seats held from this address or for this payer (fair holds); 502: Stripe is down
     responses=WITH_BODY | declared(404, 409, 429, 502),
     summary="Hold seats and get the Stripe Checkout link",
 )
-async def register(conference_id: UUID, body: RegistrationIn, deps: DepsOf) -> RegistrationOut:
+async def register(conference_id: UUID, body: RegistrationIn, request: Request, deps: DepsOf) -> RegistrationOut:
     attendees = [holding.AttendeeIn(a.name, a.email.lower(), a.ticket_type_ids, a.answers) for a in body.attendees]
     held = await holding.register(
-        deps, uuid4(), conference_id, body.payer_name, body.payer_email.lower(), attendees, body.discount_code
+        deps,
+        uuid4(),
+        conference_id,
+        body.payer_name,
+        body.payer_email.lower(),
+        attendees,
+        body.discount_code,
+        client_address=request.client.host if request.client else None,
+        member_email=signed_in_member(request),
     )
     return RegistrationOut(
         registration_id=held.registration_id,
@@ -49,6 +59,12 @@ async def register(conference_id: UUID, body: RegistrationIn, deps: DepsOf) -> R
         hold_expires_at=held.hold_expires_at,
         checkout_url=held.checkout_url,
     )
+
+
+def signed_in_member(request: Request) -> str | None:
+    """The address a member signed in with (membership's sign-in link proved it), if any."""
+    session = current_session(request)
+    return session.email if session and session.is_member and session.email else None
 
 
 @router.post(

@@ -39,6 +39,9 @@ class ConferenceIn(Input):
         default=None, ge=1, le=COUNT_MAX, description="For the whole conference, across ticket types."
     )
     hold_minutes: int = Field(default=15, ge=1, le=1440)
+    max_tickets_per_registration: int = Field(
+        default=10, ge=1, le=50, description="Attendees one registration may hold (a group's size)."
+    )
     full_refund_until: Instant | None = None
     partial_refund_until: Instant | None = None
     partial_refund_percent: int | None = Field(default=None, ge=0, le=100)

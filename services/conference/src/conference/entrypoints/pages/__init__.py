@@ -1,10 +1,10 @@
 """Conference's web pages under /events: the public conference pages, registering, an
-attendee's own registration (by its signed link), a member's registrations, and the waitlist
+payer's registration and an attendee's own ticket (each by its signed link), a member's registrations, and the waitlist
 offer. Thin like the JSON routes: they read a form, call the service layer, and render."""
 
 from pathlib import Path
 
-from conference.entrypoints.pages import claiming, conferences, mine, registering, registrations
+from conference.entrypoints.pages import claiming, conferences, member_price, mine, registering, registrations, tickets
 from convene_web.routes import web_router
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -15,6 +15,8 @@ ROUTERS = [
     conferences.router,
     registering.router,
     registrations.router,
+    tickets.router,
+    member_price.router,
     claiming.router,
     web_router("/events"),
 ]

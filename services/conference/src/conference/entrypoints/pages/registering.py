@@ -9,8 +9,9 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from conference.domain.errors import RegistrationRefused, SoldOut
+from conference.domain.errors import RegistrationRefused, SoldOut, TooManyUnpaidSeats
 from conference.entrypoints.http.common import DepsOf
+from conference.entrypoints.http.public import signed_in_member
 from conference.entrypoints.pages import registration_form
 from conference.entrypoints.pages.common import conference_or_404
 from conference.service_layer import holding
@@ -58,7 +59,7 @@ async def _form_page(
         tickets=tickets,
         addons=addons,
         count=registration_form.attendee_count(form.values),
-        max_attendees=registration_form.MAX_ATTENDEES,
+        max_attendees=min(registration_form.MAX_ATTENDEES, conference["max_tickets_per_registration"]),
         sold_out_types=[t for t in conference["ticket_types"] if t["sold_out"]],
         first_visit=first_visit,
         member_email=member_email,
@@ -116,7 +117,15 @@ async def register(conference_id: UUID, request: Request, pages: PagesOf, deps: 
         return await _form_page(request, pages, deps, conference, form, status=400)
     try:
         held = await holding.register(
-            deps, uuid4(), conference_id, asked.payer_name, asked.payer_email, asked.attendees, asked.discount_code
+            deps,
+            uuid4(),
+            conference_id,
+            asked.payer_name,
+            asked.payer_email,
+            asked.attendees,
+            asked.discount_code,
+            client_address=request.client.host if request.client else None,
+            member_email=signed_in_member(request),
         )
     except RegistrationRefused as refused:
         registration_form.place_refusal(form, refused, len(asked.attendees))
@@ -125,6 +134,9 @@ async def register(conference_id: UUID, request: Request, pages: PagesOf, deps: 
         return await _form_page(
             request, pages, deps, conference, form, status=409, sold_out=str(sold_out.ticket_type_id)
         )
+    except TooManyUnpaidSeats as too_many:
+        form.problem = f"Nothing was booked: {too_many}."
+        return await _form_page(request, pages, deps, conference, form, status=429)
     except PaymentProviderUnavailable:
         form.problem = "The payment service did not answer, so nothing was booked or charged. Please try again shortly."
         return await _form_page(request, pages, deps, conference, form, status=502)

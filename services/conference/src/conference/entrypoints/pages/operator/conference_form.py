@@ -33,6 +33,7 @@ class ConferenceDetails(BaseModel):
     registration_opens_at: datetime
     registration_closes_at: datetime
     hold_minutes: int = Field(default=15, ge=1, le=1440)
+    max_tickets_per_registration: int = Field(default=10, ge=1, le=50)
     full_refund_until: datetime | None = None
     partial_refund_until: datetime | None = None
     partial_refund_percent: int | None = Field(default=None, ge=0, le=100)
@@ -60,6 +61,7 @@ MESSAGES = {
     "registration_opens_at": "Enter when registration opens, as a date and time",
     "registration_closes_at": "Enter when registration closes, as a date and time",
     "hold_minutes": "Enter the minutes a seat is held while paying, from 1 to 1440",
+    "max_tickets_per_registration": "Enter the most tickets one registration may hold, from 1 to 50",
     "full_refund_until": "Enter a date and time, or leave it empty",
     "partial_refund_until": "Enter a date and time, or leave it empty",
     "partial_refund_percent": "Enter a percent from 0 to 100, or leave it empty",
@@ -96,6 +98,7 @@ def stored(details: ConferenceDetails, currency: str, capacity: int | None) -> c
         currency=currency,
         capacity=capacity,
         hold_minutes=details.hold_minutes,
+        max_tickets_per_registration=details.max_tickets_per_registration,
         full_refund_until=maybe_instant(details.full_refund_until, zone),
         partial_refund_until=maybe_instant(details.partial_refund_until, zone),
         partial_refund_percent=details.partial_refund_percent,
@@ -110,7 +113,16 @@ def shown(conference: dict[str, Any]) -> FormState:
     zone = conference["time_zone"]
     values = {
         name: str(conference[name])
-        for name in ("name", "venue", "time_zone", "starts_on", "ends_on", "hold_minutes", "certificate_hours")
+        for name in (
+            "name",
+            "venue",
+            "time_zone",
+            "starts_on",
+            "ends_on",
+            "hold_minutes",
+            "max_tickets_per_registration",
+            "certificate_hours",
+        )
     }
     for name in ("registration_opens_at", "registration_closes_at", "full_refund_until", "partial_refund_until"):
         values[name] = local_text(conference[name], zone)
@@ -121,7 +133,14 @@ def shown(conference: dict[str, Any]) -> FormState:
 
 @router.get("/new")
 async def new_conference_form(request: Request, pages: PagesOf, operator: OperatorPage) -> Response:
-    form = FormState(values={"currency": "USD", "hold_minutes": "15", "certificate_hours": "0"})
+    form = FormState(
+        values={
+            "currency": "USD",
+            "hold_minutes": "15",
+            "max_tickets_per_registration": "10",
+            "certificate_hours": "0",
+        }
+    )
     return pages.render(request, "operator/conference_form.html", form=form, conference=None, section=SECTION)
 
 
