@@ -29,6 +29,8 @@ from convene_contracts.membership import (
     SeatAssigned,
     SeatRemoved,
     SignInRequested,
+    StaffChanged,
+    StaffCredentialRevoked,
 )
 from convene_contracts.notifications import NotificationFailed, NotificationSent
 
@@ -48,6 +50,8 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
         SeatRemoved,
         SignInRequested,
         MemberErased,
+        StaffChanged,
+        StaffCredentialRevoked,
         RegistrationHeld,
         RegistrationConfirmed,
         RegistrationCancelled,

@@ -32,6 +32,7 @@ from convene_delivery.relay import OutboxRelay
 from convene_delivery.retention import DELIVERY_RULES, Pruner, RetentionRule, periods
 from convene_service.responses import EVERY_ROUTE
 from convene_service.settings import ServiceSettings, load_settings
+from convene_service.staff import RouteRoles, StaffDirectory
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,8 @@ class Runtime:
     pages: object = None  # convene_web.pages.Pages of a service with pages (convene_web reads it)
     tasks: list["asyncio.Task[None]"] = field(default_factory=list)  # stopped, in order, at shutdown
     known_caller: KnownCaller | None = None
+    staff: StaffDirectory | None = None  # who the staff are (convene_service.staff), set by `start`
+    staff_roles: RouteRoles = field(default_factory=dict)  # (method, path) -> roles allowed
     rate_limits: dict[str, dict[str, deque[float]]] = field(default_factory=dict)
 
     def deps_as(self, kind: type[D]) -> D:

@@ -2,12 +2,14 @@
 
 import asyncio
 from pathlib import Path
+from uuid import UUID
 
 from fastapi import Request
 
 from convene_contracts import MEMBERSHIP
 from convene_delivery.retention import RetentionRule
 from convene_service.runtime import Runtime, ServiceSpec
+from convene_service.staff import StaffDirectory
 from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
 from convene_web.pages import install_pages
 from membership.adapters.stripe_gateway import StripeGateway
@@ -18,6 +20,8 @@ from membership.entrypoints.http.errors import EXCEPTION_HANDLERS
 from membership.entrypoints.jobs import run_dues_calendar
 from membership.entrypoints.pages import ROUTERS as PAGE_ROUTERS
 from membership.entrypoints.pages.words import install_words
+from membership.entrypoints.roles import ROLES
+from membership.service_layer import staff
 from membership.service_layer.deps import Deps
 from membership.service_layer.sign_in import member_of_session
 
@@ -34,7 +38,13 @@ async def start(runtime: Runtime) -> None:
     async def is_member_session(request: Request, token: str) -> bool:
         return await member_of_session(deps, token) is not None
 
+    async def sign_in_staff(request: Request, email: str, password: str, code: str) -> tuple[UUID, UUID] | None:
+        return await staff.sign_in(deps, email, password, code, request.client.host if request.client else "")
+
+    pages.sign_in_staff = sign_in_staff
     runtime.known_caller = is_member_session
+    runtime.staff = StaffDirectory(pool, settings.session_secret)
+    runtime.staff_roles = ROLES
     runtime.tasks.append(asyncio.create_task(run_dues_calendar(deps), name="dues-calendar"))
 
 

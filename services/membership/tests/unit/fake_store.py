@@ -31,6 +31,8 @@ class FakeStore:
     seats: dict[UUID, Row] = field(default_factory=dict)  # seat id -> membership_id, seat, removed_at
     links: dict[bytes, Row] = field(default_factory=dict)
     sessions: dict[bytes, Row] = field(default_factory=dict)
+    staff: dict[UUID, Any] = field(default_factory=dict)  # StaffMember by id
+    credentials: dict[UUID, Any] = field(default_factory=dict)  # Credential by id
     outbox: list[Event] = field(default_factory=list)  # every event committed, in order
     commits: int = 0
 

@@ -21,6 +21,7 @@ from membership.service_layer.deps import Deps
 from membership.service_layer.payment_provider import Checkout
 
 from .fake_records import FakePayments, FakeSeats, FakeSessions, FakeViews
+from .fake_staff import FakeStaff
 from .fake_store import FakeLevels, FakeMembers, FakeMemberships, FakeStore
 
 
@@ -35,6 +36,7 @@ class FakeUnitOfWork:
         self.payments = FakePayments(store)
         self.seats = FakeSeats(store)
         self.sessions = FakeSessions(store)
+        self.staff = FakeStaff(store)
         self.views = FakeViews(store)
         self.committed = False
 

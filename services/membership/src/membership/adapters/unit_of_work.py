@@ -15,6 +15,7 @@ from membership.adapters.repository.memberships import SqlMemberships
 from membership.adapters.repository.payments import SqlPayments
 from membership.adapters.repository.seats import SqlSeats
 from membership.adapters.repository.sessions import SqlSessions
+from membership.adapters.repository.staff import SqlStaff
 from membership.adapters.transaction import Transaction
 from membership.adapters.views import SqlViews
 
@@ -29,6 +30,7 @@ class PostgresUnitOfWork:
     payments: SqlPayments
     seats: SqlSeats
     sessions: SqlSessions
+    staff: SqlStaff
     views: SqlViews
 
     def __init__(self, pool: asyncpg.Pool) -> None:
@@ -43,6 +45,7 @@ class PostgresUnitOfWork:
         self.payments = SqlPayments(self._transaction)
         self.seats = SqlSeats(self._transaction)
         self.sessions = SqlSessions(self._transaction)
+        self.staff = SqlStaff(self._transaction)
         self.views = SqlViews(self._conn)
         self._committed = False
         return self
