@@ -5,6 +5,7 @@ role or a removed person is refused by EACH service once the event arrived (wait
 the service, never by sleeping)."""
 
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -125,7 +126,8 @@ async def test_a_new_role_signs_the_person_out_of_every_services_pages(stack: St
         "conference": f"{stack.conference.url}/events/operator",
         "notifications": f"{stack.notifications.url}/mail/operator/deliveries",
     }
-    async with await sign_in(stack, staff["email"]) as browser:
+    browser = await sign_in(stack, staff["email"])
+    try:
         for url in pages.values():
             assert (await browser.get(url)).status_code == 200, url
         async with httpx.AsyncClient(base_url=stack.membership.url, headers=OPERATOR) as client:
@@ -137,3 +139,45 @@ async def test_a_new_role_signs_the_person_out_of_every_services_pages(stack: St
             return sent == [303, 303, 303]
 
         await wait_until(signed_out_everywhere, seconds=60)
+    finally:
+        await browser.aclose()
+
+
+async def test_a_change_in_conference_reaches_the_owners_audit_log_in_membership(stack: Stack) -> None:
+    staff, headers = await add_staff(stack, "event_staff")
+    await known_everywhere(stack, headers)
+    now = datetime.now(UTC)
+    body = {
+        "name": f"Audited Conference {uuid4().hex[:4]}",
+        "venue": "Chicago",
+        "time_zone": "America/Chicago",
+        "starts_on": "2027-08-16",
+        "ends_on": "2027-08-19",
+        "registration_opens_at": now.isoformat(),
+        "registration_closes_at": (now + timedelta(days=90)).isoformat(),
+        "currency": "usd",
+        "full_refund_until": (now + timedelta(days=30)).isoformat(),
+        "partial_refund_until": (now + timedelta(days=60)).isoformat(),
+        "partial_refund_percent": 50,
+    }
+    async with httpx.AsyncClient(base_url=stack.conference.url, headers=headers) as client:
+        created = await client.post("/conferences", json=body)
+        assert created.status_code == 201, created.text
+
+    async with httpx.AsyncClient(base_url=stack.membership.url, headers=OPERATOR) as client:
+
+        async def collected() -> list[dict[str, Any]]:
+            found: list[dict[str, Any]] = (await client.get("/audit-log", params={"limit": 500})).json()
+            return [e for e in found if e["service"] == "conference" and e["staff_id"] == staff["id"]]
+
+        async def arrived() -> bool:
+            return bool(await collected())
+
+        await wait_until(arrived, seconds=60)
+        [entry] = await collected()
+        assert (entry["action"], entry["staff_name"], entry["client"]) == (
+            "create_conference",
+            staff["name"],
+            "127.0.0.1",
+        )
+        assert (await client.get("/audit-log", headers=headers)).status_code == 403  # owners only

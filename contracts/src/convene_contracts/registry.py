@@ -2,6 +2,7 @@
 
 from typing import Final
 
+from convene_contracts.audit import ConferenceAuditRecorded, NotificationAuditRecorded
 from convene_contracts.conference import (
     CertificateIssued,
     CheckedIn,
@@ -62,6 +63,8 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
         WaitlistOfferExpired,
         CheckedIn,
         CertificateIssued,
+        ConferenceAuditRecorded,
+        NotificationAuditRecorded,
         NotificationSent,
         NotificationFailed,
     )

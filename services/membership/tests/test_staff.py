@@ -3,14 +3,17 @@ nothing else, owners add staff and issue API tokens, each role is allowed and re
 says, and a revoked token, a removed person or a new role is refused on the very next request."""
 
 import hashlib
+import re
 from typing import Any
 from uuid import uuid4
 
+import pyotp
 import pytest
 
 from convene_web.sessions import SESSION_COOKIE
+from tests.support.staff import OWNER_ID
 
-from .conftest import OPERATOR, OPERATOR_TOKEN, Membership, csrf_of, published, running
+from .conftest import OPERATOR, OPERATOR_TOKEN, Membership, arrive_signed_in, csrf_of, published, running
 
 BOOTSTRAP = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
 PASSWORD = "correct-horse-battery-staple"
@@ -152,3 +155,80 @@ async def test_staff_sign_in_with_their_password_and_a_new_role_signs_them_out(m
     refused = await membership.client.get("/membership/operator/levels/new")
     assert refused.status_code == 403
     assert "Not for your role" in refused.text
+
+
+async def test_a_second_step_once_turned_on_is_asked_for_at_sign_in(membership: Membership) -> None:
+    staff, headers = await add_staff(membership, "read_only")
+    other, _ = await add_staff(membership, "read_only")
+    refused = await membership.client.post(f"/staff/{other['id']}/second-step/proposal", headers=headers)
+    assert refused.status_code == 403
+    proposal = await membership.client.post(f"/staff/{staff['id']}/second-step/proposal", headers=headers)
+    assert proposal.status_code == 200
+    secret = proposal.json()["secret"]
+    assert proposal.json()["otpauth_uri"].startswith("otpauth://totp/")
+    wrong = {"secret": secret, "code": "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"}
+    answer = await membership.client.put(f"/staff/{staff['id']}/second-step", json=wrong, headers=headers)
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "code"]
+    right = {"secret": secret, "code": pyotp.TOTP(secret).now()}
+    assert (
+        await membership.client.put(f"/staff/{staff['id']}/second-step", json=right, headers=headers)
+    ).status_code == 204
+
+    assert (await sign_in_on_the_page(membership, staff["email"], PASSWORD)).status_code == 400  # no code
+    form = await membership.client.get("/membership/operator/sign-in")
+    data = {"csrf_token": csrf_of(form), "email": staff["email"], "password": PASSWORD, "next": ""}
+    signed_in = await membership.client.post(
+        "/membership/operator/sign-in", data=data | {"code": pyotp.TOTP(secret).now()}
+    )
+    assert signed_in.status_code == 303
+    listed = (await membership.client.get("/staff", headers=OPERATOR)).json()
+    assert [s["second_step"] for s in listed if s["id"] == staff["id"]] == [True]
+
+
+async def test_on_the_staff_page_a_token_is_created_shown_once_and_revoked(membership: Membership) -> None:
+    arrive_signed_in(membership, "operator")
+    page = await membership.client.get("/membership/operator/staff")
+    assert page.status_code == 200
+    assert "Everyone on the staff" in page.text  # an owner's view
+    created = await membership.client.post(
+        "/membership/operator/staff/tokens", data={"csrf_token": csrf_of(page), "label": "door scanners"}
+    )
+    assert created.status_code == 200
+    [token] = re.findall(r"<code>(cvn_[^<]+)</code>", created.text)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert (await membership.client.get("/members", headers=headers)).status_code == 200
+    assert token not in (await membership.client.get("/membership/operator/staff")).text  # shown once
+
+    [credential] = [
+        c
+        for c in (await membership.client.get(f"/staff/{OWNER_ID}/credentials", headers=headers)).json()
+        if c["label"] == "door scanners"
+    ]
+    revoked = await membership.client.post(
+        f"/membership/operator/staff/credentials/{credential['id']}/revoke", data={"csrf_token": csrf_of(page)}
+    )
+    assert revoked.status_code == 303
+    assert (await membership.client.get("/members", headers=headers)).status_code == 401
+
+    _, as_reader = await add_staff(membership, "read_only")
+    assert (await membership.client.get("/audit-log.csv", headers=as_reader)).status_code == 403
+    assert (await membership.client.get("/membership/operator/audit-log")).status_code == 200
+
+
+async def test_signing_out_revokes_the_session_so_a_copied_cookie_is_refused(membership: Membership) -> None:
+    staff, _ = await add_staff(membership, "membership_staff")
+    assert (await sign_in_on_the_page(membership, staff["email"], PASSWORD)).status_code == 303
+    copied = membership.client.cookies.get(SESSION_COOKIE)
+    page = await membership.client.get("/membership/operator/levels")
+    assert page.status_code == 200
+    assert (await membership.client.post("/membership/sign-out", data={"csrf_token": csrf_of(page)})).status_code == 303
+    assert copied is not None
+    membership.client.cookies.set(SESSION_COOKIE, copied, domain="membership.local")
+    assert (await membership.client.get("/membership/operator/levels")).status_code == 303
+    [session] = [
+        c
+        for c in (await membership.client.get(f"/staff/{staff['id']}/credentials", headers=OPERATOR)).json()
+        if c["kind"] == "session"
+    ]
+    assert session["revoked_at"] is not None

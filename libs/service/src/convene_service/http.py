@@ -11,7 +11,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from convene_service.runtime import Runtime
-from convene_service.staff import StaffCaller, allowed_roles
+from convene_service.staff import StaffCaller, allowed_roles, note_staff_change
 
 _bearer = HTTPBearer(auto_error=False)
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
@@ -49,7 +49,13 @@ async def require_operator(request: Request, credentials: Credentials) -> StaffC
     if caller.role not in roles:
         raise HTTPException(403, f"the {caller.role.value} role may not do this")
     request.state.staff = caller
+    note_staff_change(caller, request.method, route, request.path_params, client_address(request))
     return caller
+
+
+def client_address(request: Request) -> str:
+    """Where a request came from (behind the proxy, the visitor's address: FORWARDED_ALLOW_IPS)."""
+    return request.client.host if request.client else ""
 
 
 def is_bootstrap_token(request: Request, credentials: HTTPAuthorizationCredentials | None) -> bool:

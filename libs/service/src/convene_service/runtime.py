@@ -30,6 +30,7 @@ from convene_delivery.migrations import migrate, sources_for
 from convene_delivery.postgres import OUTAGES, is_outage
 from convene_delivery.relay import OutboxRelay
 from convene_delivery.retention import DELIVERY_RULES, Pruner, RetentionRule, periods
+from convene_service.audit import AuditScope
 from convene_service.responses import EVERY_ROUTE
 from convene_service.settings import ServiceSettings, load_settings
 from convene_service.staff import RouteRoles, StaffDirectory
@@ -183,6 +184,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
     for outage in OUTAGES:
         app.add_exception_handler(outage, _unavailable)
     app.add_exception_handler(asyncpg.InterfaceError, _closed_connection)
+    app.add_middleware(AuditScope)  # each request's audit note starts empty (convene_service.audit)
     return app
 
 

@@ -25,6 +25,7 @@ from convene_contracts.membership import StaffRole as Role
 from convene_delivery.consumer import Handler, RetryPolicy, Subscription
 from convene_delivery.inbox import apply_once
 from convene_delivery.postgres import Connection
+from convene_service.audit import note_change
 
 Roles = frozenset[Role]
 EVERYONE: Roles = frozenset(Role)
@@ -146,3 +147,13 @@ def subscribe_to_staff(broker: KafkaBroker, pool: asyncpg.Pool, service: str, re
         "membership.staff_credential_revoked": partial(_on_credential_revoked, pool, consumer),
     }
     Subscription(broker, topic=MEMBERSHIP, group_id=consumer, handlers=handlers, retry=retry)
+
+
+def note_staff_change(
+    caller: StaffCaller, method: str, route: object, path_params: dict[str, Any], client: str
+) -> None:
+    """The audit note of an operator request that may change something (convene_service.audit)."""
+    action = str(getattr(route, "name", "") or "change")
+    summary = str(getattr(route, "summary", None) or action.replace("_", " "))
+    target = ", ".join(f"{k}={v}" for k, v in path_params.items()) or str(getattr(route, "path", ""))
+    note_change(method, caller.staff_id, caller.name, action, target, summary, client)

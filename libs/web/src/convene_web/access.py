@@ -10,8 +10,8 @@ from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request
 
-from convene_service.http import RateLimit, runtime_of
-from convene_service.staff import StaffCaller, allowed_roles
+from convene_service.http import RateLimit, client_address, runtime_of
+from convene_service.staff import StaffCaller, allowed_roles, note_staff_change
 from convene_web.pages import pages_of
 from convene_web.sessions import Session, current_session, here, settings_of
 
@@ -88,7 +88,14 @@ async def require_operator_page(request: Request) -> Session:
     if caller.role not in roles:
         raise RoleRefused(caller.role.value)
     request.state.staff = caller
+    note_staff_change(caller, request.method, route, request.path_params, client_address(request))
     return session
+
+
+def staff_on_page(request: Request) -> StaffCaller:
+    """The staff member an operator page let in (after `OperatorPage`)."""
+    caller: StaffCaller = request.state.staff
+    return caller
 
 
 class PageRateLimit(RateLimit):

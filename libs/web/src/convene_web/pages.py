@@ -74,6 +74,7 @@ class Links:
 
 StaffSignIn = Callable[[Request, str, str, str], Awaitable[tuple[UUID, UUID] | None]]
 """(request, email, password, code) -> (staff id, new credential id), or None when they do not match."""
+StaffSignOut = Callable[[Request, UUID, UUID], Awaitable[None]]
 
 
 class Pages:
@@ -84,6 +85,7 @@ class Pages:
         # Set by the service that owns the staff (membership): checks a staff member's email,
         # password and code and opens a session credential. Elsewhere sign-in is sent there.
         self.sign_in_staff: StaffSignIn | None = None
+        self.sign_out_staff: StaffSignOut | None = None  # revokes the session's credential
         self.look = Look.of(settings)
         folders = [str(templates)] if templates else []
         # Autoescape everything: every value a person typed goes through here. StrictUndefined: a

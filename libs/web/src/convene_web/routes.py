@@ -17,7 +17,7 @@ from convene_web.access import OperatorPage, PageRateLimit
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import FormState, posted
 from convene_web.pages import STATIC, STATIC_FILES, PagesOf
-from convene_web.sessions import end_session, is_safe_next, start_session
+from convene_web.sessions import current_session, end_session, is_safe_next, start_session
 
 YEAR = "public, max-age=31536000, immutable"  # addresses carry a content hash (Pages.static_url)
 OPERATOR_SECTION = {"/membership": "operator", "/events": "operator-events", "/mail": "operator-mail"}  # base.html
@@ -67,6 +67,9 @@ def web_router(prefix: str) -> APIRouter:
 
     @router.post("/sign-out", dependencies=[CsrfProtected])
     async def sign_out(request: Request, pages: PagesOf) -> Response:
+        session = current_session(request)
+        if pages.sign_out_staff and session and session.staff_id and session.credential_id:
+            await pages.sign_out_staff(request, session.staff_id, session.credential_id)
         response = pages.redirect(f"{prefix}/signed-out")
         end_session(request, response)
         return response

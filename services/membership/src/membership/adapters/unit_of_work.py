@@ -9,6 +9,7 @@ import asyncpg
 
 from convene_contracts import MEMBERSHIP, Event
 from convene_delivery.outbox import add_to_outbox
+from convene_service.audit import has_audit_note, write_audit
 from membership.adapters.repository.levels import SqlLevels
 from membership.adapters.repository.members import SqlMembers
 from membership.adapters.repository.memberships import SqlMemberships
@@ -51,8 +52,10 @@ class PostgresUnitOfWork:
         return self
 
     async def commit(self, events: Sequence[Event]) -> None:
-        if events:
-            await add_to_outbox(await self._transaction.begin(), MEMBERSHIP, *events)
+        if events or has_audit_note():
+            conn = await self._transaction.begin()
+            await write_audit(conn, "membership")
+            await add_to_outbox(conn, MEMBERSHIP, *events)
         await self._transaction.commit()
         self._committed = True
 

@@ -23,6 +23,8 @@ ROLES: RouteRoles = {
     (M.GET, "/members.csv"): READ,
     (M.GET, "/members/{member_id}"): READ,
     (M.GET, "/staff"): OWNERS,
+    (M.GET, "/audit-log"): OWNERS,
+    (M.GET, "/audit-log.csv"): OWNERS,
     (M.POST, "/staff"): OWNERS,
     (M.PATCH, "/staff/{staff_id}"): OWNERS,
     (M.DELETE, "/staff/{staff_id}"): OWNERS,
@@ -30,6 +32,9 @@ ROLES: RouteRoles = {
     (M.GET, "/staff/{staff_id}/credentials"): EVERYONE,
     (M.POST, "/staff/{staff_id}/api-tokens"): EVERYONE,
     (M.POST, "/staff/credentials/{credential_id}/revoke"): EVERYONE,
+    (M.POST, "/staff/{staff_id}/second-step/proposal"): EVERYONE,
+    (M.PUT, "/staff/{staff_id}/second-step"): EVERYONE,
+    (M.DELETE, "/staff/{staff_id}/second-step"): EVERYONE,
     # Pages
     (M.GET, "/membership/operator"): NOT_CHECK_IN,
     (M.GET, "/membership/operator/members"): READ,
@@ -43,4 +48,10 @@ ROLES: RouteRoles = {
     (M.POST, "/membership/operator/levels/{level_id}/retire"): WRITE,
     (M.GET, "/membership/operator/payments/new"): WRITE,
     (M.POST, "/membership/operator/payments/new"): WRITE,
+    (M.GET, "/membership/operator/staff"): EVERYONE,  # one's own credentials; owners also see everyone
+    (M.POST, "/membership/operator/staff/tokens"): EVERYONE,
+    (M.POST, "/membership/operator/staff/credentials/{credential_id}/revoke"): EVERYONE,
+    (M.POST, "/membership/operator/staff/new"): OWNERS,
+    (M.GET, "/membership/operator/audit-log"): OWNERS,
+    (M.GET, "/membership/operator/audit-log.csv"): OWNERS,
 }

@@ -5,6 +5,7 @@ holding up every other request of the process.
 """
 
 import asyncio
+import binascii
 
 import pyotp
 from argon2 import PasswordHasher
@@ -37,7 +38,10 @@ def new_totp_secret() -> str:
 
 def totp_matches(secret: str, code: str) -> bool:
     # valid_window=1: a code from the previous or next 30 s step still counts (clocks drift).
-    return pyotp.TOTP(secret).verify(code.strip().replace(" ", ""), valid_window=1)
+    try:
+        return pyotp.TOTP(secret).verify(code.strip().replace(" ", ""), valid_window=1)
+    except (binascii.Error, ValueError):  # not a base32 secret: no code matches it
+        return False
 
 
 def totp_uri(secret: str, email: str, issuer: str) -> str:

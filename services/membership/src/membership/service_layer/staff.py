@@ -15,6 +15,7 @@ from convene_contracts.membership import (
     StaffCredentialRevokedPayload,
     StaffRole,
 )
+from convene_service.audit import add_to_summary
 from convene_service.staff import api_token
 from membership.domain.errors import Conflict, Invalid, NotFound, NotYours
 from membership.domain.staff import Actor, Credential, StaffMember
@@ -78,6 +79,7 @@ async def create_first_owner(
         if await uow.staff.any():
             raise Conflict("the first owner exists already: owners add staff now")
         await uow.staff.add(owner)
+        add_to_summary(f"{owner.name} <{owner.email}>, owner")
         issued = await _issue(uow, deps, owner.id, "first owner's token", client)
         await uow.commit([changed(owner, ctx)])
     return owner, issued
@@ -89,6 +91,7 @@ async def add_staff(
     staff = await _new_staff(deps, email, name, role, password)
     async with deps.uow() as uow:
         await uow.staff.add(staff)
+        add_to_summary(f"{staff.name} <{staff.email}>, {staff.role.value}")
         await uow.commit([changed(staff, ctx)])
     return staff
 
@@ -110,6 +113,7 @@ async def change_staff(
         if name is not None:
             staff.rename(name, now)
         if staff.changes:
+            add_to_summary(f"{staff.name}: {', '.join(staff.changes)}")
             await uow.staff.save(staff)
             events.insert(0, changed(staff, ctx))
         await uow.commit(events)
@@ -125,6 +129,7 @@ async def remove_staff(deps: Deps, ctx: Context, by: Actor, staff_id: UUID) -> S
         if staff is None:
             raise NotFound("staff member")
         staff.remove(now, owners)
+        add_to_summary(f"{staff.name} removed")
         await uow.staff.save(staff)
         gone = await uow.staff.revoke(staff.id, now, ("session", "api_token"))
         await uow.commit([changed(staff, ctx), *revoked(staff.id, gone, ctx)])
@@ -159,6 +164,7 @@ async def issue_api_token(deps: Deps, ctx: Context, by: Actor, staff_id: UUID, l
         if staff is None or not staff.active:
             raise NotFound("staff member")
         issued = await _issue(uow, deps, staff_id, label, by.client)
+        add_to_summary(f"API token '{label}' for {staff.name}")
         await uow.commit([])
     return issued
 
@@ -171,8 +177,16 @@ async def revoke_credential(deps: Deps, ctx: Context, by: Actor, credential_id: 
         if credential is None or not by.may_manage(credential.staff_id):
             raise NotFound("credential")
         gone = await uow.staff.revoke(credential.staff_id, now, ("session", "api_token"), only=credential.id)
+        add_to_summary(f"{credential.kind.replace('_', ' ')} '{credential.label}'")
         await uow.commit(revoked(credential.staff_id, gone, ctx))
     return credential
+
+
+async def sign_out(deps: Deps, ctx: Context, staff_id: UUID, credential_id: UUID) -> None:
+    """Signing out on the pages ends that session in every service, not just in this browser."""
+    async with deps.uow() as uow:
+        gone = await uow.staff.revoke(staff_id, deps.clock(), ("session",), only=credential_id)
+        await uow.commit(revoked(staff_id, gone, ctx))
 
 
 async def credentials_of(deps: Deps, by: Actor, staff_id: UUID) -> list[Credential]:

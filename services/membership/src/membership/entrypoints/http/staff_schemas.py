@@ -88,3 +88,24 @@ class IssuedTokenOut(BaseModel):
 class FirstOwnerOut(BaseModel):
     staff: StaffOut
     api_token: IssuedTokenOut
+
+
+class AuditEntryOut(BaseModel):
+    recorded_at: datetime
+    service: str
+    staff_id: UUID | None = Field(description="None: the bootstrap operator token.")
+    staff_name: str
+    action: str
+    target: str
+    summary: str
+    client: str = Field(description="The client address the change came from.")
+
+
+class SecondStepProposal(BaseModel):
+    secret: str = Field(description="Base32; add it to an authenticator app, or scan the address.")
+    otpauth_uri: str
+
+
+class SecondStepIn(Input):
+    secret: str = Field(pattern=r"^[A-Z2-7]{16,64}$", description="The proposal's secret.")
+    code: str = Field(min_length=6, max_length=8, pattern=r"^[0-9 ]+$")
