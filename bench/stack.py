@@ -11,10 +11,11 @@ from typing import Any
 import asyncpg
 import httpx
 
+from tests.support import services
 from tests.support.services import ServiceProcess, env_file
 
 ROOT = Path(__file__).resolve().parents[1]
-OPERATOR = {"Authorization": "Bearer local-operator-token-change-me"}
+OPERATOR = services.OPERATOR  # the tests' owner, whom ServiceProcess.start writes into each database
 POSTGRES = "postgresql://convene@127.0.0.1:5433"
 KAFKA = "127.0.0.1:9092"
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))

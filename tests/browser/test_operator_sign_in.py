@@ -1,12 +1,15 @@
 """The pages' foundation in a real browser: on each service, an operator page sends a visitor to
-the operator sign-in, a wrong token is refused beside the field, the right one opens the page,
-and signing out ends the session for every service."""
+the staff sign-in (membership's, where the staff live), a wrong password is refused beside the
+field, the right one opens the page it came from, and signing out ends the session for every
+service."""
 
 import pytest
 from playwright.async_api import expect
 
 from tests.support.browser import PageCheck
-from tests.support.services import OPERATOR_TOKEN, Stack
+from tests.support.services import Stack
+from tests.support.signing_in import fill_staff_sign_in
+from tests.support.staff import OWNER_EMAIL
 
 
 # Each service's operator home: the page it lands on after signing in.
@@ -23,18 +26,17 @@ async def test_an_operator_signs_in_on_each_services_pages_and_signs_out(
 ) -> None:
     page, base = tab.page, getattr(stack, service).url
     await page.goto(f"{base}{prefix}/operator")
-    assert page.url.startswith(f"{base}{prefix}/operator/sign-in?next=")
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Operator sign-in")
+    assert page.url.startswith(f"{stack.membership.url}/membership/operator/sign-in?next=")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Staff sign-in")
     await tab.check("sign-in")
 
-    await page.get_by_label("Operator token").fill("not-the-token-0123")
-    await page.get_by_role("button", name="Sign in").click()
-    await expect(page.locator("#f-token-error")).to_contain_text("This operator token is not right")
-    await expect(page.get_by_label("Operator token")).to_have_attribute("aria-invalid", "true")
+    await fill_staff_sign_in(page, password="not-the-password-0123")
+    await expect(page.locator("#f-password-error")).to_contain_text("do not match a staff account")
+    await expect(page.get_by_label("Password")).to_have_attribute("aria-invalid", "true")
+    await expect(page.get_by_label("Email address")).to_have_value(OWNER_EMAIL)
     await tab.check("sign-in-refused")
 
-    await page.get_by_label("Operator token").fill(OPERATOR_TOKEN)
-    await page.get_by_role("button", name="Sign in").click()
+    await fill_staff_sign_in(page)
     await expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     assert page.url == f"{base}{home}"
     await tab.check("operator-home")
@@ -42,4 +44,4 @@ async def test_an_operator_signs_in_on_each_services_pages_and_signs_out(
     await page.get_by_role("button", name="Sign out").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("You are signed out")
     await page.goto(f"{base}{prefix}/operator")
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Operator sign-in")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Staff sign-in")

@@ -16,7 +16,8 @@ from playwright.async_api import Page, expect
 
 from tests.support import stripe
 from tests.support.browser import PageCheck
-from tests.support.services import OPERATOR_TOKEN, Stack, env_file
+from tests.support.services import Stack, env_file
+from tests.support.signing_in import sign_in_as_operator
 from tests.support.smtp import SmtpServer
 
 ZONE = "America/Chicago"
@@ -89,9 +90,7 @@ async def test_an_operator_sets_up_a_conference_checks_an_attendee_in_and_resend
     attendee, email = "Grace Hopper", f"grace-{uuid4().hex[:8]}@example.org"
     local = datetime.now(UTC).astimezone(ZoneInfo(ZONE))
 
-    await page.goto(f"{base}/events/operator")
-    await page.get_by_label("Operator token").fill(OPERATOR_TOKEN)
-    await page.get_by_role("button", name="Sign in").click()
+    await sign_in_as_operator(page, f"{base}/events/operator")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Conferences")
     await tab.check("conferences")
 

@@ -71,5 +71,7 @@ async def test_the_migrate_command_applies_each_file_once(database: str) -> None
         "applied membership/0002_dues_lifecycle.sql",
         "applied membership/0003_retention.sql",
         "applied membership/0004_exports.sql",
+        "applied membership/0005_staff.sql",
+        "applied membership/0006_audit_log.sql",
     ]
     assert (again.returncode, again.stdout) == (0, "")

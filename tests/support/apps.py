@@ -8,13 +8,20 @@ from asgi_lifespan import LifespanManager
 
 from convene_service.runtime import Runtime, ServiceSpec, create_app
 from convene_service.settings import ServiceSettings
+from tests.support.staff import seed_staff
 
 
 @asynccontextmanager
-async def running_app(spec: ServiceSpec, settings: ServiceSettings) -> AsyncIterator[tuple[httpx.AsyncClient, Runtime]]:
+async def running_app(
+    spec: ServiceSpec, settings: ServiceSettings, seed_owner: bool = True
+) -> AsyncIterator[tuple[httpx.AsyncClient, Runtime]]:
+    """The service, with the tests' owner among its staff unless `seed_owner` is False."""
     app = create_app(spec, settings)
     async with (
         LifespanManager(app, startup_timeout=60, shutdown_timeout=60),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{spec.name}", timeout=60) as client,
     ):
-        yield client, app.state.runtime
+        runtime: Runtime = app.state.runtime
+        if seed_owner:
+            await seed_staff(runtime.pool)
+        yield client, runtime

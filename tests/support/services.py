@@ -1,8 +1,10 @@
 """Runs Convene's services as real processes against the test stack, as `./convene up` would."""
 
+import asyncio
 import os
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,11 +12,14 @@ from pathlib import Path
 import httpx
 
 from tests.support.smtp import free_port
+from tests.support.staff import bearer, seed_staff
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("membership", "conference", "notifications")
-OPERATOR_TOKEN = "local-operator-token-change-me"  # its SHA-256 is OPERATOR_TOKEN_SHA256 in deploy/env
-OPERATOR = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
+# The bootstrap operator token (its SHA-256 is OPERATOR_TOKEN_SHA256 in deploy/env): it only
+# creates the first owner. Every service started here knows the tests' owner (tests.support.staff),
+# whose API token OPERATOR carries, signed with deploy/env's SESSION_SECRET.
+OPERATOR_TOKEN = "local-operator-token-change-me"
 
 
 def env_file(service: str) -> dict[str, str]:
@@ -25,6 +30,16 @@ def env_file(service: str) -> dict[str, str]:
             name, _, value = line.partition("=")
             values[name.strip()] = value.strip().strip('"')
     return values
+
+
+OPERATOR = bearer(env_file("membership")["SESSION_SECRET"])
+
+
+def _seed_owner(dsn: str) -> None:
+    # On a thread of its own: start() is called from inside running event loops too.
+    worker = threading.Thread(target=asyncio.run, args=(seed_staff(dsn),))
+    worker.start()
+    worker.join()
 
 
 @dataclass
@@ -49,6 +64,7 @@ class ServiceProcess:
                 raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n{self.log.read_text()}")
             try:
                 if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                    _seed_owner(self.env["DATABASE_URL"])
                     return
             except httpx.TransportError:
                 pass

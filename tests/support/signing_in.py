@@ -1,5 +1,6 @@
 """Signing in through the pages in a real browser, as people do: a member by the link emailed to
-them (read out of the test SMTP server), an operator with the operator token."""
+them (read out of the test SMTP server), a staff member with their email address and password on
+membership's staff sign-in page (every service's operator pages send them there and back)."""
 
 import asyncio
 import time
@@ -7,8 +8,8 @@ from email.message import EmailMessage
 
 from playwright.async_api import Page, expect
 
-from tests.support.services import OPERATOR_TOKEN
 from tests.support.smtp import SmtpServer
+from tests.support.staff import OWNER_EMAIL, OWNER_PASSWORD
 
 
 def _sign_in_links(messages: list[EmailMessage]) -> list[str]:
@@ -42,8 +43,15 @@ async def sign_in_as_member(page: Page, membership_url: str, smtp_server: SmtpSe
     await page.get_by_role("button", name="Sign in").click()
 
 
-async def sign_in_as_operator(page: Page, url: str) -> None:
-    """Opens `url`, an operator page, which sends the visitor to the operator sign-in and back."""
+async def sign_in_as_operator(page: Page, url: str, email: str = OWNER_EMAIL, password: str = OWNER_PASSWORD) -> None:
+    """Opens `url`, an operator page, which sends the visitor to the staff sign-in and back (the
+    tests' owner unless another staff member's email and password are given)."""
     await page.goto(url)
-    await page.get_by_label("Operator token").fill(OPERATOR_TOKEN)
+    await fill_staff_sign_in(page, email, password)
+
+
+async def fill_staff_sign_in(page: Page, email: str = OWNER_EMAIL, password: str = OWNER_PASSWORD) -> None:
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Staff sign-in")
+    await page.get_by_label("Email address").fill(email)
+    await page.get_by_label("Password").fill(password)
     await page.get_by_role("button", name="Sign in").click()

@@ -5,6 +5,7 @@ and name that notifications and conference pricing need, so erasure stays possib
 """
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Literal
 from uuid import UUID
 
@@ -214,3 +215,48 @@ class MemberErased(Event):
 
     def aggregate_id(self) -> str:
         return str(self.payload.member_id)
+
+
+class StaffRole(StrEnum):
+    """What a staff member may do (docs/staff.md has each service's map of routes to roles)."""
+
+    OWNER = "owner"  # everything, and manages staff and reads the audit log
+    MEMBERSHIP_STAFF = "membership_staff"  # levels, members, offline payments
+    EVENT_STAFF = "event_staff"  # conferences, ticket types, codes, comps, refunds, check-in
+    CHECK_IN = "check_in"  # the check-in desk only
+    READ_ONLY = "read_only"  # sees every operator page, changes nothing
+
+
+class StaffChangedPayload(Payload):
+    """Everything other services need to know about a staff member, whole, so the newest wins."""
+
+    staff_id: UUID
+    name: str = Field(description="Shown beside what they did (audit log, check-in).")
+    role: str = Field(examples=["owner", "membership_staff", "event_staff", "check_in", "read_only"])
+    active: bool = Field(description="False once removed: every credential of theirs is refused.")
+    changed_at: AwareDatetime
+
+
+class StaffChanged(Event):
+    """A staff member was added, changed role or name, or removed (key: staff id)."""
+
+    event_type: Literal["membership.staff_changed"] = "membership.staff_changed"
+    payload: StaffChangedPayload
+
+    def aggregate_id(self) -> str:
+        return str(self.payload.staff_id)
+
+
+class StaffCredentialRevokedPayload(Payload):
+    staff_id: UUID
+    credential_id: UUID = Field(description="A session or an API token, refused from now on by every service.")
+
+
+class StaffCredentialRevoked(Event):
+    """A staff session was signed out or an API token revoked (key: staff id)."""
+
+    event_type: Literal["membership.staff_credential_revoked"] = "membership.staff_credential_revoked"
+    payload: StaffCredentialRevokedPayload
+
+    def aggregate_id(self) -> str:
+        return str(self.payload.staff_id)

@@ -2,6 +2,7 @@
 
 from typing import Final
 
+from convene_contracts.audit import ConferenceAuditRecorded, NotificationAuditRecorded
 from convene_contracts.conference import (
     AttendeeErased,
     CertificateIssued,
@@ -32,6 +33,8 @@ from convene_contracts.membership import (
     SeatAssigned,
     SeatRemoved,
     SignInRequested,
+    StaffChanged,
+    StaffCredentialRevoked,
 )
 from convene_contracts.notifications import NotificationFailed, NotificationSent
 
@@ -51,6 +54,8 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
         SeatRemoved,
         SignInRequested,
         MemberErased,
+        StaffChanged,
+        StaffCredentialRevoked,
         RegistrationHeld,
         RegistrationConfirmed,
         RegistrationCancelled,
@@ -63,6 +68,8 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
         CheckedIn,
         CertificateIssued,
         AttendeeErased,
+        ConferenceAuditRecorded,
+        NotificationAuditRecorded,
         NotificationSent,
         NotificationFailed,
         ExportRequested,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 import httpx
@@ -18,6 +19,8 @@ from pydantic import BaseModel, Field
 from convene_delivery.migrations import MigrationSource, migrate
 from convene_service import rate_limits
 from convene_service.rate_limits import RateLimits
+from convene_contracts.membership import StaffRole
+from convene_service.staff import StaffCaller
 from convene_web.access import MemberPage, OperatorPage
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import posted, validate
@@ -28,6 +31,24 @@ from convene_web.settings import WebSettings
 
 OPERATOR_TOKEN = "test-operator-token-0123456789"
 SECRET = "test-session-secret-0123456789-0123456789"
+STAFF_EMAIL, STAFF_PASSWORD = "olive@cit.example", "olive-password-0123"
+STAFF = StaffCaller(UUID(int=1), "Olive Owner", StaffRole.OWNER, UUID(int=2))
+
+
+class OneStaffMember:
+    """The staff directory of this app without a database: one owner, with one credential,
+    until `revoked` (the services' own directory is tested on the real stack)."""
+
+    def __init__(self) -> None:
+        self.revoked = False
+
+    async def find(self, staff_id: UUID, credential_id: UUID) -> StaffCaller | None:
+        known = (staff_id, credential_id) == (STAFF.staff_id, STAFF.credential_id)
+        return STAFF if known and not self.revoked else None
+
+    async def sign_in(self, request: Request, email: str, password: str, code: str) -> tuple[UUID, UUID] | None:
+        right = (email, password) == (STAFF_EMAIL, STAFF_PASSWORD)
+        return (STAFF.staff_id, STAFF.credential_id) if right else None
 
 
 def web_settings(**overrides: Any) -> WebSettings:
@@ -59,7 +80,11 @@ def notes_app(settings: WebSettings, limits: RateLimits) -> Notes:
     app = FastAPI()
     notes = Notes(app)
     pages = Pages(settings, "/things", "https://pages.example", Path(__file__).parent / "templates")
-    app.state.runtime = SimpleNamespace(settings=settings, pages=pages, rate_limits=limits, known_caller=None)
+    directory = OneStaffMember()
+    pages.sign_in_staff = directory.sign_in
+    app.state.runtime = SimpleNamespace(
+        settings=settings, pages=pages, rate_limits=limits, known_caller=None, staff=directory, staff_roles={}
+    )
     router = APIRouter(prefix="/things")
 
     @router.get("/notes")

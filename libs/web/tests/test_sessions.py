@@ -7,9 +7,10 @@ import httpx
 import pytest
 
 from convene_service.rate_limits import RateLimits
+from convene_contracts.membership import StaffRole
 from convene_web.sessions import SESSION_COOKIE, Session, is_safe_next, signed
 
-from .conftest import OPERATOR_TOKEN, notes_app, web_settings
+from .conftest import STAFF_EMAIL, STAFF_PASSWORD, Notes, notes_app, web_settings
 from .test_forms_and_csrf import hidden_token, set_cookie
 
 
@@ -18,12 +19,15 @@ def member_cookie(expires_in: int = 3600, **overrides: object) -> str:
     return signed(web_settings(**overrides), session)
 
 
-async def sign_in_as_operator(client: httpx.AsyncClient, token: str = OPERATOR_TOKEN, next: str = "") -> httpx.Response:
+async def sign_in_as_operator(
+    client: httpx.AsyncClient, password: str = STAFF_PASSWORD, next: str = "", email: str = STAFF_EMAIL
+) -> httpx.Response:
     csrf = hidden_token((await client.get("/things/operator/sign-in")).text)
-    return await client.post("/things/operator/sign-in", data={"csrf_token": csrf, "token": token, "next": next})
+    form = {"csrf_token": csrf, "email": email, "password": password, "code": "", "next": next}
+    return await client.post("/things/operator/sign-in", data=form)
 
 
-async def test_the_operator_token_signs_in_with_an_httponly_lax_secure_cookie(client: httpx.AsyncClient) -> None:
+async def test_a_staff_member_signs_in_with_an_httponly_lax_secure_cookie(client: httpx.AsyncClient) -> None:
     signed_in = await sign_in_as_operator(client)
     assert signed_in.status_code == 303
     assert signed_in.headers["location"] == "/things/operator"
@@ -40,16 +44,18 @@ async def test_without_cookie_secure_the_cookie_works_over_plain_http(limits: Ra
         assert (await client.get("/things/operator/secrets")).status_code == 200
 
 
-async def test_a_wrong_operator_token_is_refused_beside_the_field_and_never_echoed(client: httpx.AsyncClient) -> None:
-    refused = await sign_in_as_operator(client, token="guess-0123456789")
+async def test_a_wrong_password_is_refused_beside_the_field_and_never_echoed(client: httpx.AsyncClient) -> None:
+    refused = await sign_in_as_operator(client, password="guess-0123456789")
     assert refused.status_code == 400
-    assert "This operator token is not right" in refused.text
+    assert "do not match a staff account" in refused.text
+    assert 'id="f-password-error"' in refused.text
     assert "guess-0123456789" not in refused.text
+    assert STAFF_EMAIL in refused.text  # the address stays in its field; the password never does
     assert SESSION_COOKIE not in refused.headers.get("set-cookie", "")
 
 
 async def test_operator_sign_in_is_rate_limited(client: httpx.AsyncClient) -> None:
-    answers = [(await sign_in_as_operator(client, token="wrong-token")).status_code for _ in range(6)]
+    answers = [(await sign_in_as_operator(client, password="wrong-password")).status_code for _ in range(6)]
     assert answers == [400] * 5 + [429]
 
 
@@ -109,3 +115,36 @@ async def test_signing_out_clears_the_cookie(client: httpx.AsyncClient) -> None:
     assert out.status_code == 303
     assert out.headers["location"] == "/things/signed-out"
     assert (await client.get("/things/operator/secrets")).status_code == 303
+
+
+async def test_a_revoked_staff_session_is_sent_to_sign_in_again(client: httpx.AsyncClient, notes: Notes) -> None:
+    await sign_in_as_operator(client)
+    assert (await client.get("/things/operator/secrets")).status_code == 200
+    notes.app.state.runtime.staff.revoked = True  # what the directory says once the event arrived
+    sent = await client.get("/things/operator/secrets")
+    assert sent.status_code == 303
+    assert sent.headers["location"].startswith("/things/operator/sign-in?next=")
+
+
+async def test_a_staff_member_whose_role_the_page_does_not_allow_gets_403(
+    client: httpx.AsyncClient, notes: Notes
+) -> None:
+    await sign_in_as_operator(client)
+    notes.app.state.runtime.staff_roles = {("GET", "/things/operator/secrets"): frozenset({StaffRole.READ_ONLY})}
+    refused = await client.get("/things/operator/secrets")
+    assert refused.status_code == 403
+    assert "Not for your role" in refused.text
+    assert "owner staff" in refused.text
+
+
+async def test_where_staff_do_not_live_sign_in_is_sent_to_membership_and_back(notes: Notes) -> None:
+    notes.app.state.runtime.pages.sign_in_staff = None  # conference and notifications
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=notes.app), base_url="https://pages.example") as c:
+        sent = await c.get("/things/operator/sign-in?next=/things/operator/secrets")
+        assert sent.status_code == 303
+        assert sent.headers["location"] == (
+            "http://127.0.0.1:8001/membership/operator/sign-in"
+            "?next=https%3A%2F%2Fpages.example%2Fthings%2Foperator%2Fsecrets"
+        )
+        elsewhere = await c.get("/things/operator/sign-in?next=https://evil.example/")
+        assert "evil" not in elsewhere.headers["location"]

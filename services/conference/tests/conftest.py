@@ -21,9 +21,11 @@ from tests.support import stripe as shapes
 from tests.support.apps import running_app
 from tests.support.kafka import published as published_on
 from tests.support.stack import kafka_bootstrap, stripe_api_base
+from tests.support.staff import bearer
 
 OPERATOR_TOKEN = "test-operator-token-0123456789"
-OPERATOR = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
+SESSION_SECRET = "test-session-secret-0123456789-0123456789"
+OPERATOR = bearer(SESSION_SECRET)  # the tests' owner (tests.support.staff), in every test database
 WEBHOOK_SECRET = "whsec_test_conference"
 
 
@@ -42,7 +44,7 @@ def settings_for(database: str, **overrides: Any) -> ConferenceSettings:
         "unpaid_seats_per_email": 1_000_000,
         "hold_sweep_seconds": 3600,
         "outbox_poll_seconds": 0.2,
-        "session_secret": "test-session-secret-0123456789-0123456789",
+        "session_secret": SESSION_SECRET,
         "cookie_secure": False,
     }
     return ConferenceSettings(**(values | overrides))

@@ -9,13 +9,17 @@ from uuid import UUID, uuid4
 import httpx
 
 from convene_web.sessions import SESSION_COOKIE, Session, signed
+from tests.support.staff import staff_cookie
 
 from .conftest import Conference
 
 
 def sign_in_as(conference: Conference, kind: str) -> None:
     """The session cookie an operator's (or a member's) sign-in would have set."""
-    member = (uuid4(), "pat@example.org") if kind == "member" else (None, None)
+    if kind == "operator":
+        conference.client.cookies.set(SESSION_COOKIE, staff_cookie(conference.deps.settings))
+        return
+    member = (uuid4(), "pat@example.org")
     session = Session(kind, member[0], member[1], int(time.time()) + 3600)  # type: ignore[arg-type]
     conference.client.cookies.set(SESSION_COOKIE, signed(conference.deps.settings, session))
 

@@ -10,7 +10,7 @@ from conference.adapters.capacity import available
 from conference.adapters.unit_of_work import PostgresUnitOfWork
 from convene_delivery.postgres import Connection
 
-from .conftest import Conference
+from .conftest import OPERATOR, Conference
 
 
 async def rush(
@@ -86,7 +86,7 @@ async def test_a_code_with_10_uses_used_by_100_at_once_is_used_10_times(conferen
     made = await conference.client.post(
         f"/conferences/{conference_id}/discount-codes",
         json={"code": "EARLY10", "percent_off": 10, "max_uses": 10},
-        headers={"Authorization": "Bearer test-operator-token-0123456789"},
+        headers=OPERATOR,
     )
     assert made.status_code == 201, made.text
     outcomes = await rush(conference, conference_id, ticket, people=100, discount_code="early10")

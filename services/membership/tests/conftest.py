@@ -23,11 +23,12 @@ from tests.support import stripe as stripe_shapes
 from tests.support.apps import running_app
 from tests.support.kafka import published as published_on
 from tests.support.stack import kafka_bootstrap, stripe_api_base
+from tests.support.staff import bearer, staff_cookie
 
 OPERATOR_TOKEN = "test-operator-token-0123456789"
 WEBHOOK_SECRET = "whsec_test_membership"
 SESSION_SECRET = "test-session-secret-0123456789-0123456789"
-OPERATOR = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
+OPERATOR = bearer(SESSION_SECRET)  # the tests' owner (tests.support.staff), in every test database
 
 
 def settings_for(database: str, **overrides: Any) -> MembershipSettings:
@@ -109,8 +110,11 @@ def csrf_of(page: httpx.Response) -> str:
 def arrive_signed_in(service: Membership, kind: str, member_id: UUID | None = None, email: str | None = None) -> None:
     """The pages' session cookie, as signing in would set it (http.cookiejar files a dotless host
     such as the test client's 'membership' under '.local')."""
-    session = Session(kind, member_id, email, int(time.time()) + 3600)  # type: ignore[arg-type]
-    cookie = signed(service.deps.settings, session)
+    if kind == "operator":
+        cookie = staff_cookie(service.deps.settings)
+    else:
+        session = Session(kind, member_id, email, int(time.time()) + 3600)  # type: ignore[arg-type]
+        cookie = signed(service.deps.settings, session)
     service.client.cookies.set(SESSION_COOKIE, cookie, domain="membership.local")
 
 
@@ -141,9 +145,9 @@ async def sign_in_url(email: str) -> str:
 
 
 @asynccontextmanager
-async def running(database: str, **overrides: Any) -> AsyncIterator[Membership]:
+async def running(database: str, *, seed_owner: bool = True, **overrides: Any) -> AsyncIterator[Membership]:
     """The membership service started in-process with these settings, stopped afterwards."""
-    async with running_app(SPEC, settings_for(database, **overrides)) as (client, runtime):
+    async with running_app(SPEC, settings_for(database, **overrides), seed_owner) as (client, runtime):
         yield Membership(client, runtime.deps_as(Deps), runtime.pool)
 
 

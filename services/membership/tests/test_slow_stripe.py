@@ -4,6 +4,7 @@ service keeps answering, and each slow call ends with a clear 502 after STRIPE_T
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID, uuid4
 
@@ -44,7 +45,7 @@ async def subscribed_memberships(membership: Membership, email: str, count: int)
 
 async def test_hanging_stripe_calls_hold_no_connection_and_end_in_a_502(database: str, slow_stripe: TcpProxy) -> None:
     base = f"http://127.0.0.1:{slow_stripe.port}"
-    settings = {"stripe_api_base": base, "stripe_timeout_seconds": 5, "stripe_max_network_retries": 0}
+    settings: dict[str, Any] = {"stripe_api_base": base, "stripe_timeout_seconds": 5, "stripe_max_network_retries": 0}
     async with running(database, **settings) as membership:
         email = f"slow-{uuid4().hex[:6]}@example.org"
         ids = await subscribed_memberships(membership, email, SLOW_CALLS)

@@ -22,6 +22,7 @@ from tests.support.apps import running_app
 from tests.support.samples import sample_events
 from tests.support.smtp import SmtpServer
 from tests.support.stack import kafka_bootstrap
+from tests.support.staff import staff_cookie
 from tests.support.waiting import wait_until
 
 LOG = "/mail/operator/deliveries"
@@ -52,9 +53,13 @@ class Mail:
         self.deps: Deps = runtime.deps_as(Deps)
 
     def sign_in_as(self, kind: str) -> None:
-        member = (uuid4(), "pat@example.org") if kind == "member" else (None, None)
+        settings = self.deps.settings
+        if kind == "operator":
+            self.client.cookies.set(SESSION_COOKIE, staff_cookie(settings))
+            return
+        member = (uuid4(), "pat@example.org")
         session = Session(kind, member[0], member[1], int(time.time()) + 3600)  # type: ignore[arg-type]
-        self.client.cookies.set(SESSION_COOKIE, signed(self.runtime.settings, session))  # type: ignore[arg-type]
+        self.client.cookies.set(SESSION_COOKIE, signed(settings, session))
 
     async def sent_to(self, recipient: str, count: int = 1) -> list[Any]:
         """The emails the SMTP server received, once the sender has also recorded them as sent:

@@ -27,9 +27,10 @@ from tests.support.kafka import read_topic
 from tests.support.samples import NOW, sample_events
 from tests.support.smtp import SmtpServer
 from tests.support.stack import kafka_bootstrap
+from tests.support.staff import bearer
 from tests.support.waiting import wait_until
 
-OPERATOR = {"Authorization": "Bearer test-operator-token-0123456789"}
+OPERATOR = bearer("test-session-secret-0123456789-0123456789")  # the tests' owner (tests.support.staff)
 
 
 def settings_for(database: str, smtp: SmtpServer, **overrides: Any) -> NotificationsSettings:

@@ -31,8 +31,10 @@ from convene_delivery.relay import OutboxRelay
 from convene_delivery.retention import DELIVERY_RULES, Pruner, RetentionRule, periods
 from convene_service import rate_limits
 from convene_service.rate_limits import RateLimits
+from convene_service.audit import AuditScope
 from convene_service.responses import EVERY_ROUTE
 from convene_service.settings import ServiceSettings, load_settings
+from convene_service.staff import RouteRoles, StaffDirectory
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,8 @@ class Runtime:
     pages: object = None  # convene_web.pages.Pages of a service with pages (convene_web reads it)
     tasks: list["asyncio.Task[None]"] = field(default_factory=list)  # stopped, in order, at shutdown
     known_caller: KnownCaller | None = None
+    staff: StaffDirectory | None = None  # who the staff are (convene_service.staff), set by `start`
+    staff_roles: RouteRoles = field(default_factory=dict)  # (method, path) -> roles allowed
 
     def deps_as(self, kind: type[D]) -> D:
         """The service's own Deps, typed: `runtime.deps_as(Deps)`."""
@@ -196,6 +200,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
     for outage in OUTAGES:
         app.add_exception_handler(outage, _unavailable)
     app.add_exception_handler(asyncpg.InterfaceError, _closed_connection)
+    app.add_middleware(AuditScope)  # each request's audit note starts empty (convene_service.audit)
     return app
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from convene_web.access import OperatorsOnly, PageNotFound, SignInRequired, TooManyAttempts
+from convene_web.access import OperatorsOnly, PageNotFound, RoleRefused, SignInRequired, TooManyAttempts
 from convene_web.csrf import CsrfRejected
 from convene_web.pages import pages_of
 
@@ -29,7 +29,18 @@ async def operators_only(request: Request, error: OperatorsOnly) -> Response:
         403,
         "Operators only",
         "You are signed in as a member. This page is for the association's staff: sign out, then "
-        "sign in with the operator token.",
+        "sign in with your staff account.",
+    )
+
+
+async def role_refused(request: Request, error: RoleRefused) -> Response:
+    role = error.role.replace("_", " ")
+    return _refusal(
+        request,
+        403,
+        "Not for your role",
+        f"You are signed in as {role} staff, and this role may not do this. Nothing was changed. "
+        "Ask an owner of the association's account if you need it.",
     )
 
 
@@ -60,6 +71,7 @@ async def too_many_attempts(request: Request, error: TooManyAttempts) -> Respons
 EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
     SignInRequired: sign_in_required,
     OperatorsOnly: operators_only,
+    RoleRefused: role_refused,
     CsrfRejected: csrf_rejected,
     PageNotFound: page_not_found,
     TooManyAttempts: too_many_attempts,

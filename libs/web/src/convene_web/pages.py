@@ -5,9 +5,11 @@ Each service builds one `Pages` at start (`runtime.pages`) with its page prefix
 """
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -70,11 +72,20 @@ class Links:
         )
 
 
+StaffSignIn = Callable[[Request, str, str, str], Awaitable[tuple[UUID, UUID] | None]]
+"""(request, email, password, code) -> (staff id, new credential id), or None when they do not match."""
+StaffSignOut = Callable[[Request, UUID, UUID], Awaitable[None]]
+
+
 class Pages:
     def __init__(self, settings: WebSettings, prefix: str, base_url: str, templates: Path | None = None) -> None:
         self.settings = settings
         self.prefix = prefix
         self.base_url = base_url
+        # Set by the service that owns the staff (membership): checks a staff member's email,
+        # password and code and opens a session credential. Elsewhere sign-in is sent there.
+        self.sign_in_staff: StaffSignIn | None = None
+        self.sign_out_staff: StaffSignOut | None = None  # revokes the session's credential
         self.look = Look.of(settings)
         folders = [str(templates)] if templates else []
         # Autoescape everything: every value a person typed goes through here. StrictUndefined: a

@@ -1,7 +1,9 @@
 """Who is looking at a page: one signed cookie, `convene_session`, that every service can read.
 
-The cookie carries {kind, member_id, email, exp}, signed with SESSION_SECRET (itsdangerous), so
-any service checks it without asking membership. It is HttpOnly (scripts cannot read it),
+The cookie carries {kind, member_id, email, exp} (a staff member's also staff_id and
+credential_id), signed with SESSION_SECRET (itsdangerous), so any service checks it without asking
+membership; a staff session is then checked against the service's staff directory on each page.
+It is HttpOnly (scripts cannot read it),
 SameSite=Lax (sent when a person follows a link from an email or from Stripe, not with a
 cross-site form post) and Secure unless COOKIE_SECURE=false.
 """
@@ -28,6 +30,8 @@ class Session:
     member_id: UUID | None
     email: str | None
     expires_at: int  # unix seconds
+    staff_id: UUID | None = None  # an operator's session names the staff member and its credential,
+    credential_id: UUID | None = None  # which every service checks against its staff directory
 
     @property
     def is_member(self) -> bool:
@@ -35,7 +39,7 @@ class Session:
 
     @property
     def is_operator(self) -> bool:
-        return self.kind == "operator"
+        return self.kind == "operator" and self.staff_id is not None and self.credential_id is not None
 
 
 def settings_of(request: Request) -> WebSettings:
@@ -69,6 +73,8 @@ def _read(settings: WebSettings, cookie: str | None) -> Session | None:
             member_id=UUID(data["member_id"]) if data.get("member_id") else None,
             email=data.get("email"),
             expires_at=int(data["exp"]),
+            staff_id=UUID(data["staff_id"]) if data.get("staff_id") else None,
+            credential_id=UUID(data["credential_id"]) if data.get("credential_id") else None,
         )
     except (BadSignature, KeyError, TypeError, ValueError):
         return None
@@ -85,16 +91,25 @@ def signed(settings: WebSettings, session: Session) -> str:
     """The cookie value for `session` (tests use it to arrive already signed in)."""
     member_id = str(session.member_id) if session.member_id else None
     data = {"kind": session.kind, "member_id": member_id, "email": session.email, "exp": session.expires_at}
+    if session.staff_id and session.credential_id:
+        data |= {"staff_id": str(session.staff_id), "credential_id": str(session.credential_id)}
     return str(_serializer(settings).dumps(data))
 
 
 def start_session(
-    request: Request, response: Response, kind: Kind, member_id: UUID | None = None, email: str | None = None
+    request: Request,
+    response: Response,
+    kind: Kind,
+    member_id: UUID | None = None,
+    email: str | None = None,
+    staff: tuple[UUID, UUID] | None = None,
 ) -> Session:
-    """Signs the visitor in on `response` (a member by the emailed link, an operator by token)."""
+    """Signs the visitor in on `response`: a member by the emailed link, a staff member (`staff`:
+    their id and the session's credential id) by their password."""
     settings = settings_of(request)
     hours = settings.member_session_hours if kind == "member" else settings.operator_session_hours
-    session = Session(kind, member_id, email, int(time.time()) + hours * 3600)
+    staff_id, credential_id = staff or (None, None)
+    session = Session(kind, member_id, email, int(time.time()) + hours * 3600, staff_id, credential_id)
     response.set_cookie(SESSION_COOKIE, signed(settings, session), max_age=hours * 3600, **_cookie_flags(settings))
     request.state.convene_session = session
     return session

@@ -16,11 +16,13 @@ from conference.entrypoints.pages import ROUTERS as PAGE_ROUTERS
 from conference.entrypoints.pages import TEMPLATES
 from conference.entrypoints.pages.formatting import FILTERS
 from conference.entrypoints.pages.operator import OPERATOR_PAGES
+from conference.entrypoints.roles import ROLES
 from conference.entrypoints.subscribers import subscribe
 from conference.service_layer.deps import Deps
 from convene_contracts import CONFERENCE, EXPORTS, MEMBERSHIP
 from convene_delivery.retention import RetentionRule
 from convene_service.runtime import Runtime, ServiceSpec
+from convene_service.staff import StaffDirectory, subscribe_to_staff
 from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
 from convene_web.pages import install_pages
 
@@ -39,6 +41,9 @@ async def start(runtime: Runtime) -> None:
     runtime.deps = deps
     install_pages(runtime, "/events", TEMPLATES).env.filters.update(FILTERS)
     subscribe(runtime)
+    runtime.staff = StaffDirectory(pool, settings.session_secret)
+    runtime.staff_roles = ROLES
+    subscribe_to_staff(runtime.broker, pool, "conference", runtime.retry)
     runtime.tasks.append(asyncio.create_task(sweep_holds(deps), name="hold-sweeper"))
     runtime.tasks.append(asyncio.create_task(issue_refunds(deps), name="refunds"))
 

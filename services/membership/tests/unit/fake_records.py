@@ -147,6 +147,9 @@ class FakeViews:
     async def renewals_due(self, statuses: list[str], start: datetime, end: datetime) -> list[Row]:
         raise NotImplementedError("a Postgres query: see test_operator_pages.py")
 
+    async def audit_log(self, limit: int, offset: int) -> list[Row]:
+        raise NotImplementedError("written in the Postgres unit of work: see test_audit_log.py")
+
     async def dues_received(self, timezone: str, since: datetime) -> list[Row]:
         raise NotImplementedError("a Postgres query: see test_operator_pages.py")
 

@@ -32,6 +32,8 @@ class FakeStore:
     links: dict[bytes, Row] = field(default_factory=dict)
     exports: dict[UUID, Row] = field(default_factory=dict)  # request id -> member_id, parts
     sessions: dict[bytes, Row] = field(default_factory=dict)
+    staff: dict[UUID, Any] = field(default_factory=dict)  # StaffMember by id
+    credentials: dict[UUID, Any] = field(default_factory=dict)  # Credential by id
     outbox: list[Event] = field(default_factory=list)  # every event committed, in order
     commits: int = 0
 

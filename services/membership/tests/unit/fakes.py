@@ -21,6 +21,7 @@ from membership.service_layer.deps import Deps
 from membership.service_layer.payment_provider import Checkout
 
 from .fake_records import FakeExports, FakePayments, FakeSeats, FakeSessions, FakeViews
+from .fake_staff import FakeStaff
 from .fake_store import FakeLevels, FakeMembers, FakeMemberships, FakeStore
 
 
@@ -36,6 +37,7 @@ class FakeUnitOfWork:
         self.seats = FakeSeats(store)
         self.sessions = FakeSessions(store)
         self.exports = FakeExports(store)
+        self.staff = FakeStaff(store)
         self.views = FakeViews(store)
         self.committed = False
 

@@ -9,6 +9,7 @@ import asyncpg
 from convene_contracts import CONFERENCE, EXPORTS, MEMBERSHIP, NOTIFICATIONS
 from convene_delivery.retention import RetentionRule
 from convene_service.runtime import Runtime, ServiceSpec
+from convene_service.staff import StaffDirectory, subscribe_to_staff
 from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
 from convene_web.pages import install_pages
 from notifications.adapters.qr import drawn
@@ -27,6 +28,7 @@ from notifications.entrypoints.jobs import send_emails
 from notifications.entrypoints.pages import ROUTERS as PAGE_ROUTERS
 from notifications.entrypoints.pages import TEMPLATES
 from notifications.entrypoints.pages.operator import OPERATOR_PAGES
+from notifications.entrypoints.roles import ROLES
 from notifications.entrypoints.subscribers import subscribe
 from notifications.service_layer.deps import Deps, SendCap, Smtp
 
@@ -70,6 +72,9 @@ async def start(runtime: Runtime) -> None:
     runtime.deps = deps
     install_pages(runtime, "/mail", TEMPLATES)
     subscribe(runtime, deps)
+    runtime.staff = StaffDirectory(runtime.pool, settings.session_secret)
+    runtime.staff_roles = ROLES
+    subscribe_to_staff(runtime.broker, runtime.pool, "notifications", runtime.retry)
     runtime.tasks.append(asyncio.create_task(send_emails(deps), name="email-sender"))
 
 

@@ -28,7 +28,9 @@ from conference.service_layer.unit_of_work import (
     Waitlist,
 )
 from convene_contracts import CONFERENCE, Event
+from convene_contracts.audit import ConferenceAuditRecorded
 from convene_delivery.outbox import add_to_outbox
+from convene_service.audit import write_audit
 
 
 class PostgresUnitOfWork:
@@ -61,7 +63,8 @@ class PostgresUnitOfWork:
         return self
 
     async def commit(self, events: Sequence[Event]) -> None:
-        await add_to_outbox(self._conn, CONFERENCE, *events)
+        audited = await write_audit(self._conn, "conference", ConferenceAuditRecorded)
+        await add_to_outbox(self._conn, CONFERENCE, *events, *([audited] if audited else []))
         # No rollback after a COMMIT that failed: its own error (a lost connection: a 503) is the
         # answer, as it was with `async with conn.transaction()`.
         self._committed = True

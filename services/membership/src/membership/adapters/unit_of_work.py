@@ -10,12 +10,14 @@ import asyncpg
 from convene_contracts import MEMBERSHIP, Event
 from convene_delivery.outbox import add_to_outbox
 from membership.adapters.repository.exports import SqlExports
+from convene_service.audit import has_audit_note, write_audit
 from membership.adapters.repository.levels import SqlLevels
 from membership.adapters.repository.members import SqlMembers
 from membership.adapters.repository.memberships import SqlMemberships
 from membership.adapters.repository.payments import SqlPayments
 from membership.adapters.repository.seats import SqlSeats
 from membership.adapters.repository.sessions import SqlSessions
+from membership.adapters.repository.staff import SqlStaff
 from membership.adapters.transaction import Transaction
 from membership.adapters.views import SqlViews
 
@@ -31,6 +33,7 @@ class PostgresUnitOfWork:
     seats: SqlSeats
     sessions: SqlSessions
     exports: SqlExports
+    staff: SqlStaff
     views: SqlViews
 
     def __init__(self, pool: asyncpg.Pool) -> None:
@@ -46,13 +49,16 @@ class PostgresUnitOfWork:
         self.seats = SqlSeats(self._transaction)
         self.sessions = SqlSessions(self._transaction)
         self.exports = SqlExports(self._transaction)
+        self.staff = SqlStaff(self._transaction)
         self.views = SqlViews(self._conn)
         self._committed = False
         return self
 
     async def commit(self, events: Sequence[Event]) -> None:
-        if events:
-            await add_to_outbox(await self._transaction.begin(), MEMBERSHIP, *events)
+        if events or has_audit_note():
+            conn = await self._transaction.begin()
+            await write_audit(conn, "membership")
+            await add_to_outbox(conn, MEMBERSHIP, *events)
         await self._transaction.commit()
         self._committed = True
 

@@ -120,3 +120,13 @@ class SqlViews:
             "SELECT member_id FROM member_sessions WHERE token_sha256 = $1 AND expires_at > $2", token_sha256, now
         )
         return found
+
+    # The owners' audit log (docs/staff.md): every service's entries, newest first
+    async def audit_log(self, limit: int, offset: int) -> list[Row]:
+        rows = await self.conn.fetch(
+            """SELECT recorded_at, service, staff_id, staff_name, action, target, summary, client FROM audit_log
+               ORDER BY recorded_at DESC, id LIMIT $1 OFFSET $2""",
+            limit,
+            offset,
+        )
+        return [dict(row) for row in rows]

@@ -36,3 +36,7 @@ class LevelNameTaken(Exception):
 
 class SeatHeldAlready(Exception):
     """This person holds a seat of this membership already (one seat per person)."""
+
+
+class NotYours(Exception):
+    """A staff member asked to act on another's account without being an owner (403)."""

@@ -15,11 +15,13 @@ from uuid import UUID
 import asyncpg
 
 from convene_contracts import EXPORTS, NOTIFICATIONS, Event
+from convene_contracts.audit import NotificationAuditRecorded
 from convene_contracts.exports import ExportPart
 from convene_contracts.notifications import NotificationFailed
 from convene_delivery.inbox import first_time_in
 from convene_delivery.outbox import INSERT_OUTBOX_ROWS, OUTBOX_CHANNEL, add_dead_letter, add_to_outbox, outbox_values
 from convene_delivery.postgres import Connection
+from convene_service.audit import write_audit
 from notifications.domain.attachments import Attachment
 from notifications.domain.deliveries import ClaimedEmail, OwedBatch
 from notifications.domain.email import RenderedEmail
@@ -267,14 +269,20 @@ class PostgresSendingQueue:
         await self._pool.execute(HAND_BACK, claim, [e.id for e in emails], [e.due_at for e in emails])
 
     async def requeue(self, delivery_id: UUID) -> str | None:
-        recipient: str | None = await self._pool.fetchval(
-            # A claim a worker holds on it ends: that worker's "sent" no longer counts, and it goes again.
-            # One whose bodies retention pruned has nothing left to send, as an erased one.
-            """UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), failed_at = NULL,
-                   claim = NULL WHERE id = $1 AND recipient <> 'erased' AND bodies_pruned_at IS NULL
-               RETURNING recipient""",
-            delivery_id,
-        )
+        # The staff member's resend and its audit row (convene_service.audit) commit together.
+        async with self._pool.acquire() as conn, conn.transaction():
+            recipient: str | None = await conn.fetchval(
+                # A claim a worker holds on it ends: that worker's "sent" no longer counts, and it goes again.
+                # One whose bodies retention pruned has nothing left to send, as an erased one.
+                """UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), failed_at = NULL,
+                       claim = NULL WHERE id = $1 AND recipient <> 'erased' AND bodies_pruned_at IS NULL
+                   RETURNING recipient""",
+                delivery_id,
+            )
+            if recipient is not None:
+                audited = await write_audit(conn, "notifications", NotificationAuditRecorded)
+                if audited:
+                    await add_to_outbox(conn, NOTIFICATIONS, audited)
         if recipient is not None:
             await self._pool.execute(f"NOTIFY {DELIVERY_CHANNEL}")  # wakes the sender now rather than at its next poll
         return recipient

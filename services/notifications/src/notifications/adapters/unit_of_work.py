@@ -11,7 +11,9 @@ from asyncpg.pool import PoolConnectionProxy
 from asyncpg.transaction import Transaction
 
 from convene_contracts import NOTIFICATIONS, Event
+from convene_contracts.audit import NotificationAuditRecorded
 from convene_delivery.outbox import add_to_outbox
+from convene_service.audit import write_audit
 from notifications.adapters.repository import PostgresDeliveries
 from notifications.adapters.views import PostgresViews
 
@@ -40,7 +42,8 @@ class PostgresUnitOfWork:
         return self
 
     async def commit(self, events: Sequence[Event] = ()) -> None:
-        await add_to_outbox(self._conn, NOTIFICATIONS, *events)
+        audited = await write_audit(self._conn, "notifications", NotificationAuditRecorded)
+        await add_to_outbox(self._conn, NOTIFICATIONS, *events, *([audited] if audited else []))
         await self._transaction.commit()
         self._committed = True
 

@@ -18,7 +18,7 @@ from conference.entrypoints.http.schemas import (
     TicketTypeIn,
 )
 from conference.service_layer import catalog, certificates, checkin, holding, reports
-from convene_service.http import Operator
+from convene_service.http import Operator, Staff
 from convene_service.inputs import EmailAddress as Email
 from convene_service.inputs import Text
 from convene_service.responses import OPERATORS, WITH_BODY, CsvResponse, declared
@@ -50,8 +50,8 @@ async def member_pricing(deps: DepsOf, email: Annotated[Email, Query()]) -> Memb
 
 
 @router.post("/check-in", tags=["check-in"], summary="Scan a ticket: once; a second scan says when it was used")
-async def check_in(body: CheckInIn, deps: DepsOf) -> JSONResponse:
-    scan = await checkin.check_in(deps, body.ticket_code)
+async def check_in(body: CheckInIn, deps: DepsOf, caller: Staff) -> JSONResponse:
+    scan = await checkin.check_in(deps, body.ticket_code, by=caller.name)
     answer = {"name": scan.name, "conference": scan.conference_name, "checked_in_at": scan.checked_in_at.isoformat()}
     if scan.first_time:
         return JSONResponse(answer | {"detail": "checked in"})

@@ -1,5 +1,5 @@
 """Membership's HTTP API, one module per audience: the public, members, operators, Stripe."""
 
-from membership.entrypoints.http import exports, members, operators, public, webhooks
+from membership.entrypoints.http import exports, members, operators, public, staff, webhooks
 
-ROUTERS = [public.router, webhooks.router, members.router, exports.router, operators.router]
+ROUTERS = [public.router, webhooks.router, members.router, exports.router, operators.router, staff.router]

@@ -4,7 +4,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from convene_service.payments import PaymentProviderUnavailable
-from membership.domain.errors import Conflict, Invalid, NotFound
+from membership.domain.errors import Conflict, Invalid, NotFound, NotYours
 
 
 def _detail(field: str | None, message: str) -> object:
@@ -23,6 +23,10 @@ async def invalid(request: Request, error: Invalid) -> JSONResponse:
     return JSONResponse({"detail": _detail(error.field, str(error))}, status_code=422)
 
 
+async def not_yours(request: Request, error: NotYours) -> JSONResponse:
+    return JSONResponse({"detail": "only an owner may manage another staff member's credentials"}, status_code=403)
+
+
 async def payment_provider_down(request: Request, error: PaymentProviderUnavailable) -> JSONResponse:
     return JSONResponse(
         {"detail": f"the payment provider did not answer; nothing was charged. Try again shortly. ({error})"},
@@ -34,5 +38,6 @@ EXCEPTION_HANDLERS = {
     NotFound: not_found,
     Conflict: conflict,
     Invalid: invalid,
+    NotYours: not_yours,
     PaymentProviderUnavailable: payment_provider_down,
 }

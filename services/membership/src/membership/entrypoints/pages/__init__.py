@@ -15,11 +15,18 @@ from membership.entrypoints.pages import (
     operator_levels,
     operator_members,
     operator_payments,
+    operator_staff,
     signing_in,
 )
 
 PUBLIC = [joining.router, signing_in.router]
 MEMBER = [member.router, member_dues.router, member_privacy.router, member_seats.router]
-OPERATOR = [operator_dashboard.router, operator_members.router, operator_levels.router, operator_payments.router]
+OPERATOR = [
+    operator_dashboard.router,
+    operator_members.router,
+    operator_levels.router,
+    operator_payments.router,
+    operator_staff.router,
+]
 # web_router goes last: its default operator home gives way to the dashboard defined before it.
 ROUTERS = [*PUBLIC, *MEMBER, *OPERATOR, web_router("/membership")]

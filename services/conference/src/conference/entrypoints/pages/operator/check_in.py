@@ -19,7 +19,7 @@ from conference.domain.errors import NotFound
 from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.pages.operator.common import SECTION
 from conference.service_layer import checkin
-from convene_web.access import OperatorPage
+from convene_web.access import OperatorPage, staff_on_page
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import FormState, posted
 from convene_web.pages import PagesOf
@@ -71,7 +71,7 @@ async def scan(request: Request, pages: PagesOf, deps: DepsOf, operator: Operato
     if not A_CODE.match(code):
         return pages.redirect(_back(code[:40], "unknown"))
     try:
-        scanned = await checkin.check_in(deps, code, by="check-in screen")
+        scanned = await checkin.check_in(deps, code, by=staff_on_page(request).name)
     except NotFound:
         return pages.redirect(_back(code, "unknown"))
     return pages.redirect(_back(code, "in" if scanned.first_time else "again"))

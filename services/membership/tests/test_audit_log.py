@@ -1,0 +1,82 @@
+"""Membership's audit log (docs/staff.md): levels, offline payments and staff changes land in it,
+in their own transaction, with who, what and from where; refused requests and reads write none;
+owners read and export it, and other roles are refused."""
+
+from datetime import UTC, datetime
+from uuid import uuid4
+
+from tests.support.staff import OWNER_ID, OWNER_NAME
+
+from .conftest import OPERATOR, Membership, arrive_signed_in, csrf_of
+from .test_staff import add_staff
+
+
+async def entries(membership: Membership) -> list[dict[str, object]]:
+    return [dict(r) for r in await membership.pool.fetch("SELECT * FROM audit_log ORDER BY recorded_at")]
+
+
+async def test_levels_payments_and_staff_changes_are_audited_with_who_what_and_where(membership: Membership) -> None:
+    level = await membership.level(name="Audited level")
+    payment = {
+        "name": "Ada Lovelace",
+        "email": f"ada-{uuid4().hex[:6]}@example.org",
+        "level_id": level["id"],
+        "amount_minor": level["price_minor"],
+        "currency": "usd",
+        "method": "cheque",
+        "reference": "CHQ-AUDIT-1",
+        "paid_at": datetime.now(UTC).isoformat(),
+    }
+    assert (await membership.client.post("/offline-payments", json=payment, headers=OPERATOR)).status_code == 201
+    staff, _ = await add_staff(membership, "event_staff")
+    changed = await membership.client.patch(f"/staff/{staff['id']}", json={"role": "check_in"}, headers=OPERATOR)
+    assert changed.status_code == 200
+    assert (await membership.client.delete(f"/staff/{staff['id']}", headers=OPERATOR)).status_code == 200
+
+    found = await entries(membership)
+    assert [e["action"] for e in found] == [
+        "create_level",
+        "record_offline_payment",
+        "add_staff",
+        "issue_api_token",
+        "change_staff",
+        "remove_staff",
+    ]
+    assert {(e["service"], e["staff_id"], e["staff_name"], e["client"]) for e in found} == {
+        ("membership", OWNER_ID, OWNER_NAME, "127.0.0.1")
+    }
+    summaries = [str(e["summary"]) for e in found]
+    assert "event_staff" in summaries[2]
+    assert staff["email"] in summaries[2]
+    assert "role event_staff -> check_in" in summaries[4]
+    assert "removed" in summaries[5]
+
+
+async def test_a_refused_request_writes_no_entry_and_only_owners_read_the_log(membership: Membership) -> None:
+    _, as_reader = await add_staff(membership, "read_only")
+    before = len(await entries(membership))
+    level = {"name": "Refused", "price_minor": 100, "currency": "usd", "term": "annual"}
+    assert (await membership.client.post("/levels", json=level, headers=as_reader)).status_code == 403
+    assert (await membership.client.post("/levels", json=level | {"term": "x"}, headers=OPERATOR)).status_code == 422
+    assert (await membership.client.get("/members", headers=as_reader)).status_code == 200
+    assert len(await entries(membership)) == before
+
+    assert (await membership.client.get("/audit-log", headers=as_reader)).status_code == 403
+    log = await membership.client.get("/audit-log", headers=OPERATOR)
+    assert log.status_code == 200
+    assert [e["action"] for e in log.json()][:2] == ["issue_api_token", "add_staff"]  # newest first
+    exported = await membership.client.get("/audit-log.csv", headers=OPERATOR)
+    assert exported.headers["content-type"].startswith("text/csv")
+    header, *rows = exported.text.splitlines()
+    assert header == "recorded_at,service,staff_id,staff_name,action,target,summary,client"
+    assert len(rows) == before
+
+
+async def test_a_change_on_the_pages_is_audited_too(membership: Membership) -> None:
+    arrive_signed_in(membership, "operator")
+    form = await membership.client.get("/membership/operator/levels/new")
+    body = {"csrf_token": csrf_of(form), "name": "Page level", "price": "75.00", "currency": "usd", "term": "annual"}
+    created = await membership.client.post("/membership/operator/levels/new", data=body)
+    assert created.status_code == 303, created.text
+    *_, entry = await entries(membership)
+    assert (entry["action"], entry["staff_id"]) == ("create_level", OWNER_ID)
