@@ -16,10 +16,10 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from convene_contracts.membership import StaffRole
 from convene_delivery.migrations import MigrationSource, migrate
 from convene_service import rate_limits
 from convene_service.rate_limits import RateLimits
-from convene_contracts.membership import StaffRole
 from convene_service.staff import StaffCaller
 from convene_web.access import MemberPage, OperatorPage
 from convene_web.csrf import CsrfProtected

@@ -6,8 +6,8 @@ from uuid import uuid4
 import httpx
 import pytest
 
-from convene_service.rate_limits import RateLimits
 from convene_contracts.membership import StaffRole
+from convene_service.rate_limits import RateLimits
 from convene_web.sessions import SESSION_COOKIE, Session, is_safe_next, signed
 
 from .conftest import STAFF_EMAIL, STAFF_PASSWORD, Notes, notes_app, web_settings

@@ -30,8 +30,8 @@ from convene_delivery.postgres import OUTAGES, is_outage
 from convene_delivery.relay import OutboxRelay
 from convene_delivery.retention import DELIVERY_RULES, Pruner, RetentionRule, periods
 from convene_service import rate_limits
-from convene_service.rate_limits import RateLimits
 from convene_service.audit import AuditScope
+from convene_service.rate_limits import RateLimits
 from convene_service.responses import EVERY_ROUTE
 from convene_service.settings import ServiceSettings, load_settings
 from convene_service.staff import RouteRoles, StaffDirectory

@@ -22,8 +22,8 @@ from membership.entrypoints.http.errors import EXCEPTION_HANDLERS
 from membership.entrypoints.jobs import run_dues_calendar
 from membership.entrypoints.pages import ROUTERS as PAGE_ROUTERS
 from membership.entrypoints.pages.words import install_words
-from membership.entrypoints.subscribers import subscribe
 from membership.entrypoints.roles import ROLES
+from membership.entrypoints.subscribers import subscribe
 from membership.service_layer import staff
 from membership.service_layer.deps import Deps
 from membership.service_layer.sign_in import member_of_session

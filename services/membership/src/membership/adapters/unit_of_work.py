@@ -9,8 +9,8 @@ import asyncpg
 
 from convene_contracts import MEMBERSHIP, Event
 from convene_delivery.outbox import add_to_outbox
-from membership.adapters.repository.exports import SqlExports
 from convene_service.audit import has_audit_note, write_audit
+from membership.adapters.repository.exports import SqlExports
 from membership.adapters.repository.levels import SqlLevels
 from membership.adapters.repository.members import SqlMembers
 from membership.adapters.repository.memberships import SqlMemberships
