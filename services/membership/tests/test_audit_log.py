@@ -1,14 +1,15 @@
 """Membership's audit log (docs/staff.md): levels, offline payments and staff changes land in it,
 in their own transaction, with who, what and from where; refused requests and reads write none;
-owners read and export it, and other roles are refused."""
+owners read and export it, and other roles are refused. Staff sign-ins, allowed and refused, land
+in it too, in the sign-in's own transaction."""
 
 from datetime import UTC, datetime
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from tests.support.staff import OWNER_ID, OWNER_NAME
 
 from .conftest import OPERATOR, Membership, arrive_signed_in, csrf_of
-from .test_staff import add_staff
+from .test_staff import PASSWORD, add_staff, sign_in_on_the_page
 
 
 async def entries(membership: Membership) -> list[dict[str, object]]:
@@ -80,3 +81,35 @@ async def test_a_change_on_the_pages_is_audited_too(membership: Membership) -> N
     assert created.status_code == 303, created.text
     *_, entry = await entries(membership)
     assert (entry["action"], entry["staff_id"]) == ("create_level", OWNER_ID)
+
+
+async def test_staff_sign_ins_are_audited_refused_ones_with_the_address_tried(membership: Membership) -> None:
+    staff, _ = await add_staff(membership, "read_only")
+    before = len(await entries(membership))
+    assert (await sign_in_on_the_page(membership, "nobody@cit.example", PASSWORD)).status_code == 400
+    assert (await sign_in_on_the_page(membership, staff["email"], "not-the-password-at-all")).status_code == 400
+    assert (await sign_in_on_the_page(membership, staff["email"], PASSWORD)).status_code == 303
+
+    unknown, wrong, signed_in = (await entries(membership))[before:]
+    assert (unknown["action"], unknown["staff_id"], unknown["client"]) == ("staff_sign_in_refused", None, "127.0.0.1")
+    assert "nobody@cit.example" in str(unknown["summary"])
+    assert (wrong["action"], wrong["staff_id"], wrong["client"]) == (
+        "staff_sign_in_refused",
+        UUID(staff["id"]),
+        "127.0.0.1",
+    )
+    assert staff["email"] in str(wrong["summary"])
+    assert "wrong password" in str(wrong["summary"])
+    assert (signed_in["action"], signed_in["staff_id"], signed_in["staff_name"], signed_in["client"]) == (
+        "staff_sign_in",
+        UUID(staff["id"]),
+        staff["name"],
+        "127.0.0.1",
+    )
+    # The session and its entry were written by one transaction (Postgres's xmin: its id).
+    session_by = await membership.pool.fetchval(
+        "SELECT xmin::text FROM staff_credentials WHERE staff_id = $1 AND kind = 'session'", UUID(staff["id"])
+    )
+    assert session_by == await membership.pool.fetchval(
+        "SELECT xmin::text FROM audit_log WHERE id = $1", signed_in["id"]
+    )

@@ -52,6 +52,9 @@ ROLES: RouteRoles = {
     (M.POST, "/membership/operator/staff/tokens"): EVERYONE,
     (M.POST, "/membership/operator/staff/credentials/{credential_id}/revoke"): EVERYONE,
     (M.POST, "/membership/operator/staff/new"): OWNERS,
+    (M.POST, "/membership/operator/staff/{staff_id}/role"): OWNERS,
+    (M.GET, "/membership/operator/staff/{staff_id}/remove"): OWNERS,
+    (M.POST, "/membership/operator/staff/{staff_id}/remove"): OWNERS,
     (M.GET, "/membership/operator/audit-log"): OWNERS,
     (M.GET, "/membership/operator/audit-log.csv"): OWNERS,
 }

@@ -15,7 +15,7 @@ from convene_contracts.membership import (
     StaffCredentialRevokedPayload,
     StaffRole,
 )
-from convene_service.audit import add_to_summary
+from convene_service.audit import add_to_summary, note_change
 from convene_service.staff import api_token
 from membership.domain.errors import Conflict, Invalid, NotFound, NotYours
 from membership.domain.staff import Actor, Credential, StaffMember
@@ -136,14 +136,41 @@ async def remove_staff(deps: Deps, ctx: Context, by: Actor, staff_id: UUID) -> S
     return staff
 
 
+def _refusal(staff: StaffMember | None, right: bool, code: str) -> str | None:
+    """Why a sign-in is refused, for the owners' audit log only (the page says the same to all)."""
+    if staff is None:
+        return "no staff account has this address"
+    if not right:
+        return "wrong password"
+    if not staff.active:
+        return "removed from the staff"
+    if staff.totp_secret is not None and not totp_matches(staff.totp_secret, code):
+        return "second-step code missing or wrong"
+    return None
+
+
+def _note_sign_in(staff: StaffMember | None, email: str, client: str, refusal: str | None) -> None:
+    # Nobody is signed in yet, so no operator check notes this request: the sign-in notes itself,
+    # and the unit of work writes the row in the sign-in's own transaction (convene_service.audit).
+    staff_id, name = (staff.id, staff.name) if staff else (None, "not signed in")
+    if refusal is None:
+        action, summary = "staff_sign_in", f"Signed in as {email}"
+    else:
+        action, summary = "staff_sign_in_refused", f"Sign-in refused for {email!r}: {refusal}"
+    note_change("POST", staff_id, name, action, "", summary, client)
+
+
 async def sign_in(deps: Deps, email: str, password: str, code: str, client: str) -> tuple[UUID, UUID] | None:
-    """A new session credential for the right email, password (and code, once turned on)."""
+    """A new session credential for the right email, password (and code, once turned on). Every
+    attempt lands in the audit log with the address tried and the client's, in its transaction."""
     async with deps.uow() as uow:
         staff = await uow.staff.by_email(email)
     right = await password_matches(staff.password_hash if staff else UNKNOWN_HASH, password)
-    if staff is None or not right or not staff.active:
-        return None
-    if staff.totp_secret is not None and not totp_matches(staff.totp_secret, code):
+    refusal = _refusal(staff, right, code)
+    _note_sign_in(staff, email, client, refusal)
+    if staff is None or refusal is not None:
+        async with deps.uow() as uow:
+            await uow.commit([])  # the audit row alone
         return None
     now = deps.clock()
     hours = deps.settings.operator_session_hours
@@ -152,7 +179,7 @@ async def sign_in(deps: Deps, email: str, password: str, code: str, client: str)
     )
     async with deps.uow() as uow:
         await uow.staff.add_credential(session, None)
-        await uow.commit([])
+        await uow.commit([])  # the session and its audit row, together
     return staff.id, session.id
 
 

@@ -16,6 +16,7 @@ from membership.entrypoints.pages import (
     operator_members,
     operator_payments,
     operator_staff,
+    operator_staff_changes,
     signing_in,
 )
 
@@ -27,6 +28,7 @@ OPERATOR = [
     operator_levels.router,
     operator_payments.router,
     operator_staff.router,
+    operator_staff_changes.router,
 ]
 # web_router goes last: its default operator home gives way to the dashboard defined before it.
 ROUTERS = [*PUBLIC, *MEMBER, *OPERATOR, web_router("/membership")]

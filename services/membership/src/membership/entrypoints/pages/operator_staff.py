@@ -58,7 +58,9 @@ def actor(request: Request) -> Actor:
     return Actor(caller.staff_id, caller.name, caller.role, client_address(request))
 
 
-async def _page(request: Request, pages: PagesOf, deps: DepsOf, status: int = 200, **shown: Any) -> Response:
+async def render_staff_page(
+    request: Request, pages: PagesOf, deps: DepsOf, status: int = 200, **shown: Any
+) -> Response:
     me = actor(request)
     credentials = await staff.credentials_of(deps, me, me.staff_id)
     now = datetime.now(UTC)
@@ -79,17 +81,17 @@ async def _page(request: Request, pages: PagesOf, deps: DepsOf, status: int = 20
 
 @router.get("/staff")
 async def staff_page(request: Request, pages: PagesOf, deps: DepsOf, operator: OperatorPage) -> Response:
-    return await _page(request, pages, deps)
+    return await render_staff_page(request, pages, deps)
 
 
 @router.post("/staff/tokens", dependencies=[CsrfProtected])
 async def new_token(request: Request, pages: PagesOf, deps: DepsOf, operator: OperatorPage) -> Response:
     entered, form = validate(TokenForm, posted(await request.form()), MESSAGES)
     if entered is None:
-        return await _page(request, pages, deps, status=400, token_form=form)
+        return await render_staff_page(request, pages, deps, status=400, token_form=form)
     me = actor(request)
     issued = await staff.issue_api_token(deps, await request_context(request), me, me.staff_id, entered.label)
-    return await _page(request, pages, deps, issued=issued)  # shown this once, never again
+    return await render_staff_page(request, pages, deps, issued=issued)  # shown this once, never again
 
 
 @router.post("/staff/credentials/{credential_id}/revoke", dependencies=[CsrfProtected])
@@ -119,7 +121,7 @@ async def add_staff(request: Request, pages: PagesOf, deps: DepsOf, operator: Op
             form.errors[refused.field or "email"] = str(refused)
         else:
             return pages.redirect("/membership/operator/staff")
-    return await _page(request, pages, deps, status=400, form=form)
+    return await render_staff_page(request, pages, deps, status=400, form=form)
 
 
 @router.get("/audit-log")
