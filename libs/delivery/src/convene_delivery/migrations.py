@@ -28,7 +28,12 @@ class MigrationSource:
             match = _NAME.match(path.name)
             if match is None:
                 raise ValueError(f"migration file {path} is not named NNNN_description.sql")
-            found.append((int(match.group(1)), path))
+            version = int(match.group(1))
+            if found and found[-1][0] == version:
+                # Two branches each adding "the next" file: the runner keys on the number, so the
+                # second would be skipped wherever the first was applied. Refuse at once instead.
+                raise ValueError(f"migrations {found[-1][1].name} and {path.name} share the number {version:04d}")
+            found.append((version, path))
         return found
 
 
