@@ -23,7 +23,7 @@ class MigrationSource:
     directory: Path
 
     def files(self) -> list[tuple[int, Path]]:
-        found = []
+        found: list[tuple[int, Path]] = []
         for path in sorted(self.directory.glob("*.sql")):
             match = _NAME.match(path.name)
             if match is None:
