@@ -1,8 +1,10 @@
 """A member looks after their membership through the pages in a real browser: signs in from the
 emailed link, sees the active membership and payment history, opens a printable receipt, stops
-automatic renewal, downloads their data, and erases themselves through the confirmation step."""
+automatic renewal, downloads their data (membership's at once, then every service's once
+gathered), and erases themselves through the confirmation step."""
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
@@ -14,6 +16,7 @@ from tests.support.browser import PageCheck, downloaded
 from tests.support.services import OPERATOR, Stack, env_file
 from tests.support.signing_in import sign_in_as_member
 from tests.support.smtp import SmtpServer
+from tests.support.waiting import wait_until
 
 
 async def member_who_renews_automatically(stack: Stack, level: str, email: str) -> None:
@@ -104,6 +107,29 @@ async def test_a_member_sees_pays_attention_to_and_then_erases_their_membership(
     exported = json.loads(await downloaded(tab, page.get_by_role("link", name="Export my data")))
     assert exported["member"]["email"] == email
     assert [p["amount_minor"] for p in exported["payments"]] == [7500]
+
+    # Every service's part: conference and notifications answer over Kafka in their own time.
+    await page.get_by_role("button", name="Download my data").click()
+    heading = page.get_by_role("heading", level=1)
+    await expect(heading).to_have_text(re.compile("^(Gathering your data|Your data is ready)$"))
+    await tab.check("export-asked")
+
+    async def gathered() -> bool:
+        if await heading.text_content() == "Your data is ready":
+            return True
+        await page.get_by_role("link", name="Check again").click()
+        await page.wait_for_load_state()
+        return False
+
+    await wait_until(gathered, seconds=60)
+    await tab.check("export-ready")
+    everything = json.loads(await downloaded(tab, page.get_by_role("link", name="Download my data")))
+    assert everything["membership"]["member"]["email"] == email
+    assert "attendee_places" in everything["conference"]
+    emails = everything["notifications"]["emails"]
+    assert "membership.activated" in {e["template"] for e in emails}
+    assert {e["recipient"] for e in emails} == {email}
+    await page.get_by_role("link", name="Back to my membership").click()
 
     await page.get_by_role("link", name="Erase me").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Erase my personal data")

@@ -17,6 +17,10 @@ class FakePeople:
         found = self.s.registrations.get(registration_id)
         return None if found is None else found.payer_email
 
+    async def attendee_address(self, attendee_id: UUID) -> str | None:
+        found = self.s.attendees.get(attendee_id)
+        return None if found is None else str(found["email"])
+
     async def erase(self, email_sha256: str, at: datetime) -> int:
         erased = 0
         for registration_id, r in list(self.s.registrations.items()):

@@ -8,6 +8,7 @@ from uuid import UUID
 from conference.domain.model import RefundPolicy, RegistrationStatus
 from conference.service_layer.attendee_links import registration_path, ticket_path
 from conference.service_layer.deps import Deps
+from convene_contracts.privacy import is_erased_address
 
 
 @dataclass(frozen=True)
@@ -145,8 +146,8 @@ async def own_ticket(deps: Deps, attendee_id: UUID) -> OwnTicket | None:
     registration_id = await deps.views.registration_of_attendee(attendee_id)
     found = await details(deps, registration_id) if registration_id is not None else None
     person = next((a for a in found.attendees if a.id == attendee_id), None) if found else None
-    if found is None or person is None:
-        return None
+    if found is None or person is None or is_erased_address(person.email):
+        return None  # an erased attendee's link opens nothing any more
     return OwnTicket(
         attendee_id,
         person.name,

@@ -152,6 +152,9 @@ class Attendees(Protocol):
 
 class People(Protocol):
     async def payer_of(self, registration_id: UUID) -> str | None: ...
+    async def attendee_address(self, attendee_id: UUID) -> str | None:
+        """The attendee's address, their row locked until the unit of work ends; None if unknown."""
+
     async def erase(self, email_sha256: str, at: datetime) -> int:
         """Pseudonymizes or removes every row held under the address; how many named the person."""
 

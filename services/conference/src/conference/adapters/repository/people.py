@@ -33,6 +33,12 @@ class SqlPeople:
         )
         return found
 
+    async def attendee_address(self, attendee_id: UUID) -> str | None:
+        found: str | None = await self._conn.fetchval(
+            "SELECT email FROM attendees WHERE id = $1 FOR UPDATE", attendee_id
+        )
+        return found
+
     async def erase(self, email_sha256: str, at: datetime) -> int:
         """Erases everything held under the address; returns how many rows named the person."""
         conn = self._conn
