@@ -5,6 +5,8 @@ import asyncio
 import re
 import signal
 from collections.abc import Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from uuid import uuid4
 
@@ -18,6 +20,22 @@ from tests.support.services import ServiceProcess, Stack, service_process
 from tests.support.smtp import SmtpServer
 from tests.support.stack import kafka_bootstrap
 from tests.support.waiting import wait_until
+
+
+@pytest.fixture(autouse=True)
+def mailbox_as_full_as_at_the_suites_end(smtp_server: SmtpServer) -> None:
+    """The session's mailbox holds thousands of emails by the time these tests run in a full
+    suite. With them, a mailbox that parsed every message on each look answered DATA too late
+    while the test polled it, and the sender's retries showed here as 2 to 5 copies of one email
+    (tests/support/smtp.py). Filling it here makes that visible when these tests run alone."""
+    with smtp_server.mailbox.lock:
+        for n in range(5000 - len(smtp_server.mailbox.messages)):
+            filler = EmailMessage()
+            filler["To"], filler["Subject"] = f"filler-{n}@example.org", "an earlier email"
+            filler.set_content("An email another test received.\n" * 20)
+            parsed = message_from_bytes(filler.as_bytes(), policy=policy.default)
+            assert isinstance(parsed, EmailMessage)
+            smtp_server.mailbox.keep(parsed)
 
 
 @pytest.fixture

@@ -3,6 +3,11 @@
 It can be told to refuse the next messages to one recipient with given replies (e.g. "451 try
 later"), to test how Convene retries; other recipients are not affected, so tests sharing the
 server do not steal each other's refusals.
+
+The server lives for the whole session and ends up holding thousands of messages, so each one is
+filed under its recipient as it arrives: `to` must not parse every message's headers again.
+Tests poll `to` in a loop, and a scan holding the lock kept the server from answering DATA in
+time: the sender timed out, retried, and the test counted its own harness's duplicates.
 """
 
 import socket
@@ -22,6 +27,7 @@ class Mailbox:
     refusals: dict[str, list[str]] = field(default_factory=dict)
     held: set[str] = field(default_factory=set)
     arrivals: list[tuple[float, str]] = field(default_factory=list)  # (monotonic time, To) of each accepted
+    by_recipient: dict[str, list[EmailMessage]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -33,9 +39,15 @@ class Mailbox:
                     return "451 4.3.2 held by the test"
             message = message_from_bytes(envelope.content, policy=policy.default)
             assert isinstance(message, EmailMessage)
-            self.messages.append(message)
-            self.arrivals.append((time.monotonic(), str(message["To"])))
+            self.keep(message)
         return "250 Message accepted"
+
+    def keep(self, message: EmailMessage) -> None:
+        """Files an accepted message (the caller holds the lock)."""
+        to = str(message["To"])
+        self.messages.append(message)
+        self.arrivals.append((time.monotonic(), to))
+        self.by_recipient.setdefault(to, []).append(message)
 
     def refuse(self, recipient: str, *replies: str) -> None:
         with self.lock:
@@ -52,7 +64,7 @@ class Mailbox:
 
     def to(self, recipient: str) -> list[EmailMessage]:
         with self.lock:
-            return [m for m in self.messages if m["To"] == recipient]
+            return list(self.by_recipient.get(recipient, ()))
 
     def arrived(self, recipients: set[str]) -> list[float]:
         """When the messages to these recipients arrived, in order (time.monotonic())."""
