@@ -29,8 +29,9 @@ from conference.config import ConferenceSettings
 from conference.service_layer.certificates import certificate_url
 from conference.service_layer.deps import Deps as ConferenceDeps
 from convene_service.demo_values import DEMO_SECRETS, is_published
-from convene_service.runtime import ServiceSpec, create_app
+from convene_service.runtime import create_app
 from convene_service.settings import ConfigurationError, ServiceSettings, load_settings
+from convene_service.spec import ServiceSpec
 from convene_web.settings import WebSettings
 from membership.bootstrap import SPEC as MEMBERSHIP
 from membership.config import MembershipSettings

@@ -6,8 +6,9 @@ from contextlib import asynccontextmanager
 import httpx
 from asgi_lifespan import LifespanManager
 
-from convene_service.runtime import Runtime, ServiceSpec, create_app
+from convene_service.runtime import create_app
 from convene_service.settings import ServiceSettings
+from convene_service.spec import Runtime, ServiceSpec
 from tests.support.staff import seed_staff
 
 

@@ -9,7 +9,8 @@ import pytest
 
 from conference.bootstrap import SPEC as CONFERENCE
 from convene_delivery.migrations import migrate
-from convene_service.runtime import CHASSIS_RULES, ServiceSpec, migration_sources
+from convene_service.runtime import CHASSIS_RULES, migration_sources
+from convene_service.spec import ServiceSpec
 from membership.bootstrap import SPEC as MEMBERSHIP
 from notifications.bootstrap import SPEC as NOTIFICATIONS
 

@@ -12,7 +12,7 @@ from uuid import uuid4
 import httpx
 import pytest
 
-from convene_service.runtime import Runtime
+from convene_service.spec import Runtime
 from convene_web.sessions import SESSION_COOKIE, Session, signed
 from notifications.bootstrap import SPEC
 from notifications.config import NotificationsSettings

@@ -15,7 +15,7 @@ import pytest
 
 from convene_contracts import NOTIFICATIONS, Event, RawEvent
 from convene_contracts.membership import MemberErased, MemberErasedPayload
-from convene_service.runtime import Runtime
+from convene_service.spec import Runtime
 from notifications.adapters.smtp import SmtpConnection
 from notifications.bootstrap import SPEC, build_deps
 from notifications.config import NotificationsSettings

@@ -8,7 +8,7 @@ import asyncpg
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from convene_service.runtime import Runtime
+from convene_service.spec import Runtime
 from convene_service.staff import StaffCaller, allowed_roles, note_staff_change
 
 _bearer = HTTPBearer(auto_error=False)

@@ -2,93 +2,35 @@
 
 Each service describes itself with a `ServiceSpec`; `create_app` wires Postgres, migrations,
 topics, the broker, subscriptions and the relay into the app's lifespan (nothing connects at
-import), and `main` is the service's command line: `serve` or `migrate`.
+import). The types are in convene_service.spec, the health endpoints in convene_service.health,
+the command line (`serve`, `migrate`) in convene_service.command_line.
 """
 
 import asyncio
-import importlib
 import logging
-import os
-import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, TypeVar
 
 import asyncpg
-import uvicorn
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse, Response
-from faststream.kafka import KafkaBroker
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from convene_delivery.consumer import RetryPolicy
 from convene_delivery.kafka import KafkaPublisher, ensure_topics, make_broker, require_safe_producer
 from convene_delivery.migrations import MigrationSource, migrate, sources_for
 from convene_delivery.postgres import OUTAGES, is_outage
 from convene_delivery.relay import OutboxRelay
-from convene_delivery.retention import DELIVERY_RULES, Pruner, RetentionRule, periods
+from convene_delivery.retention import DELIVERY_RULES, Pruner, periods
 from convene_service import rate_limits
 from convene_service.audit import AuditScope
+from convene_service.health import health_router
 from convene_service.rate_limits import RateLimits
 from convene_service.responses import EVERY_ROUTE
 from convene_service.settings import ServiceSettings, load_settings
-from convene_service.staff import RouteRoles, StaffDirectory
+from convene_service.spec import Runtime, ServiceSpec
 
 log = logging.getLogger(__name__)
-
-
-# A service that knows other kinds of callers (member sessions) says so here, so that an
-# operator endpoint can answer 403 ("you are signed in, but not as an operator") instead of 401.
-KnownCaller = Callable[[Request, str], Awaitable[bool]]
-D = TypeVar("D")
-
-
-@dataclass
-class Runtime:
-    """What a running service holds; handlers reach it through `request.app.state.runtime`.
-
-    Every part has a typed field of its own: the service's dependencies (`deps`, its own `Deps`
-    class, read back with `deps_as`), its pages, its background jobs, its rate limits."""
-
-    settings: ServiceSettings
-    pool: asyncpg.Pool
-    broker: KafkaBroker
-    retry: RetryPolicy
-    rate_limits: RateLimits  # the public rate limits, counted in Postgres, shared by every instance
-    deps: object = None  # the service's Deps, set by its spec's `start`
-    pages: object = None  # convene_web.pages.Pages of a service with pages (convene_web reads it)
-    tasks: list["asyncio.Task[None]"] = field(default_factory=list)  # stopped, in order, at shutdown
-    known_caller: KnownCaller | None = None
-    staff: StaffDirectory | None = None  # who the staff are (convene_service.staff), set by `start`
-    staff_roles: RouteRoles = field(default_factory=dict)  # (method, path) -> roles allowed
-
-    def deps_as(self, kind: type[D]) -> D:
-        """The service's own Deps, typed: `runtime.deps_as(Deps)`."""
-        if not isinstance(self.deps, kind):
-            raise TypeError(f"this runtime's deps are {type(self.deps).__name__}, not {kind.__name__}")
-        return self.deps
-
-
-Start = Callable[[Runtime], Awaitable[None]]
-ExceptionHandler = Callable[[Request, Any], Awaitable[Response]]
-
-
-@dataclass(frozen=True)
-class ServiceSpec:
-    name: str
-    settings_class: type[ServiceSettings]
-    migrations: Path
-    topics: Sequence[str]  # topics it publishes to or reads from: created at start if missing
-    routers: Sequence[APIRouter] = ()
-    # Runs once Postgres and topics are ready, before the broker starts: builds the service's Deps
-    # (runtime.deps), registers subscriptions, starts background jobs (runtime.tasks).
-    start: Start | None = None
-    exception_handlers: Mapping[type[Exception], ExceptionHandler] = field(default_factory=dict)
-    description: str = ""
-    # The service's own tables that retention prunes; the outbox and inbox rules come with the chassis.
-    retention: Sequence[RetentionRule] = ()
 
 
 async def _session_kept(conn: asyncpg.Connection) -> None:
@@ -176,7 +118,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
                 pool.terminate()
 
     app = FastAPI(title=f"Convene {spec.name}", description=spec.description, lifespan=lifespan)
-    app.include_router(_health_router())
+    app.include_router(health_router())
     for router in spec.routers:
         app.include_router(router, responses=EVERY_ROUTE)  # declared, so the OpenAPI document states them
     for exception, handler in spec.exception_handlers.items():
@@ -202,75 +144,3 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
     app.add_exception_handler(asyncpg.InterfaceError, _closed_connection)
     app.add_middleware(AuditScope)  # each request's audit note starts empty (convene_service.audit)
     return app
-
-
-def _health_router() -> APIRouter:
-    router = APIRouter(tags=["health"])
-
-    @router.get("/healthz", summary="The process is alive")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @router.get("/readyz", summary="Postgres and Kafka answer", responses={503: {"description": "Not ready"}})
-    async def readyz(request: Request) -> JSONResponse:
-        runtime: Runtime = request.app.state.runtime
-        checks = {"postgres": "ok", "kafka": "ok"}
-        try:
-            async with asyncio.timeout(2):
-                await runtime.pool.fetchval("SELECT 1")
-        except Exception as error:  # noqa: BLE001 - any failure means not ready
-            checks["postgres"] = f"unavailable: {type(error).__name__}"
-        if not await runtime.broker.ping(timeout=2):
-            checks["kafka"] = "unavailable"
-        ready = all(v == "ok" for v in checks.values())
-        return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
-
-    return router
-
-
-def main(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
-    """`python -m <service> serve` runs the service; `... migrate` applies migrations and exits."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    command = args[0] if args else "serve"
-    settings = load_settings(spec.settings_class)
-    if command == "migrate":
-        asyncio.run(_migrate_only(spec, settings))
-    elif command == "serve":
-        options: dict[str, Any] = {
-            "host": settings.http_host,
-            "port": settings.http_port,
-            "loop": "uvloop",
-            "access_log": False,
-            "log_level": settings.log_level.lower(),
-            "proxy_headers": True,
-            "forwarded_allow_ips": settings.forwarded_allow_ips,
-        }
-        if settings.http_workers == 1:
-            uvicorn.run(create_app(spec, settings), **options)
-        else:
-            # Several processes share the port. Each runs the relay, consumers and sweepers too, which
-            # is safe: they are built for several instances (one relay leader, SKIP LOCKED, inboxes).
-            os.environ[SPEC_VARIABLE] = f"{spec.name}.bootstrap:SPEC"
-            uvicorn.run(f"{__name__}:app_from_environment", factory=True, workers=settings.http_workers, **options)
-    else:
-        raise SystemExit(f"usage: python -m {spec.name} [serve|migrate]")
-
-
-SPEC_VARIABLE = "CONVENE_SERVICE_SPEC"
-
-
-def app_from_environment() -> FastAPI:
-    """The app for one of several HTTP worker processes, which uvicorn starts by import path."""
-    module, _, name = os.environ[SPEC_VARIABLE].partition(":")
-    spec = getattr(importlib.import_module(module), name)
-    assert isinstance(spec, ServiceSpec)
-    return create_app(spec, load_settings(spec.settings_class))
-
-
-async def _migrate_only(spec: ServiceSpec, settings: ServiceSettings) -> None:
-    conn = await asyncpg.connect(settings.database_url)
-    try:
-        for name in await migrate(conn, migration_sources(spec)):
-            print(f"applied {name}")
-    finally:
-        await conn.close()

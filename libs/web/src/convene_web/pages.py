@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
 from convene_service.http import runtime_of
-from convene_service.runtime import Runtime
+from convene_service.spec import Runtime
 from convene_web import charts
 from convene_web.csrf import CSRF_FIELD, csrf_token, keep_csrf_cookie
 from convene_web.formatting import day, money, when

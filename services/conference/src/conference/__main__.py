@@ -1,4 +1,4 @@
 from conference.bootstrap import SPEC
-from convene_service.runtime import main
+from convene_service.command_line import main
 
 main(SPEC)

@@ -9,7 +9,7 @@ from fastapi import Request
 from convene_contracts import CONFERENCE, EXPORTS, MEMBERSHIP, NOTIFICATIONS
 from convene_delivery.retention import RetentionRule
 from convene_service.audit import collect_audit
-from convene_service.runtime import Runtime, ServiceSpec
+from convene_service.spec import Runtime, ServiceSpec
 from convene_service.staff import StaffDirectory
 from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
 from convene_web.pages import install_pages

@@ -1,4 +1,4 @@
-from convene_service.runtime import main
+from convene_service.command_line import main
 from notifications.bootstrap import SPEC
 
 main(SPEC)

@@ -8,7 +8,7 @@ import asyncpg
 
 from convene_contracts import CONFERENCE, EXPORTS, MEMBERSHIP, NOTIFICATIONS
 from convene_delivery.retention import RetentionRule
-from convene_service.runtime import Runtime, ServiceSpec
+from convene_service.spec import Runtime, ServiceSpec
 from convene_service.staff import StaffDirectory, subscribe_to_staff
 from convene_web.handlers import EXCEPTION_HANDLERS as PAGE_EXCEPTION_HANDLERS
 from convene_web.pages import install_pages

@@ -5,7 +5,7 @@ from functools import partial
 from conference.adapters import exports, members
 from convene_contracts import MEMBERSHIP
 from convene_delivery.consumer import Subscription
-from convene_service.runtime import Runtime
+from convene_service.spec import Runtime
 
 
 def subscribe(runtime: Runtime) -> None:

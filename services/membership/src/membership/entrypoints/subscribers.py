@@ -4,7 +4,7 @@ from functools import partial
 
 from convene_contracts import EXPORTS
 from convene_delivery.consumer import Subscription
-from convene_service.runtime import Runtime
+from convene_service.spec import Runtime
 from membership.adapters import exports
 
 

@@ -4,7 +4,7 @@ from functools import partial
 
 from convene_contracts import CONFERENCE, MEMBERSHIP
 from convene_delivery.consumer import Handler, Subscription
-from convene_service.runtime import Runtime
+from convene_service.spec import Runtime
 from notifications.domain.catalog import KINDS
 from notifications.service_layer import intake
 from notifications.service_layer.deps import Deps
