@@ -79,6 +79,8 @@ class RegistrationCancelledPayload(RegistrationFacts):
 
 
 class RegistrationCancelled(_RegistrationEvent):
+    """The registration was cancelled; `refund_minor` is what the refund policy gives back."""
+
     event_type: Literal["conference.registration_cancelled"] = "conference.registration_cancelled"
     payload: RegistrationCancelledPayload
 
@@ -89,6 +91,8 @@ class RefundIssuedPayload(RegistrationFacts):
 
 
 class RefundIssued(_RegistrationEvent):
+    """Stripe accepted a refund of `refund_minor` for this registration."""
+
     event_type: Literal["conference.refund_issued"] = "conference.refund_issued"
     payload: RefundIssuedPayload
 
@@ -111,6 +115,8 @@ class _WaitlistEvent(Event):
 
 
 class WaitlistJoined(_WaitlistEvent):
+    """A person joined the waitlist of a sold-out ticket type."""
+
     event_type: Literal["conference.waitlist_joined"] = "conference.waitlist_joined"
 
 
@@ -127,6 +133,8 @@ class WaitlistOffered(_WaitlistEvent):
 
 
 class WaitlistOfferExpired(_WaitlistEvent):
+    """A waitlist offer ran out unclaimed; the seat goes to the next person."""
+
     event_type: Literal["conference.waitlist_offer_expired"] = "conference.waitlist_offer_expired"
 
 
@@ -140,6 +148,8 @@ class AttendeePayload(Payload):
 
 
 class CheckedIn(Event):
+    """An attendee was checked in at the door."""
+
     event_type: Literal["conference.checked_in"] = "conference.checked_in"
     payload: AttendeePayload
 
@@ -156,6 +166,8 @@ class CertificateIssuedPayload(AttendeePayload):
 
 
 class CertificateIssued(Event):
+    """An attendee's certificate of attendance is ready."""
+
     event_type: Literal["conference.certificate_issued"] = "conference.certificate_issued"
     payload: CertificateIssuedPayload
 
@@ -193,6 +205,8 @@ class MemberPriceOfferedPayload(AttendeePayload):
 
 
 class MemberPriceOffered(Event):
+    """A member holds seats at the non-member price and may confirm the member price."""
+
     event_type: Literal["conference.member_price_offered"] = "conference.member_price_offered"
     payload: MemberPriceOfferedPayload
 

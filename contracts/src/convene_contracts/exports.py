@@ -45,8 +45,12 @@ class ExportPart(Event):
 
 
 class ConferenceExportPart(ExportPart):
+    """Conference's part of a person's export."""
+
     event_type: Literal["conference.export_part"] = "conference.export_part"
 
 
 class NotificationExportPart(ExportPart):
+    """Notifications' part of a person's export."""
+
     event_type: Literal["notification.export_part"] = "notification.export_part"

@@ -82,6 +82,11 @@ class Subscription:
                 batch_timeout_ms=5,
             )(self.on_batch)
 
+    @property
+    def event_types(self) -> tuple[str, ...]:
+        """The event types it acts on (the AsyncAPI document's receive operations list them)."""
+        return tuple(self._handlers)
+
     async def on_message(self, message: KafkaMessage) -> None:
         record = message.raw_message
         assert not isinstance(record, tuple)  # one record per call: this is not a batch subscriber

@@ -1,0 +1,43 @@
+"""The Kafka headers a Convene message carries, as the AsyncAPI document states them.
+
+The relay sets `event_type` and `event_id` on every message it publishes (libs/delivery relay.py);
+a consumer that gives up parks the original value and key on `<topic>.dlq` with the dead-letter
+headers (consumer.py); notifications parks an email it could not send with headers of its own.
+"""
+
+from typing import Any, Final
+
+
+def _text(description: str, **more: Any) -> dict[str, Any]:
+    return {"type": "string", "description": description, **more}
+
+
+RELAY: Final = {
+    "event_type": _text("The envelope's event_type, so a consumer can skip a message without parsing it."),
+    "event_id": _text("The envelope's event_id.", format="uuid"),
+}
+
+CONSUMER_DEAD_LETTER: Final = {
+    "x-origin-topic": _text("The topic the message was read from."),
+    "x-origin-partition": _text("Its partition there, in decimal.", pattern="^[0-9]+$"),
+    "x-origin-offset": _text("Its offset there, in decimal.", pattern="^[0-9]+$"),
+    "x-consumer-group": _text("The consumer group that gave up on it."),
+    "x-attempts": _text("How many times the handler was tried.", pattern="^[0-9]+$"),
+    "x-error": _text("The last error's type and message, at most 2000 characters.", maxLength=2000),
+}
+
+FAILED_EMAIL: Final = {
+    **RELAY,
+    "x-origin-delivery-id": _text("The delivery (one email) that failed.", format="uuid"),
+    "x-origin-event-id": _text("The event the email was about.", format="uuid"),
+    "x-origin-event-type": _text("That event's type."),
+    "x-origin-template": _text("The email's template."),
+    "x-attempts": _text("How many times sending was tried.", pattern="^[0-9]+$"),
+    "x-permanent": _text("true: the mail server refused for good; false: the retries ran out.", enum=["true", "false"]),
+    "x-error": _text("The last SMTP answer or connection error, at most 2000 characters.", maxLength=2000),
+}
+
+
+def headers_schema(title: str, headers: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """An AsyncAPI headers schema: an object of string headers, every one of them always set."""
+    return {"type": "object", "title": title, "properties": headers, "required": list(headers)}
