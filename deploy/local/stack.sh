@@ -101,6 +101,7 @@ run_tests() {
   if [ "${1:-}" = -m ] && [ "${2:-}" = unit ]; then run_unit_tier "$@"; return; fi
   ensure_tools
   ensure_browser_tools
+  ensure_asyncapi_parser
   trap down EXIT
   # Each test run starts from an empty broker; PostgreSQL is reused and each test makes its own database.
   stop_kafka; rm -rf "$STATE/kafka"
@@ -113,6 +114,7 @@ run_tests() {
   export CONVENE_TEST_STRIPE="http://127.0.0.1:$STRIPE_MOCK_PORT"
   export CONVENE_TEST_CHROMIUM="$CHROMIUM"
   export CONVENE_TEST_AXE="$CACHE/npm/node_modules/axe-core/axe.min.js"
+  export CONVENE_TEST_ASYNCAPI_PARSER="$CACHE/npm/asyncapi/node_modules"  # NODE_PATH for tools/asyncapi/validate.cjs
   # Screenshots of every page the browser tests visit, at desktop and phone widths: this run's only.
   export CONVENE_TEST_ARTIFACTS="$STATE/artifacts"
   rm -rf "$CONVENE_TEST_ARTIFACTS"; mkdir -p "$CONVENE_TEST_ARTIFACTS"

@@ -1,5 +1,5 @@
 # Installs what the stack needs, once: uv and the Python workspace, Kafka's jars, stripe-mock; and
-# for the browser tests, Chromium from Debian's packages and axe-core from npm.
+# for the browser tests, Chromium from Debian's packages and axe-core from npm; the AsyncAPI parser.
 # Sourced after common.sh. Every step checks what is already there, so a second run is quick.
 
 ensure_python() {
@@ -52,6 +52,19 @@ ensure_browser_tools() {
     mkdir -p "$CACHE/npm"
     npm install --silent --no-audit --no-fund --prefix "$CACHE/npm" "axe-core@$AXE_CORE_VERSION" >/dev/null \
       || die "npm install axe-core@$AXE_CORE_VERSION failed"
+  fi
+}
+
+ensure_asyncapi_parser() {
+  # The official AsyncAPI parser, exactly as tools/asyncapi/package-lock.json pins it; reinstalled
+  # when that lock changes. The suite validates the AsyncAPI document with it.
+  local want="$ROOT/tools/asyncapi" dir="$CACHE/npm/asyncapi"
+  if ! cmp -s "$want/package-lock.json" "$dir/package-lock.json" || [ ! -d "$dir/node_modules/@asyncapi/parser" ]; then
+    command -v npm >/dev/null || die "npm is needed to install the AsyncAPI parser for the tests"
+    say "installing the AsyncAPI parser with npm ci (tools/asyncapi/package-lock.json)"
+    rm -rf "$dir" && mkdir -p "$dir"
+    cp "$want/package.json" "$want/package-lock.json" "$dir/"
+    (cd "$dir" && npm ci --silent --no-audit --no-fund >/dev/null) || die "npm ci of the AsyncAPI parser failed"
   fi
 }
 

@@ -36,3 +36,8 @@ def axe_script() -> str:
 
 def artifacts_dir() -> str:
     return stack_setting("CONVENE_TEST_ARTIFACTS")
+
+
+def asyncapi_parser_modules() -> str:
+    """The node_modules folder holding @asyncapi/parser (NODE_PATH for tools/asyncapi/validate.cjs)."""
+    return stack_setting("CONVENE_TEST_ASYNCAPI_PARSER")

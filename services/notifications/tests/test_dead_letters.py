@@ -9,6 +9,7 @@ from uuid import UUID
 import pytest
 
 from convene_contracts import NOTIFICATIONS, RawEvent, dead_letter_topic
+from convene_contracts.asyncapi.headers import FAILED_EMAIL
 from notifications.bootstrap import SPEC
 from notifications.service_layer import intake
 from tests.support.apps import running_app
@@ -70,6 +71,7 @@ async def test_a_5xx_parks_the_email_once_with_its_origin_and_error(service: Ser
     assert parked.headers["x-attempts"] == "1"
     assert parked.headers["x-permanent"] == "true"
     assert parked.headers["x-error"].startswith("550 5.1.1 no such user")
+    assert set(parked.headers) == set(FAILED_EMAIL)  # as the AsyncAPI document states them
     body = RawEvent.model_validate_json(parked.value)  # the notification.failed event itself
     assert (body.event_type, body.causation_id) == ("notification.failed", source.event_id)
     assert body.payload["delivery_id"] == str(delivery["id"])

@@ -16,7 +16,7 @@ from convene_contracts.asyncapi import headers
 from convene_contracts.envelope import Event
 from convene_contracts.exports import ExportPart
 from convene_contracts.registry import EVENT_TYPES
-from convene_contracts.samples import sample_events
+from convene_contracts.samples import sample_events, sample_id
 from convene_contracts.topics import (
     ALL_TOPICS,
     CONFERENCE,
@@ -134,6 +134,8 @@ def _dead_letter_messages(samples: dict[str, Event]) -> dict[str, Any]:
                         "x-consumer-group": "conference",
                         "x-attempts": "3",
                         "x-error": "ValueError: this member's level cannot be priced",
+                        "content-type": "",
+                        "correlation_id": str(sample_id("publish of a parked message")),
                     },
                     "payload": parked_from.model_dump(mode="json"),
                 }
@@ -207,6 +209,7 @@ def _operation(op: Operation) -> tuple[str, dict[str, Any]]:
         "channel": _ref("channels", channel),
         "title": f"{who} {verb} {op.topic}",
         "messages": [_ref("channels", channel, "messages", n) for n in names],
+        "x-service": op.service,  # which of Convene's services runs it (a receive's group may differ)
     }
     if op.group:
         group = {"type": "string", "enum": [op.group]}

@@ -1,8 +1,9 @@
 """The Kafka headers a Convene message carries, as the AsyncAPI document states them.
 
-The relay sets `event_type` and `event_id` on every message it publishes (libs/delivery relay.py);
-a consumer that gives up parks the original value and key on `<topic>.dlq` with the dead-letter
-headers (consumer.py); notifications parks an email it could not send with headers of its own.
+The relay sets `event_type` and `event_id` on every message it publishes (libs/delivery relay.py).
+A consumer that gives up parks the original value and key on `<topic>.dlq` with the dead-letter
+headers (consumer.py), plus the two FastStream adds to what it publishes. Notifications parks an
+email it could not send with headers of its own.
 """
 
 from typing import Any, Final
@@ -24,6 +25,9 @@ CONSUMER_DEAD_LETTER: Final = {
     "x-consumer-group": _text("The consumer group that gave up on it."),
     "x-attempts": _text("How many times the handler was tried.", pattern="^[0-9]+$"),
     "x-error": _text("The last error's type and message, at most 2000 characters.", maxLength=2000),
+    # FastStream, which publishes the parked copy, adds its own two.
+    "content-type": _text("Set by FastStream: empty, since the value is the original bytes."),
+    "correlation_id": _text("FastStream's id for this publish; not the envelope's correlation_id."),
 }
 
 FAILED_EMAIL: Final = {
