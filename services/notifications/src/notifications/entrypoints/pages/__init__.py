@@ -1,11 +1,12 @@
-"""Notifications' web pages under /mail: for now the page behind the footer's unsubscribe link."""
+"""Notifications' web pages under /mail: the page behind the footer's unsubscribe link, and
+Convene's AsyncAPI document with its page."""
 
 from pathlib import Path
 
 from convene_web.routes import web_router
-from notifications.entrypoints.pages import unsubscribing
+from notifications.entrypoints.pages import asyncapi, unsubscribing
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 # web_router goes last: its default operator home gives way to one defined before it.
-ROUTERS = [unsubscribing.router, web_router("/mail")]
+ROUTERS = [unsubscribing.router, asyncapi.router, web_router("/mail")]
