@@ -93,6 +93,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
         await broker.start()
         publisher = KafkaPublisher(settings.kafka_bootstrap_servers, client_id=f"{spec.name}-relay")
         relay = OutboxRelay(pool, settings.database_url, publisher, poll_seconds=settings.outbox_poll_seconds)
+        runtime.relay = relay
         relay_task = asyncio.create_task(relay.run(), name=f"{spec.name}-outbox-relay")
         pruner = Pruner(
             pool,
