@@ -1,5 +1,6 @@
 """The faults the chaos test inflicts, each timed as a window: from the moment it starts until the
-fault is repaired and every service says it is ready again (`/readyz`: Postgres and Kafka)."""
+fault is repaired and every service says it is ready again (`/readyz`: Postgres) and reaches Kafka
+again (`/health/details`: readiness leaves Kafka out, so the window asks for both)."""
 
 import asyncio
 import os
@@ -42,6 +43,9 @@ class Faults:
                 for process in self.world.processes:
                     try:
                         if (await client.get(f"{process.url}/readyz")).status_code != 200:
+                            return False
+                        details = (await client.get(f"{process.url}/health/details")).json()
+                        if details["checks"]["kafka"] != "ok":
                             return False
                     except httpx.TransportError:
                         return False

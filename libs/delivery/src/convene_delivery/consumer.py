@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from convene_contracts import Event, RawEvent, dead_letter_topic, parse_event
 from convene_delivery.backoff import backoff_delay
+from convene_delivery.correlation import correlated
 from convene_delivery.postgres import is_outage
 
 log = logging.getLogger(__name__)
@@ -134,9 +135,20 @@ class Subscription:
         handler = self._handlers.get(raw.event_type)
         if handler is None:
             return  # an event this consumer does not act on
+        with correlated(raw.correlation_id):  # its logs and the events it causes carry the flow's id
+            await self._handle_with_retries(record, raw, handler)
+
+    async def _handle_with_retries(self, record: ConsumerRecord, raw: RawEvent, handler: Handler) -> None:
         for attempt in range(1, self._retry.max_attempts + 1):
             try:
                 await handler(parse_event(raw))
+                log.info(
+                    "%s: applied %s %s",
+                    self.group_id,
+                    raw.event_type,
+                    raw.event_id,
+                    extra={"event_type": raw.event_type, "event_id": str(raw.event_id)},
+                )
                 return
             except ValidationError as error:
                 await self._dead_letter(record, error, attempts=attempt)
@@ -167,6 +179,15 @@ class Subscription:
             record.topic,
             record.partition,
             record.offset,
-            headers["x-error"],
+            _without_values(error),
         )
         await self._broker.publish(record.value, dead_letter_topic(record.topic), key=record.key, headers=headers)
+
+
+def _without_values(error: BaseException) -> str:
+    """What went wrong, for the log: a validation error's fields and reasons without the values
+    (an event's values are names and addresses; the dead letter itself keeps them)."""
+    if isinstance(error, ValidationError):
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors(include_input=False))
+        return f"ValidationError: {problems}"
+    return f"{type(error).__name__}: {error}"[:2000]

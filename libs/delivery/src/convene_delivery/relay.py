@@ -50,6 +50,7 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
         self._retry_seconds = retry_seconds
+        self.leading = False  # holds the leader lock now (the detailed health endpoint shows it)
 
     async def run(self) -> None:
         """Runs until cancelled; Postgres or Kafka outages only pause it."""
@@ -69,6 +70,7 @@ class OutboxRelay:
             wake = asyncio.Event()
             await listener.add_listener(OUTBOX_CHANNEL, lambda *_: wake.set())
             await self._wait_for_leadership(listener)
+            self.leading = True
             while True:
                 wake.clear()
                 if await self.relay_batch() == self._batch_size:
@@ -78,6 +80,7 @@ class OutboxRelay:
                 # Also proves the listening connection, and with it leadership, is still alive.
                 await listener.execute("SELECT 1")
         finally:
+            self.leading = False
             listener.terminate()
 
     async def _wait_for_leadership(self, listener: Connection) -> None:

@@ -12,6 +12,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from convene_delivery.migrations import migrate
+from convene_service.logs import set_up_logs
 from convene_service.runtime import create_app, migration_sources
 from convene_service.settings import ServiceSettings, load_settings
 from convene_service.spec import ServiceSpec
@@ -29,7 +30,8 @@ def main(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
             "host": settings.http_host,
             "port": settings.http_port,
             "loop": "uvloop",
-            "access_log": False,
+            "access_log": False,  # convene_service.request_log writes the access line
+            "log_config": None,  # convene_service.logs sets up every logger, uvicorn's too
             "log_level": settings.log_level.lower(),
             "proxy_headers": True,
             "forwarded_allow_ips": settings.forwarded_allow_ips,
@@ -40,6 +42,9 @@ def main(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
             # Several processes share the port. Each runs the relay, consumers and sweepers too, which
             # is safe: they are built for several instances (one relay leader, SKIP LOCKED, inboxes).
             os.environ[SPEC_VARIABLE] = f"{spec.name}.bootstrap:SPEC"
+            # The supervising process writes lines too (workers started, restarted); each worker
+            # sets up its own in create_app.
+            set_up_logs(spec.name, settings.log_level, settings.log_format, settings.log_instance)
             uvicorn.run(f"{__name__}:app_from_environment", factory=True, workers=settings.http_workers, **options)
     else:
         raise SystemExit(f"usage: python -m {spec.name} [serve|migrate]")

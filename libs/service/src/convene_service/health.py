@@ -1,4 +1,13 @@
-"""The health endpoints every service serves: is the process alive, is it ready for traffic."""
+"""The health endpoints every service serves.
+
+- `/healthz`, liveness: the process answers. An orchestrator restarts it when this fails.
+- `/readyz`, readiness: it can do its HTTP work, which needs Postgres only. Kafka is not part of
+  it: requests write to the outbox and the relay publishes later, so during a Kafka outage the
+  service keeps serving and taking the events; an orchestrator that pulled every instance out
+  of service then would turn an outage nobody noticed into one everybody does.
+- `/health/details`, for operators: Postgres, Kafka and whether this process leads its outbox
+  relay. Always 200 while the process answers; the body says what is down.
+"""
 
 import asyncio
 
@@ -6,6 +15,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from convene_service.spec import Runtime
+
+_TIMEOUT_SECONDS = 2
 
 
 def health_router() -> APIRouter:
@@ -15,18 +26,33 @@ def health_router() -> APIRouter:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="Postgres and Kafka answer", responses={503: {"description": "Not ready"}})
+    @router.get("/readyz", summary="Postgres answers: it can serve", responses={503: {"description": "Not ready"}})
     async def readyz(request: Request) -> JSONResponse:
-        runtime: Runtime = request.app.state.runtime
-        checks = {"postgres": "ok", "kafka": "ok"}
-        try:
-            async with asyncio.timeout(2):
-                await runtime.pool.fetchval("SELECT 1")
-        except Exception as error:  # noqa: BLE001 - any failure means not ready
-            checks["postgres"] = f"unavailable: {type(error).__name__}"
-        if not await runtime.broker.ping(timeout=2):
-            checks["kafka"] = "unavailable"
+        checks = {"postgres": await _postgres(request.app.state.runtime)}
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
+    @router.get("/health/details", summary="Postgres, Kafka and the outbox relay, for operators")
+    async def details(request: Request) -> dict[str, object]:
+        runtime: Runtime = request.app.state.runtime
+        postgres, kafka = await asyncio.gather(_postgres(runtime), _kafka(runtime))
+        return {
+            "ready": postgres == "ok",
+            "checks": {"postgres": postgres, "kafka": kafka},
+            "relay": {"leader": runtime.relay is not None and runtime.relay.leading},
+        }
+
     return router
+
+
+async def _postgres(runtime: Runtime) -> str:
+    try:
+        async with asyncio.timeout(_TIMEOUT_SECONDS):
+            await runtime.pool.fetchval("SELECT 1")
+    except Exception as error:  # noqa: BLE001 - any failure means not available
+        return f"unavailable: {type(error).__name__}"
+    return "ok"
+
+
+async def _kafka(runtime: Runtime) -> str:
+    return "ok" if await runtime.broker.ping(timeout=_TIMEOUT_SECONDS) else "unavailable"

@@ -25,7 +25,9 @@ from convene_delivery.retention import DELIVERY_RULES, Pruner, periods
 from convene_service import rate_limits
 from convene_service.audit import AuditScope
 from convene_service.health import health_router
+from convene_service.logs import set_up_logs
 from convene_service.rate_limits import RateLimits
+from convene_service.request_log import RequestLog
 from convene_service.responses import EVERY_ROUTE
 from convene_service.settings import ServiceSettings, load_settings
 from convene_service.spec import Runtime, ServiceSpec
@@ -69,7 +71,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
     settings = settings or load_settings(spec.settings_class)
     require_safe_producer(settings.kafka_acks, settings.kafka_enable_idempotence)
     prunings = periods([*CHASSIS_RULES, *spec.retention], settings)  # a rule without its setting stops here
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    set_up_logs(spec.name, settings.log_level, settings.log_format, settings.log_instance)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -93,6 +95,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
         await broker.start()
         publisher = KafkaPublisher(settings.kafka_bootstrap_servers, client_id=f"{spec.name}-relay")
         relay = OutboxRelay(pool, settings.database_url, publisher, poll_seconds=settings.outbox_poll_seconds)
+        runtime.relay = relay
         relay_task = asyncio.create_task(relay.run(), name=f"{spec.name}-outbox-relay")
         pruner = Pruner(
             pool,
@@ -143,4 +146,5 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
         app.add_exception_handler(outage, _unavailable)
     app.add_exception_handler(asyncpg.InterfaceError, _closed_connection)
     app.add_middleware(AuditScope)  # each request's audit note starts empty (convene_service.audit)
+    app.add_middleware(RequestLog)  # outermost: the correlation id and the access line (convene_service.request_log)
     return app

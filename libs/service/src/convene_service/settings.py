@@ -57,6 +57,15 @@ class ServiceSettings(BaseSettings):
         default=1, gt=0, description="Rate-limit counts (one row per client and minute) are kept this long."
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "text"] = Field(
+        default="json",
+        description="json: one JSON object per line (docs/operations.md); text: readable, for local work.",
+    )
+    log_instance: str | None = Field(
+        default=None,
+        max_length=100,
+        description="Names this process in its log lines; unset: the host name and the process id.",
+    )
     consumer_max_attempts: int = Field(default=3, ge=1, le=20)
     consumer_backoff_seconds: float = Field(default=0.2, gt=0)
     outbox_poll_seconds: float = Field(default=1.0, gt=0)

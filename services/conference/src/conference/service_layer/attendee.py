@@ -9,6 +9,7 @@ from conference.domain.model import RefundPolicy
 from conference.domain.registration import CANCELLED_BY_ATTENDEE
 from conference.service_layer import announcements, refunds, seats
 from conference.service_layer.deps import Deps
+from convene_delivery.correlation import correlation_or_new
 
 
 async def view(deps: Deps, registration_id: UUID) -> dict[str, Any]:
@@ -30,7 +31,7 @@ async def cancel(deps: Deps, registration_id: UUID) -> int:
     """Cancels, gives the seats back (to the waitlist first) and owes what the policy gives, in
     one transaction; returns the refund. Stripe is asked right after (and by the refund job
     until it answers); asked again while the refund is owed, asks Stripe again."""
-    now, correlation_id = deps.clock(), uuid4()
+    now, correlation_id = deps.clock(), correlation_or_new()
     async with deps.uow() as uow:
         registration = await uow.registrations.get(registration_id)
         if registration is None:

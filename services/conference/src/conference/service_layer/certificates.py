@@ -7,7 +7,7 @@ import hashlib
 import hmac
 from datetime import datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from fpdf import FPDF
 
@@ -15,6 +15,7 @@ from conference.domain.errors import NotFound, RegistrationRefused
 from conference.service_layer.deps import Deps
 from conference.service_layer.unit_of_work import Row
 from convene_contracts import conference as contract
+from convene_delivery.correlation import correlation_or_new
 
 
 def certificate_token(deps: Deps, attendee_id: UUID) -> str:
@@ -55,7 +56,7 @@ def _issued(deps: Deps, conference: Row, attendee: Row, now: datetime) -> contra
     )
     return contract.CertificateIssued(
         producer="conference",
-        correlation_id=uuid4(),
+        correlation_id=correlation_or_new(),
         payload=contract.CertificateIssuedPayload(
             registration_id=attendee["registration_id"],
             attendee_id=attendee["id"],

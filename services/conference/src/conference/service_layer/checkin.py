@@ -3,11 +3,11 @@ operator can undo a mistaken check-in."""
 
 from dataclasses import dataclass
 from datetime import datetime
-from uuid import uuid4
 
 from conference.domain.errors import NotFound
 from conference.service_layer.deps import Deps
 from convene_contracts import conference as contract
+from convene_delivery.correlation import correlation_or_new
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,9 @@ async def check_in(deps: Deps, ticket_code: str, by: str = "staff") -> Scan:
             name=row["name"],
             email=row["email"],
         )
-        await uow.commit([contract.CheckedIn(producer="conference", correlation_id=uuid4(), payload=payload)])
+        await uow.commit(
+            [contract.CheckedIn(producer="conference", correlation_id=correlation_or_new(), payload=payload)]
+        )
     return Scan(row["name"], row["conference"], now, first_time=True)
 
 

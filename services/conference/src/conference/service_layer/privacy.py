@@ -7,7 +7,7 @@ places, waitlist entries; see adapters/repository/people.py), and `conference.at
 tells the other services to erase theirs. It carries the digest of the address, never the address.
 """
 
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from conference.domain.errors import NotFound
 from conference.service_layer.announcements import PRODUCER
@@ -15,6 +15,7 @@ from conference.service_layer.deps import Deps
 from conference.service_layer.unit_of_work import UnitOfWork
 from convene_contracts.conference import AttendeeErased, AttendeeErasedPayload
 from convene_contracts.privacy import email_digest, is_erased_address
+from convene_delivery.correlation import correlation_or_new
 
 
 async def erase_registrant(deps: Deps, registration_id: UUID) -> None:
@@ -37,6 +38,8 @@ async def _erase(deps: Deps, uow: UnitOfWork, address: str) -> None:
     now, digest = deps.clock(), email_digest(address)
     await uow.people.erase(digest, now)
     erased = AttendeeErased(
-        producer=PRODUCER, correlation_id=uuid4(), payload=AttendeeErasedPayload(email_sha256=digest, erased_at=now)
+        producer=PRODUCER,
+        correlation_id=correlation_or_new(),
+        payload=AttendeeErasedPayload(email_sha256=digest, erased_at=now),
     )
     await uow.commit([erased])

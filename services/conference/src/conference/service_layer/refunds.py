@@ -44,7 +44,12 @@ async def issue_now(deps: Deps, registration_id: UUID) -> bool:
             await uow.commit([])
         return bool(claimed) and await _ask_stripe(deps, claimed[0])
     except Exception:  # owed still: the refund job asks again
-        log.warning("refund of registration %s left to the refund job", registration_id, exc_info=True)
+        log.warning(
+            "refund of registration %s left to the refund job",
+            registration_id,
+            exc_info=True,
+            extra={"registration_id": str(registration_id)},
+        )
         return False
 
 
@@ -53,13 +58,13 @@ async def _ask_stripe(deps: Deps, refund: Refund) -> bool:
     try:
         stripe_refund_id = await deps.stripe.refund(refund)
     except RefundRefused as error:
-        log.error("Stripe refused refund %s for good: %s", refund.id, error)
+        log.error("Stripe refused refund %s for good: %s", refund.id, error, extra=_ids(refund))
         why = str(error)
         await _record(deps, refund.id, lambda r: r.refused(why))
         return False
     except Exception as error:  # noqa: BLE001 - no answer, whatever the cause: owed still, asked again later
         delay = backoff_delay(refund.attempts, RETRY_BASE_SECONDS, RETRY_MAX_SECONDS)
-        log.warning("refund %s not issued (attempt %d): %s", refund.id, refund.attempts, error)
+        log.warning("refund %s not issued (attempt %d): %s", refund.id, refund.attempts, error, extra=_ids(refund))
         at, why = deps.clock() + timedelta(seconds=delay), str(error) or type(error).__name__
         await _record(deps, refund.id, lambda r: r.try_again(at, why))
         return False
@@ -106,3 +111,8 @@ async def reconcile(
         await uow.registrations.refund_reported(payment_intent, refunded_minor)
         return []
     return await issued(uow, deps, refund, None, correlation_id)
+
+
+def _ids(refund: Refund) -> dict[str, str]:
+    """What a refund's log line names: ids only (docs/operations.md, "Logs")."""
+    return {"refund_id": str(refund.id), "registration_id": str(refund.registration_id)}

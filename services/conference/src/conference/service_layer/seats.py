@@ -5,12 +5,13 @@ valid WAITLIST_OFFER_HOURS; only when nobody waits do they go back to general sa
 import json
 from datetime import datetime, timedelta
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from conference.service_layer.attendee_links import HasSettings, claim_url
 from conference.service_layer.unit_of_work import Row, Shards, UnitOfWork
 from convene_contracts import Event
 from convene_contracts import conference as contract
+from convene_delivery.correlation import correlation_or_new
 
 PRODUCER = "conference"
 
@@ -45,7 +46,7 @@ async def give_back(
         claim_url=claim_url(deps, entry.id, token),
         offer_expires_at=expires_at,
     )
-    return [contract.WaitlistOffered(producer=PRODUCER, correlation_id=uuid4(), payload=payload)]
+    return [contract.WaitlistOffered(producer=PRODUCER, correlation_id=correlation_or_new(), payload=payload)]
 
 
 async def give_back_registration(

@@ -13,6 +13,7 @@ from conference.service_layer import seats
 from conference.service_layer.deps import Deps
 from convene_contracts import Event
 from convene_contracts import conference as contract
+from convene_delivery.correlation import correlation_or_new
 
 PRODUCER = "conference"
 
@@ -27,7 +28,9 @@ async def join(deps: Deps, conference_id: UUID, ticket_type_id: UUID, name: str,
         if not await uow.waitlist.add(entry):
             raise RegistrationRefused("email", "this person is on this waitlist already")
         payload = contract.WaitlistPayload(**seats.waitlist_payload(await uow.waitlist.payload(entry.id)))
-        await uow.commit([contract.WaitlistJoined(producer=PRODUCER, correlation_id=uuid4(), payload=payload)])
+        await uow.commit(
+            [contract.WaitlistJoined(producer=PRODUCER, correlation_id=correlation_or_new(), payload=payload)]
+        )
     return entry.id
 
 
@@ -73,7 +76,9 @@ async def expire_offers(deps: Deps, now: datetime) -> int:
         events: list[Event] = []
         for entry in entries:
             payload = contract.WaitlistPayload(**seats.waitlist_payload(await uow.waitlist.payload(entry.id)))
-            events.append(contract.WaitlistOfferExpired(producer=PRODUCER, correlation_id=uuid4(), payload=payload))
+            events.append(
+                contract.WaitlistOfferExpired(producer=PRODUCER, correlation_id=correlation_or_new(), payload=payload)
+            )
             assert entry.offered_shards is not None
             events += await seats.give_back(uow, deps, entry.ticket_type_id, entry.offered_shards, now)
         await uow.commit(events)

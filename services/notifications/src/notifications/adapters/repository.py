@@ -69,6 +69,7 @@ class PostgresDeliveries:
                 json.dumps(o.headers),
                 o.transactional,
                 o.member_id,
+                o.correlation_id,
             )
             for o in batch.emails
         ]
@@ -76,11 +77,11 @@ class PostgresDeliveries:
             row["id"]
             for row in await conn.fetch(
                 """INSERT INTO deliveries (id, event_id, event_type, template, recipient, subject, body_text,
-                       body_html, headers, transactional, member_id)
+                       body_html, headers, transactional, member_id, correlation_id)
                    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
-                                        $7::text[], $8::text[], $9::jsonb[], $10::boolean[], $11::uuid[])
+                                        $7::text[], $8::text[], $9::jsonb[], $10::boolean[], $11::uuid[], $12::uuid[])
                    ON CONFLICT DO NOTHING RETURNING id""",
-                *columns(rows, 11),
+                *columns(rows, 12),
             )
         }
         files = [
@@ -249,7 +250,15 @@ def claimed(row: Any) -> ClaimedEmail:
     raw = row["headers"]
     headers = dict(json.loads(raw)) if isinstance(raw, str) else dict(raw or {})
     return ClaimedEmail(
-        row["id"], row["event_id"], row["event_type"], email, headers, row["attempts"], row["due_at"], files
+        row["id"],
+        row["event_id"],
+        row["event_type"],
+        email,
+        headers,
+        row["attempts"],
+        row["due_at"],
+        files,
+        correlation_id=row["correlation_id"],
     )
 
 

@@ -24,10 +24,11 @@ class PostgresViews:
         part = like_part(f.recipient_part) if f.recipient_part else None
         rows = await self._db.fetch(
             """SELECT id, event_id, event_type, template, recipient, subject, status, attempts, last_error,
-                      created_at, sent_at, failed_at, transactional FROM deliveries
+                      created_at, sent_at, failed_at, transactional, correlation_id FROM deliveries
                WHERE ($1::text IS NULL OR lower(recipient) = lower($1)) AND ($2::text IS NULL OR event_type = $2)
                  AND ($3::text IS NULL OR status = $3) AND ($4::timestamptz IS NULL OR created_at >= $4)
                  AND ($5::timestamptz IS NULL OR created_at < $5) AND ($6::text IS NULL OR lower(recipient) LIKE $6)
+                 AND ($8::uuid IS NULL OR correlation_id = $8)
                ORDER BY created_at DESC LIMIT $7""",
             f.recipient,
             f.event_type,
@@ -36,6 +37,7 @@ class PostgresViews:
             f.before,
             part,
             f.limit,
+            f.correlation_id,
         )
         return [dict(row) for row in rows]
 

@@ -21,6 +21,7 @@ class OwedEmail:
     member_id: UUID | None
     attachments: tuple[Attachment, ...] = ()
     mentions: tuple[str, ...] = ()  # digests of the addresses the event names (domain/mentions.py)
+    correlation_id: UUID | None = None  # the flow of the event that owes it
 
 
 @dataclass
@@ -43,6 +44,7 @@ class ClaimedEmail:
     attempts: int  # tries before this one
     due_at: datetime  # when it was due before the claim moved it a lease ahead
     attachments: tuple[Attachment, ...] = ()
+    correlation_id: UUID | None = None  # the flow of the event that owed it (None: written before it was kept)
 
     @property
     def message_id(self) -> str:
@@ -58,5 +60,6 @@ class LogFilters:
     event_type: str | None = None
     status: str | None = None
     since: datetime | None = None
+    correlation_id: UUID | None = None  # one flow's emails
     before: datetime | None = None
     limit: int = 100

@@ -105,5 +105,6 @@ def _owe(deps: Deps, batch: OwedBatch, event: Event, owed: list[Owed], unsubscri
                 member_id,
                 files,
                 mentions,
+                correlation_id=event.correlation_id,
             )
         )

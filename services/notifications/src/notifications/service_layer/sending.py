@@ -33,6 +33,7 @@ from convene_contracts.notifications import (
     NotificationSent,
 )
 from convene_delivery.backoff import backoff_delay
+from convene_delivery.correlation import correlated
 from convene_delivery.postgres import is_outage
 from notifications.domain.deliveries import ClaimedEmail
 from notifications.domain.errors import EmailNotSent
@@ -64,7 +65,8 @@ async def send_due(deps: Deps, smtp: Smtp) -> bool:
             await deps.rate.wait()
             if deps.clock() - claimed_at > sending_window:
                 break
-            await _send(deps, smtp, claim, emails[0], lease_ends=claimed_at + settings.send_lease_seconds)
+            with correlated(emails[0].correlation_id):  # the send's log lines show the flow's id
+                await _send(deps, smtp, claim, emails[0], lease_ends=claimed_at + settings.send_lease_seconds)
             emails.pop(0)
     finally:
         if emails:  # out of time, a failure, or shutting down
@@ -81,13 +83,16 @@ async def _send(deps: Deps, smtp: Smtp, claim: UUID, email: ClaimedEmail, lease_
     else:
         sent = NotificationSent(
             producer="notifications",
-            correlation_id=email.event_id,
+            correlation_id=_flow(email),
             causation_id=email.event_id,
             payload=_payload(email, attempts),
         )
+        ids = {"delivery_id": str(email.id), "event_type": email.event_type}
         if not await _mark_sent(deps, claim, email, attempts, sent, lease_ends):
             # An operator queued it again (it goes once more), or its person was erased meanwhile.
-            log.warning("delivery %s was sent after its claim ended", email.id)
+            log.warning("delivery %s was sent after its claim ended", email.id, extra=ids)
+        else:
+            log.info("sent delivery %s (%s, attempt %d)", email.id, email.event_type, attempts, extra=ids)
 
 
 async def _mark_sent(
@@ -103,7 +108,11 @@ async def _mark_sent(
             wait = backoff_delay(attempt, MARK_SENT_RETRY_SECONDS, max_seconds=1.0)
             if not is_outage(error) or deps.clock() + wait >= lease_ends:
                 raise
-            log.warning("delivery %s was sent; recording it waits for the database", email.id)
+            log.warning(
+                "delivery %s was sent; recording it waits for the database",
+                email.id,
+                extra={"delivery_id": str(email.id)},
+            )
             await asyncio.sleep(wait)
     raise AssertionError("unreachable: count() never ends")
 
@@ -118,7 +127,7 @@ async def _not_sent(deps: Deps, claim: UUID, email: ClaimedEmail, attempts: int,
                 )
                 announced = NotificationFailed(
                     producer="notifications",
-                    correlation_id=email.event_id,
+                    correlation_id=_flow(email),
                     causation_id=email.event_id,
                     payload=payload,
                 )
@@ -130,6 +139,11 @@ async def _not_sent(deps: Deps, claim: UUID, email: ClaimedEmail, attempts: int,
         delay = backoff_delay(attempts, deps.settings.send_backoff_seconds)
         await uow.deliveries.retry_later(email, claim, attempts, error, timedelta(seconds=delay))
         await uow.commit()
+
+
+def _flow(email: ClaimedEmail) -> UUID:
+    # The flow the email belongs to; a delivery written before flows were kept had only its event.
+    return email.correlation_id or email.event_id
 
 
 def _payload(email: ClaimedEmail, attempts: int) -> DeliveryPayload:

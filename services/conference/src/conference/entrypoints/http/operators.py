@@ -1,7 +1,7 @@
 """Operator endpoints: conferences (C1), ticket types (C2), discount codes (C6), member status."""
 
 from typing import Annotated, Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, status
 from fastapi.responses import JSONResponse
@@ -18,6 +18,7 @@ from conference.entrypoints.http.schemas import (
     TicketTypeIn,
 )
 from conference.service_layer import catalog, certificates, checkin, holding, reports
+from convene_delivery.correlation import correlation_or_new
 from convene_service.http import Operator, Staff
 from convene_service.inputs import EmailAddress as Email
 from convene_service.inputs import Text
@@ -109,6 +110,6 @@ async def set_status(conference_id: UUID, body: StatusIn, deps: DepsOf) -> None:
 async def issue_comp(conference_id: UUID, body: CompIn, deps: DepsOf) -> dict[str, Any]:
     attendee = holding.AttendeeIn(body.name, body.email.lower(), body.ticket_type_ids, {})
     held = await holding.register(
-        deps, uuid4(), conference_id, body.name, body.email.lower(), [attendee], None, complimentary=True
+        deps, correlation_or_new(), conference_id, body.name, body.email.lower(), [attendee], None, complimentary=True
     )
     return {"registration_id": held.registration_id, "status": held.status}

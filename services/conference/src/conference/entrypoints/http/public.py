@@ -2,7 +2,7 @@
 
 import logging
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import JSONResponse
@@ -11,6 +11,7 @@ from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.http.schemas import RegistrationIn, RegistrationOut
 from conference.service_layer import catalog, holding
 from conference.service_layer.payments import apply_stripe_event
+from convene_delivery.correlation import correlation_or_new
 from convene_service.http import RateLimit
 from convene_service.payments import verified_event
 from convene_service.responses import WITH_BODY, declared
@@ -42,7 +43,7 @@ async def register(conference_id: UUID, body: RegistrationIn, request: Request, 
     attendees = [holding.AttendeeIn(a.name, a.email.lower(), a.ticket_type_ids, a.answers) for a in body.attendees]
     held = await holding.register(
         deps,
-        uuid4(),
+        correlation_or_new(),
         conference_id,
         body.payer_name,
         body.payer_email.lower(),

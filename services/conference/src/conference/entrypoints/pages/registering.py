@@ -4,7 +4,7 @@ to its payment page and a free one straight to the registration page."""
 
 from typing import Annotated, Any
 from urllib.parse import quote
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -17,6 +17,7 @@ from conference.entrypoints.pages.common import conference_or_404
 from conference.service_layer import holding
 from conference.service_layer.attendee_links import registration_path
 from conference.service_layer.deps import Deps
+from convene_delivery.correlation import correlation_or_new
 from convene_service.payments import PaymentProviderUnavailable
 from convene_web.access import PageRateLimit
 from convene_web.csrf import CsrfProtected
@@ -118,7 +119,7 @@ async def register(conference_id: UUID, request: Request, pages: PagesOf, deps: 
     try:
         held = await holding.register(
             deps,
-            uuid4(),
+            correlation_or_new(),
             conference_id,
             asked.payer_name,
             asked.payer_email,

@@ -1,10 +1,11 @@
 """Who is calling: the dependencies every route shares (deps, the request's context, the member)."""
 
 from typing import Annotated
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from fastapi import Depends, HTTPException, Request
 
+from convene_delivery.correlation import correlation_or_new
 from convene_service.http import Credentials, runtime_of
 from membership.service_layer.deps import Deps
 from membership.service_layer.events import Context
@@ -16,11 +17,9 @@ async def deps_of(request: Request) -> Deps:  # async: FastAPI runs plain functi
 
 
 async def request_context(request: Request) -> Context:
-    """Every event a request causes shares one correlation id (taken from X-Correlation-ID)."""
-    try:
-        return Context(UUID(request.headers.get("x-correlation-id", "")))
-    except ValueError:
-        return Context(uuid4())
+    """Every event a request causes shares the request's correlation id (convene_service.request_log
+    takes it from X-Correlation-ID or makes it)."""
+    return Context(correlation_or_new())
 
 
 async def signed_in_member(request: Request, credentials: Credentials) -> UUID:

@@ -23,9 +23,17 @@ async def deliveries(
     event_type: Annotated[Line | None, Query()] = None,
     delivery_status: Status = None,
     since: Annotated[QueryInstant | None, Query()] = None,
+    correlation_id: Annotated[UUID | None, Query(description="One flow's emails (X-Correlation-ID)")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[dict[str, Any]]:
-    filters = LogFilters(recipient=recipient, event_type=event_type, status=delivery_status, since=since, limit=limit)
+    filters = LogFilters(
+        recipient=recipient,
+        event_type=event_type,
+        status=delivery_status,
+        since=since,
+        limit=limit,
+        correlation_id=correlation_id,
+    )
     return await delivery_log.find(deps, filters)
 
 

@@ -1,7 +1,7 @@
 """Complimentary registrations (C13): an operator gives someone a real seat at no price, for a
 speaker or a volunteer. Confirmed at once, so the ticket email goes out as for any registration."""
 
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -12,6 +12,7 @@ from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.pages.operator.common import SECTION, the_conference
 from conference.service_layer import holding, operator_views
 from convene_contracts.email import Email
+from convene_delivery.correlation import correlation_or_new
 from convene_web.access import OperatorPage
 from convene_web.csrf import CsrfProtected
 from convene_web.forms import FormState, posted, validate
@@ -68,7 +69,14 @@ async def issue_comp(
         attendee = holding.AttendeeIn(comp.name, comp.email.lower(), [comp.ticket_type], {})
         try:
             held = await holding.register(
-                deps, uuid4(), conference_id, comp.name, comp.email.lower(), [attendee], None, complimentary=True
+                deps,
+                correlation_or_new(),
+                conference_id,
+                comp.name,
+                comp.email.lower(),
+                [attendee],
+                None,
+                complimentary=True,
             )
         except SoldOut as sold_out:
             form.errors["ticket_type"] = f"{sold_out}".replace(": join the waitlist", "")
