@@ -4,6 +4,7 @@ import asyncio
 import importlib
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -40,6 +41,9 @@ def main(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
             # Several processes share the port. Each runs the relay, consumers and sweepers too, which
             # is safe: they are built for several instances (one relay leader, SKIP LOCKED, inboxes).
             os.environ[SPEC_VARIABLE] = f"{spec.name}.bootstrap:SPEC"
+            # The workers add their metrics up in one directory (convene_service.metrics); a fresh
+            # one per start, so a past run's counts are never added in.
+            os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix=f"convene-{spec.name}-metrics-"))
             uvicorn.run(f"{__name__}:app_from_environment", factory=True, workers=settings.http_workers, **options)
     else:
         raise SystemExit(f"usage: python -m {spec.name} [serve|migrate]")
