@@ -58,20 +58,20 @@ class KafkaLag:
 
     async def _record(self, subscribed: list[tuple[str, str]]) -> None:
         admin, consumer = await self._clients()
-        await consumer.topics()  # refreshes the partition metadata
         service = metrics.service()
-        topics = {topic for topic, _ in subscribed}
+        topics = sorted({topic for topic, _ in subscribed})
+        partitions_of = await _partitions(admin, [*topics, *map(dead_letter_topic, topics)])
         for topic, group in subscribed:
-            partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+            partitions = partitions_of.get(topic, [])
             committed = await admin.list_consumer_group_offsets(group, partitions=partitions)
             ends = await consumer.end_offsets(partitions)
             for tp in partitions:
                 offset = committed.get(tp)
                 behind = lag(ends[tp], offset.offset if offset is not None else None)
                 CONSUMER_LAG.labels(service, topic, group, str(tp.partition)).set(behind)
-        for topic in sorted(topics):
+        for topic in topics:
             dlq = dead_letter_topic(topic)
-            partitions = [TopicPartition(dlq, p) for p in sorted(consumer.partitions_for_topic(dlq) or ())]
+            partitions = partitions_of.get(dlq, [])
             ends = await consumer.end_offsets(partitions)
             starts = await consumer.beginning_offsets(partitions)
             DEAD_LETTERS.labels(service, dlq).set(sum(ends[tp] - starts[tp] for tp in partitions))
@@ -95,3 +95,17 @@ class KafkaLag:
         with suppress(Exception):
             if consumer is not None:
                 await consumer.stop()
+
+
+async def _partitions(admin: AIOKafkaAdminClient, topics: list[str]) -> dict[str, list[TopicPartition]]:
+    """Each topic's partitions, from one metadata request (a topic Kafka does not know has none)."""
+    described = await admin.describe_topics(topics)
+    return {
+        t["topic"]: [TopicPartition(t["topic"], p["partition"]) for p in sorted(t["partitions"], key=_partition)]
+        for t in described
+        if not t["error_code"]
+    }
+
+
+def _partition(described: dict[str, int]) -> int:
+    return described["partition"]

@@ -13,6 +13,7 @@ its own counts only, so `serve` with several workers makes a fresh directory whe
 """
 
 import asyncio
+import atexit
 import logging
 import os
 import time
@@ -37,6 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from convene_delivery import metrics as delivery
 from convene_delivery.lag import KafkaLag
+from convene_service.health import readiness
 from convene_service.spec import Runtime
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,12 @@ POOL_SIZE = Gauge("convene_pool_size", "Postgres connections the pool holds", ["
 POOL_IN_USE = Gauge(
     "convene_pool_in_use", "Postgres connections lent out right now", ["service"], multiprocess_mode="livesum"
 )
+READY = Gauge(
+    "convene_ready",
+    "1 when Postgres and Kafka answer this process, as /readyz says",
+    ["service", "dependency"],
+    multiprocess_mode="liveall",
+)
 JOB_RUNS = Counter("convene_job_runs_total", "Passes of a background job, by outcome", ["service", "job", "outcome"])
 
 # A service's own scrape-time readings (its owed work): set gauges from bounded queries.
@@ -75,7 +83,11 @@ def broker_middleware(service: str) -> KafkaPrometheusMiddleware:
 
 def route_of(app: ASGIApp, scope: Scope) -> str:
     """The route template a request matched (`/members/{member_id}`), never its raw path, so that
-    ids do not make a series each; a path no route serves is counted as `unmatched`."""
+    ids do not make a series each; a path no route serves is counted as `unmatched`. FastAPI
+    leaves the route it chose in the scope; anything else (a mount) is matched here."""
+    chosen = getattr(scope.get("route"), "path", None)
+    if isinstance(chosen, str):
+        return chosen
     routes = getattr(app, "routes", ())
     for route in routes:
         match, _ = route.matches(scope)
@@ -127,11 +139,20 @@ def metrics_router(scrapes: Sequence[Scrape]) -> APIRouter:
     async def serve_metrics(request: Request) -> Response:
         runtime: Runtime = request.app.state.runtime
         reader = lag.setdefault("kafka", KafkaLag(runtime.settings.kafka_bootstrap_servers))
-        readings: list[Awaitable[None]] = [_outbox_and_pool(runtime), reader.record(set(delivery.SUBSCRIBED))]
+        readings: list[Awaitable[None]] = [
+            _readiness(runtime),
+            _outbox_and_pool(runtime),
+            reader.record(set(delivery.SUBSCRIBED)),
+        ]
         await _within_budget([*readings, *(scrape(runtime) for scrape in scrapes)])
         return Response(generate_latest(_registry()), media_type=CONTENT_TYPE_LATEST)
 
     return router
+
+
+async def _readiness(runtime: Runtime) -> None:
+    for dependency, state in (await readiness(runtime)).items():
+        READY.labels(delivery.service(), dependency).set(1 if state == "ok" else 0)
 
 
 async def _outbox_and_pool(runtime: Runtime) -> None:
@@ -156,5 +177,9 @@ async def _within_budget(readings: list[Awaitable[None]]) -> None:
 def install_metrics(app: FastAPI, service: str, scrapes: Sequence[Scrape]) -> None:
     """Serves `/metrics` and counts every HTTP request: called once by create_app."""
     delivery.name_service(service)
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # A worker that stops drops its gauges from the sums (relay leadership, pool); one killed
+        # leaves them until the next start's fresh directory (docs/operations.md).
+        atexit.register(multiprocess.mark_process_dead, os.getpid())
     app.include_router(metrics_router(scrapes))
     app.add_middleware(HttpMetrics, service=service, routes=app.router)
