@@ -5,7 +5,8 @@ import importlib
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import asyncpg
@@ -41,15 +42,26 @@ def main(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
             # Several processes share the port. Each runs the relay, consumers and sweepers too, which
             # is safe: they are built for several instances (one relay leader, SKIP LOCKED, inboxes).
             os.environ[SPEC_VARIABLE] = f"{spec.name}.bootstrap:SPEC"
-            # The workers add their metrics up in one directory (convene_service.metrics); a fresh
-            # one per start, so a past run's counts are never added in.
-            os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix=f"convene-{spec.name}-metrics-"))
-            uvicorn.run(f"{__name__}:app_from_environment", factory=True, workers=settings.http_workers, **options)
+            with _metrics_directory(spec.name):
+                uvicorn.run(f"{__name__}:app_from_environment", factory=True, workers=settings.http_workers, **options)
     else:
         raise SystemExit(f"usage: python -m {spec.name} [serve|migrate]")
 
 
 SPEC_VARIABLE = "CONVENE_SERVICE_SPEC"
+
+
+@contextmanager
+def _metrics_directory(service: str) -> Iterator[None]:
+    """Where several workers add their metrics up (convene_service.metrics): the operator's
+    PROMETHEUS_MULTIPROC_DIR, or a fresh one for this start, removed when it stops, so a past
+    run's counts are never added in."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix=f"convene-{service}-metrics-") as directory:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+        yield
 
 
 def app_from_environment() -> FastAPI:
