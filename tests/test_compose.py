@@ -316,6 +316,13 @@ def test_the_proxy_sends_each_api_to_its_service_without_the_api_prefix(service:
     assert "/readyz" in api_paths(service)
 
 
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_proxy_keeps_each_services_metrics_off_the_public_origin(service: str) -> None:
+    # Prometheus scrapes the services on their own network (deploy/prometheus, docs/operations.md).
+    assert proxied(f"/api/{service}/metrics") is None
+    assert "/metrics" in api_paths(service)
+
+
 def test_stripe_reaches_the_paying_services_webhooks_through_the_proxy() -> None:
     assert proxied("/api/membership/stripe/webhook") == ("membership:8001", "/stripe/webhook")
     assert proxied("/api/conference/stripe/webhook") == ("conference:8002", "/stripe/webhook")

@@ -16,14 +16,16 @@ UV_VERSION=0.13.8
 AXE_CORE_VERSION=4.14.1         # the accessibility checker the browser tests inject (npm)
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}  # Debian's chromium package: the browser tests never download one
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+PROMETHEUS=${PROMETHEUS:-/usr/bin/prometheus}  # Debian's prometheus package (deploy/local/prometheus.sh)
+PROMTOOL=${PROMTOOL:-/usr/bin/promtool}
 
 if [ "$MODE" = test ]; then
   # CONVENE_PORT_OFFSET lets test stacks of several work trees (git worktree) run side by side.
   off=${CONVENE_PORT_OFFSET:-0}
   KAFKA_PORT=$((19092 + off)); KAFKA_CONTROLLER_PORT=$((19093 + off)); PG_PORT=$((15433 + off))
-  STRIPE_MOCK_PORT=$((12211 + off))
+  STRIPE_MOCK_PORT=$((12211 + off)); PROMETHEUS_PORT=$((19190 + off))
 else
-  KAFKA_PORT=9092; KAFKA_CONTROLLER_PORT=9093; PG_PORT=5433; STRIPE_MOCK_PORT=12111
+  KAFKA_PORT=9092; KAFKA_CONTROLLER_PORT=9093; PG_PORT=5433; STRIPE_MOCK_PORT=12111; PROMETHEUS_PORT=9090
 fi
 SMTP_PORT=1025                  # dev only: tests run their own recording SMTP server
 

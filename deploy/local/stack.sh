@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The local stack: `up` starts Kafka, PostgreSQL, stripe-mock, an SMTP mailbox and the three
-# services and leaves them running; `down` stops them; `test` runs the whole test suite against
-# a stack of its own that it starts and stops; `secrets` writes docker-compose.yml's .env of fresh
-# random secrets. Everything it installs stays under .local/.
+# The local stack: `up` starts Kafka, PostgreSQL, stripe-mock, an SMTP mailbox, the three services
+# and a Prometheus that scrapes them, and leaves them running; `down` stops them; `test` runs the
+# whole test suite against a stack of its own that it starts and stops; `secrets` writes
+# docker-compose.yml's .env of fresh random secrets. Everything it installs stays under .local/,
+# but for Debian's chromium and prometheus packages.
 set -euo pipefail
 cmd=${1:-help}
 [ "$cmd" = test ] && export MODE=test
@@ -11,6 +12,7 @@ source "$here/common.sh"
 source "$here/tools.sh"
 source "$here/kafka.sh"
 source "$here/postgres.sh"
+source "$here/prometheus.sh"
 
 SERVICES=(membership conference notifications)
 
@@ -71,16 +73,19 @@ print_pages() {
 up() {
   local started=$SECONDS
   ensure_tools
+  ensure_prometheus
   start_postgres
   start_kafka
   start_stripe_mock
   start_mailbox
   for s in "${SERVICES[@]}"; do start_service "$s"; done
+  start_prometheus
   print_pages
   say "the stack is up in $((SECONDS - started))s; logs in $LOGS; stop it with ./convene down"
 }
 
 down() {
+  stop_prometheus
   for s in "${SERVICES[@]}"; do stop_process "$s"; done
   stop_process mailbox
   stop_process stripe-mock
@@ -102,12 +107,17 @@ run_tests() {
   ensure_tools
   ensure_browser_tools
   ensure_asyncapi_parser
+  ensure_prometheus
   trap down EXIT
   # Each test run starts from an empty broker; PostgreSQL is reused and each test makes its own database.
   stop_kafka; rm -rf "$STATE/kafka"
   start_postgres
   start_kafka
   start_stripe_mock
+  start_prometheus
+  export CONVENE_TEST_PROMETHEUS="http://127.0.0.1:$PROMETHEUS_PORT"
+  export CONVENE_TEST_PROMETHEUS_TARGETS="$STATE/prometheus/targets.json"  # file_sd: the tests write it
+  export CONVENE_TEST_PROMTOOL="$PROMTOOL"
   export CONVENE_TEST_POSTGRES="postgresql://convene@127.0.0.1:$PG_PORT/postgres"
   export CONVENE_TEST_PG_BIN="$PG_BIN"  # tests that restart a server of their own
   export CONVENE_TEST_KAFKA="127.0.0.1:$KAFKA_PORT"
@@ -150,7 +160,7 @@ case "$cmd" in
   secrets) shift; write_secrets "$@" ;;
   status)
     if pg_as_owner "$PG_BIN/pg_ctl" -D "$STATE/pg/data" status >/dev/null 2>&1; then echo "postgres: running"; else echo "postgres: stopped"; fi
-    for p in kafka stripe-mock mailbox "${SERVICES[@]}"; do
+    for p in kafka stripe-mock mailbox "${SERVICES[@]}" prometheus; do
       if is_running "$p"; then echo "$p: running"; else echo "$p: stopped"; fi
     done ;;
   *) echo "usage: ./convene up | down | status | test [pytest args] | test -m unit | secrets [--force]" >&2; exit 2 ;;

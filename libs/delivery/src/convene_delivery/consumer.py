@@ -23,6 +23,7 @@ from faststream.kafka.annotations import KafkaMessage
 from pydantic import ValidationError
 
 from convene_contracts import Event, RawEvent, dead_letter_topic, parse_event
+from convene_delivery import metrics
 from convene_delivery.backoff import backoff_delay
 from convene_delivery.correlation import correlated
 from convene_delivery.postgres import is_outage
@@ -68,6 +69,7 @@ class Subscription:
         self._handlers = dict(handlers)
         self._retry = retry
         self._batch = batch
+        metrics.SUBSCRIBED.add((topic, group_id))
         if batch is None:
             broker.subscriber(topic, group_id=group_id, ack_policy=ack_policy, auto_offset_reset="earliest")(
                 self.on_message
@@ -106,11 +108,14 @@ class Subscription:
             except ValidationError:
                 return await self._one_by_one(records)  # the slow path parks exactly what is wrong
         if not events:
+            self._handled(len(records))
             return None
         try:
             await self._batch(events)
+            self._handled(len(records))
         except Exception as error:
             if is_outage(error):
+                self._retried()
                 log.warning(
                     "%s: outage while handling a batch of %d; will retry", self.group_id, len(events), exc_info=True
                 )
@@ -134,6 +139,7 @@ class Subscription:
             return
         handler = self._handlers.get(raw.event_type)
         if handler is None:
+            self._handled()
             return  # an event this consumer does not act on
         with correlated(raw.correlation_id):  # its logs and the events it causes carry the flow's id
             await self._handle_with_retries(record, raw, handler)
@@ -149,22 +155,32 @@ class Subscription:
                     raw.event_id,
                     extra={"event_type": raw.event_type, "event_id": str(raw.event_id)},
                 )
+                self._handled()
                 return
             except ValidationError as error:
                 await self._dead_letter(record, error, attempts=attempt)
                 return
             except Exception as error:
                 if is_outage(error):
+                    self._retried()
                     log.warning("%s: outage while handling %s; will retry", self.group_id, raw.event_id, exc_info=True)
                     await asyncio.sleep(self._retry.delay(attempt))
                     raise  # NACK: Kafka hands the same message back; nothing is committed or parked
                 if attempt == self._retry.max_attempts:
                     await self._dead_letter(record, error, attempts=attempt)
                     return
+                self._retried()
                 log.warning("%s: attempt %d failed for %s", self.group_id, attempt, raw.event_id, exc_info=True)
                 await asyncio.sleep(self._retry.delay(attempt))
 
+    def _handled(self, count: int = 1) -> None:
+        metrics.HANDLED.labels(metrics.service(), self.topic, self.group_id).inc(count)
+
+    def _retried(self) -> None:
+        metrics.RETRIED.labels(metrics.service(), self.topic, self.group_id).inc()
+
     async def _dead_letter(self, record: ConsumerRecord, error: BaseException, attempts: int) -> None:
+        metrics.DEAD_LETTERED.labels(metrics.service(), self.topic, self.group_id).inc()
         headers = {
             "x-origin-topic": record.topic,
             "x-origin-partition": str(record.partition),

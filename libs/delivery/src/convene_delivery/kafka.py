@@ -1,7 +1,7 @@
 """Kafka clients configured for Convene's guarantees, and the topics created at start."""
 
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from contextlib import suppress
 from typing import Any, Protocol
 
@@ -42,10 +42,12 @@ class KafkaSettings(Protocol):
     def kafka_enable_idempotence(self) -> bool: ...
 
 
-def make_broker(settings: KafkaSettings, client_id: str) -> KafkaBroker:
+def make_broker(settings: KafkaSettings, client_id: str, middlewares: Sequence[Any] = ()) -> KafkaBroker:
+    """`middlewares`: FastStream's, such as its Prometheus middleware (convene_service.metrics)."""
     require_safe_producer(settings.kafka_acks, settings.kafka_enable_idempotence)
     return KafkaBroker(
         settings.kafka_bootstrap_servers,
+        middlewares=middlewares,
         client_id=client_id,
         acks="all",
         enable_idempotence=True,

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 import asyncpg
 
+from convene_delivery import metrics
 from convene_delivery.outbox import OUTBOX_CHANNEL
 from convene_delivery.postgres import Connection
 
@@ -66,11 +67,13 @@ class OutboxRelay:
 
     async def _lead(self) -> None:
         listener = await asyncpg.connect(self._dsn)
+        leader = metrics.RELAY_LEADER.labels(metrics.service())
         try:
             wake = asyncio.Event()
             await listener.add_listener(OUTBOX_CHANNEL, lambda *_: wake.set())
             await self._wait_for_leadership(listener)
             self.leading = True
+            leader.set(1)
             while True:
                 wake.clear()
                 if await self.relay_batch() == self._batch_size:
@@ -81,6 +84,7 @@ class OutboxRelay:
                 await listener.execute("SELECT 1")
         finally:
             self.leading = False
+            leader.set(0)
             listener.terminate()
 
     async def _wait_for_leadership(self, listener: Connection) -> None:
@@ -113,7 +117,9 @@ class OutboxRelay:
             await conn.execute(
                 "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])", [row["id"] for row in rows]
             )
-            return len(rows)
+        for row in rows:  # counted once the commit made them published
+            metrics.PUBLISHED.labels(metrics.service(), row["topic"], row["event_type"]).inc()
+        return len(rows)
 
 
 def _headers(row: asyncpg.Record) -> dict[str, str]:

@@ -4,7 +4,9 @@ import asyncio
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import asyncpg
@@ -45,12 +47,26 @@ def main(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
             # The supervising process writes lines too (workers started, restarted); each worker
             # sets up its own in create_app.
             set_up_logs(spec.name, settings.log_level, settings.log_format, settings.log_instance)
-            uvicorn.run(f"{__name__}:app_from_environment", factory=True, workers=settings.http_workers, **options)
+            with _metrics_directory(spec.name):
+                uvicorn.run(f"{__name__}:app_from_environment", factory=True, workers=settings.http_workers, **options)
     else:
         raise SystemExit(f"usage: python -m {spec.name} [serve|migrate]")
 
 
 SPEC_VARIABLE = "CONVENE_SERVICE_SPEC"
+
+
+@contextmanager
+def _metrics_directory(service: str) -> Iterator[None]:
+    """Where several workers add their metrics up (convene_service.metrics): the operator's
+    PROMETHEUS_MULTIPROC_DIR, or a fresh one for this start, removed when it stops, so a past
+    run's counts are never added in."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix=f"convene-{service}-metrics-") as directory:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+        yield
 
 
 def app_from_environment() -> FastAPI:

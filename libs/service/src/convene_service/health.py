@@ -56,3 +56,9 @@ async def _postgres(runtime: Runtime) -> str:
 
 async def _kafka(runtime: Runtime) -> str:
     return "ok" if await runtime.broker.ping(timeout=_TIMEOUT_SECONDS) else "unavailable"
+
+
+async def readiness(runtime: Runtime) -> dict[str, str]:
+    """Each dependency's state, "ok" or why not: /metrics reports it (`convene_ready`)."""
+    postgres, kafka = await asyncio.gather(_postgres(runtime), _kafka(runtime))
+    return {"postgres": postgres, "kafka": kafka}

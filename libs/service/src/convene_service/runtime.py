@@ -26,6 +26,7 @@ from convene_service import rate_limits
 from convene_service.audit import AuditScope
 from convene_service.health import health_router
 from convene_service.logs import set_up_logs
+from convene_service.metrics import broker_middleware, install_metrics
 from convene_service.rate_limits import RateLimits
 from convene_service.request_log import RequestLog
 from convene_service.responses import EVERY_ROUTE
@@ -75,7 +76,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        broker = make_broker(settings, client_id=spec.name)
+        broker = make_broker(settings, client_id=spec.name, middlewares=[broker_middleware(spec.name)])
         pool = await connect_pool(settings.database_url, wait_seconds=60)
         async with pool.acquire() as conn:
             applied = await migrate(conn, migration_sources(spec))
@@ -122,6 +123,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
 
     app = FastAPI(title=f"Convene {spec.name}", description=spec.description, lifespan=lifespan)
     app.include_router(health_router())
+    install_metrics(app, spec.name, spec.scrapes)  # GET /metrics, and every request counted
     for router in spec.routers:
         app.include_router(router, responses=EVERY_ROUTE)  # declared, so the OpenAPI document states them
     for exception, handler in spec.exception_handlers.items():

@@ -70,3 +70,5 @@ class ServiceSpec:
     description: str = ""
     # The service's own tables that retention prunes; the outbox and inbox rules come with the chassis.
     retention: Sequence[RetentionRule] = ()
+    # Readings of the service's own owed work for GET /metrics (convene_service.metrics.Scrape).
+    scrapes: Sequence[Callable[[Runtime], Awaitable[None]]] = ()

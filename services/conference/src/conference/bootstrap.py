@@ -12,6 +12,7 @@ from conference.config import ConferenceSettings
 from conference.entrypoints.http import ROUTERS
 from conference.entrypoints.http.errors import EXCEPTION_HANDLERS
 from conference.entrypoints.jobs import issue_refunds, sweep_holds
+from conference.entrypoints.metrics import read_refunds
 from conference.entrypoints.pages import ROUTERS as PAGE_ROUTERS
 from conference.entrypoints.pages import TEMPLATES
 from conference.entrypoints.pages.formatting import FILTERS
@@ -59,4 +60,5 @@ SPEC = ServiceSpec(
     retention=[RetentionRule.rows("stripe_events", "received_at", "stripe_events_retention_days")],
     exception_handlers=EXCEPTION_HANDLERS | PAGE_EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     description="Conferences, ticket types, holds and registrations. Publishes convene.conference.v1.",
+    scrapes=[read_refunds],  # refunds owed and failed, on GET /metrics
 )

@@ -25,6 +25,7 @@ from notifications.domain.unsubscribe_links import UnsubscribeLinks
 from notifications.entrypoints.http import ROUTERS
 from notifications.entrypoints.http.errors import EXCEPTION_HANDLERS
 from notifications.entrypoints.jobs import send_emails
+from notifications.entrypoints.metrics import read_emails
 from notifications.entrypoints.pages import ROUTERS as PAGE_ROUTERS
 from notifications.entrypoints.pages import TEMPLATES
 from notifications.entrypoints.pages.operator import OPERATOR_PAGES
@@ -88,4 +89,5 @@ SPEC = ServiceSpec(
     start=start,
     retention=[RetentionRule("delivery bodies", "delivery_bodies_retention_days", prune_delivery_bodies)],
     description="Turns every fact into exactly one email. Publishes convene.notifications.v1.",
+    scrapes=[read_emails],  # emails owed and due, on GET /metrics
 )

@@ -8,6 +8,7 @@ from conference.service_layer import refunds
 from conference.service_layer.deps import Deps
 from conference.service_layer.payments import release_expired_holds
 from conference.service_layer.waitlist import expire_offers
+from convene_service.metrics import job_ran
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +21,9 @@ async def sweep_holds(deps: Deps) -> None:
             passed_on = await expire_offers(deps, deps.clock())
             if released or passed_on:
                 log.info("released %d expired holds; passed on %d unclaimed offers", released, passed_on)
+            job_ran("hold_sweep", ok=True)
         except Exception:
+            job_ran("hold_sweep", ok=False)
             log.warning("hold sweep failed; trying again next interval", exc_info=True)
         await asyncio.sleep(deps.settings.hold_sweep_seconds)
 
@@ -33,6 +36,8 @@ async def issue_refunds(deps: Deps) -> None:
             issued = await refunds.issue_due(deps, deps.clock())
             if issued:
                 log.info("issued %d owed refunds", issued)
+            job_ran("refunds", ok=True)
         except Exception:
+            job_ran("refunds", ok=False)
             log.warning("refund pass failed; trying again next interval", exc_info=True)
         await asyncio.sleep(deps.settings.hold_sweep_seconds)

@@ -13,11 +13,20 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import asyncpg
+from prometheus_client import Histogram
 
 _TAKE_SLOT = """
 UPDATE send_pace SET next_slot = greatest(next_slot, clock_timestamp()) + $1::interval
 RETURNING extract(epoch FROM next_slot - $1::interval - clock_timestamp())::float8
 """
+
+
+SEND_CAP_WAIT = Histogram(
+    "convene_email_send_cap_wait_seconds",
+    "How long an email waited for its send slot under the send cap (0 when a slot was free)",
+    ["service"],
+    buckets=(0, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60),
+)
 
 
 class SharedSendRate:
@@ -31,5 +40,6 @@ class SharedSendRate:
     async def wait(self) -> None:
         """Returns when this process may hand one email to the SMTP server."""
         ahead: float = await self._pool.fetchval(_TAKE_SLOT, self._interval)
+        SEND_CAP_WAIT.labels("notifications").observe(max(ahead, 0.0))
         if ahead > 0:
             await self._sleep(ahead)

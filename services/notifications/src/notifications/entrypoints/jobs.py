@@ -6,6 +6,7 @@ import asyncio
 import logging
 from contextlib import suppress
 
+from convene_service.metrics import job_ran
 from notifications.adapters.wake_up import woken_by_new_deliveries
 from notifications.service_layer.deps import Deps, Smtp
 from notifications.service_layer.sending import send_due
@@ -24,9 +25,12 @@ async def _work(deps: Deps, smtp: Smtp, wake: asyncio.Event) -> None:
         # pass looks would otherwise be lost and its email wait for the next poll.
         wake.clear()
         try:
-            if await send_due(deps, smtp):
+            sent = await send_due(deps, smtp)
+            job_ran("sender", ok=True)
+            if sent:
                 continue
         except Exception:
+            job_ran("sender", ok=False)
             log.warning("sender pass failed", exc_info=True)
         with suppress(TimeoutError):
             await asyncio.wait_for(wake.wait(), deps.settings.sender_poll_seconds)

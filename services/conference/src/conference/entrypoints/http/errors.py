@@ -4,6 +4,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from conference.domain.errors import NotFound, PriceFinal, RegistrationRefused, SoldOut, TooManyUnpaidSeats
+from conference.entrypoints.metrics import answered_sold_out
 from convene_service.payments import PaymentProviderUnavailable
 
 
@@ -13,6 +14,7 @@ async def refused(request: Request, error: RegistrationRefused) -> JSONResponse:
 
 
 async def sold_out(request: Request, error: SoldOut) -> JSONResponse:
+    answered_sold_out()
     return JSONResponse(
         {"detail": str(error), "ticket_type_id": str(error.ticket_type_id), "waitlist": True}, status_code=409
     )

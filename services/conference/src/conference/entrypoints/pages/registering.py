@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from conference.domain.errors import RegistrationRefused, SoldOut, TooManyUnpaidSeats
 from conference.entrypoints.http.common import DepsOf
 from conference.entrypoints.http.public import signed_in_member
+from conference.entrypoints.metrics import answered_sold_out
 from conference.entrypoints.pages import registration_form
 from conference.entrypoints.pages.common import conference_or_404
 from conference.service_layer import holding
@@ -131,6 +132,7 @@ async def register(conference_id: UUID, request: Request, pages: PagesOf, deps: 
     except RegistrationRefused as refused:
         registration_form.place_refusal(form, refused, len(asked.attendees))
     except SoldOut as sold_out:
+        answered_sold_out()
         registration_form.place_sold_out(form, values, sold_out)
         return await _form_page(
             request, pages, deps, conference, form, status=409, sold_out=str(sold_out.ticket_type_id)
