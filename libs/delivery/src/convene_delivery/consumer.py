@@ -15,6 +15,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from uuid import UUID
 
 from aiokafka import ConsumerRecord
 from faststream import AckPolicy
@@ -25,6 +26,7 @@ from pydantic import ValidationError
 from convene_contracts import Event, RawEvent, dead_letter_topic, parse_event
 from convene_delivery.backoff import backoff_delay
 from convene_delivery.postgres import is_outage
+from convene_delivery.tracing import Carrier, handling, record_carrier
 
 log = logging.getLogger(__name__)
 
@@ -92,17 +94,20 @@ class Subscription:
         records = message.raw_message
         assert isinstance(records, tuple)
         events: list[Event] = []
+        traces: dict[UUID, Carrier] = {}
         for record in records:
             try:
                 raw = RawEvent.model_validate_json(record.value or b"")
                 if raw.event_type in self._handlers:
                     events.append(parse_event(raw))
+                    traces[raw.event_id] = record_carrier(record.headers)
             except ValidationError:
                 return await self._one_by_one(records)  # the slow path parks exactly what is wrong
         if not events:
             return None
         try:
-            await self._batch(events)
+            with handling(records[0].topic, self.group_id, traces):
+                await self._batch(events)
         except Exception as error:
             if is_outage(error):
                 log.warning(
@@ -129,6 +134,10 @@ class Subscription:
         handler = self._handlers.get(raw.event_type)
         if handler is None:
             return  # an event this consumer does not act on
+        with handling(record.topic, self.group_id, {raw.event_id: record_carrier(record.headers)}):
+            await self._attempts(record, raw, handler)
+
+    async def _attempts(self, record: ConsumerRecord, raw: RawEvent, handler: Handler) -> None:
         for attempt in range(1, self._retry.max_attempts + 1):
             try:
                 await handler(parse_event(raw))

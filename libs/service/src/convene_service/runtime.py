@@ -29,6 +29,7 @@ from convene_service.rate_limits import RateLimits
 from convene_service.responses import EVERY_ROUTE
 from convene_service.settings import ServiceSettings, load_settings
 from convene_service.spec import Runtime, ServiceSpec
+from convene_service.tracing import start_tracing
 
 log = logging.getLogger(__name__)
 
@@ -143,4 +144,5 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
         app.add_exception_handler(outage, _unavailable)
     app.add_exception_handler(asyncpg.InterfaceError, _closed_connection)
     app.add_middleware(AuditScope)  # each request's audit note starts empty (convene_service.audit)
+    start_tracing(spec.name, app)  # only when an OTLP endpoint is configured (convene_service.tracing)
     return app

@@ -43,6 +43,9 @@ class ClaimedEmail:
     attempts: int  # tries before this one
     due_at: datetime  # when it was due before the claim moved it a lease ahead
     attachments: tuple[Attachment, ...] = ()
+    # The W3C trace context of the intake that owed it (empty when not traced): its send's span
+    # belongs to the trace of the event that called for it.
+    trace_context: dict[str, str] = field(default_factory=dict)
 
     @property
     def message_id(self) -> str:
