@@ -11,6 +11,7 @@ source "$here/common.sh"
 source "$here/tools.sh"
 source "$here/kafka.sh"
 source "$here/postgres.sh"
+source "$here/jaeger.sh"
 
 SERVICES=(membership conference notifications)
 
@@ -82,6 +83,7 @@ up() {
 
 down() {
   for s in "${SERVICES[@]}"; do stop_process "$s"; done
+  stop_process jaeger
   stop_process mailbox
   stop_process stripe-mock
   stop_kafka
@@ -99,6 +101,10 @@ run_unit_tier() {
 
 run_tests() {
   if [ "${1:-}" = -m ] && [ "${2:-}" = unit ]; then run_unit_tier "$@"; return; fi
+  # First: a fresh machine builds Jaeger meanwhile (deploy/local/jaeger.sh); `down` stops it.
+  command -v go >/dev/null || die "Go is needed to build Jaeger and stripe-mock"
+  trap 'stop_process jaeger' EXIT
+  start_jaeger
   ensure_tools
   ensure_browser_tools
   trap down EXIT

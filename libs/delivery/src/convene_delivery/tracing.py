@@ -24,7 +24,7 @@ Carrier = dict[str, str]
 tracer = trace.get_tracer("convene_delivery")
 
 # The handling span's context of each event a handler is applying now, by event id.
-_being_handled: ContextVar[Mapping[UUID, Carrier]] = ContextVar("convene_events_being_handled", default={})
+_being_handled: ContextVar[Mapping[UUID, Carrier] | None] = ContextVar("convene_events_being_handled", default=None)
 
 
 def current_carrier() -> Carrier | None:
@@ -36,7 +36,8 @@ def current_carrier() -> Carrier | None:
 
 def carrier_of(event_id: UUID) -> Carrier | None:
     """The context of the span handling `event_id` now, for work it leaves for later."""
-    return _being_handled.get().get(event_id)
+    handled = _being_handled.get()
+    return None if handled is None else handled.get(event_id)
 
 
 def _parent(carrier: Mapping[str, str] | None) -> context.Context | None:
@@ -69,9 +70,7 @@ def record_carrier(headers: Iterable[tuple[str, bytes]] | None) -> Carrier:
 
 
 def _handling_span(topic: str, group_id: str, carrier: Carrier, links: Iterable[Link] = ()) -> Span:
-    span = tracer.start_span(
-        f"process {topic}", context=_parent(carrier), kind=SpanKind.CONSUMER, links=list(links)
-    )
+    span = tracer.start_span(f"process {topic}", context=_parent(carrier), kind=SpanKind.CONSUMER, links=list(links))
     span.set_attributes(
         {"messaging.system": "kafka", "messaging.destination.name": topic, "messaging.consumer.group.name": group_id}
     )
