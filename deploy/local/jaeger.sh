@@ -6,6 +6,7 @@
 # Jaeger. pytest starts at once; tests/e2e/test_tracing.py waits (within a budget) for Jaeger's
 # query API to answer, and every other test runs meanwhile. The build holds a lock in the cache,
 # so two work trees testing at once build it once; a build cut short leaves no binary behind.
+# `CONVENE_TRACING=1 ./convene up` starts one for the local stack too, waiting for its build.
 
 JAEGER_BIN="$CACHE/bin/jaeger"
 
@@ -34,9 +35,16 @@ run_jaeger() { # the background process: build if needed, then become Jaeger
 }
 
 start_jaeger() {
-  stop_process jaeger  # memory storage: a fresh one per run
-  spawn jaeger bash -c "source '$ROOT/deploy/local/common.sh'; source '$ROOT/deploy/local/jaeger.sh'; run_jaeger"
+  [ "$MODE" = test ] && stop_process jaeger  # memory storage: a fresh one per test run
+  is_running jaeger || spawn jaeger bash -c "source '$ROOT/deploy/local/common.sh'; source '$ROOT/deploy/local/jaeger.sh'; run_jaeger"
   export CONVENE_TEST_JAEGER_OTLP="http://127.0.0.1:$JAEGER_OTLP_PORT"
   export CONVENE_TEST_JAEGER_QUERY="http://127.0.0.1:$JAEGER_QUERY_PORT"
   export CONVENE_TEST_JAEGER_LOG="$LOGS/jaeger.log"
+}
+
+start_traced() { # CONVENE_TRACING=1 ./convene up: Jaeger first, then services that trace to it
+  start_jaeger
+  wait_for_port "$JAEGER_QUERY_PORT" 1800 "Jaeger (building it the first time)"
+  export OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$JAEGER_OTLP_PORT"
+  say "Jaeger on 127.0.0.1: OTLP/HTTP :$JAEGER_OTLP_PORT, query API http://127.0.0.1:$JAEGER_QUERY_PORT/api/traces"
 }

@@ -76,6 +76,7 @@ up() {
   start_kafka
   start_stripe_mock
   start_mailbox
+  if [ "${CONVENE_TRACING:-}" = 1 ]; then start_traced; fi  # services already running keep their setting
   for s in "${SERVICES[@]}"; do start_service "$s"; done
   print_pages
   say "the stack is up in $((SECONDS - started))s; logs in $LOGS; stop it with ./convene down"
