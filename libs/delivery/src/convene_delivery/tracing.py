@@ -29,6 +29,8 @@ _being_handled: ContextVar[Mapping[UUID, Carrier] | None] = ContextVar("convene_
 
 def current_carrier() -> Carrier | None:
     """The current context as W3C headers, or None when there is no trace to continue."""
+    if not trace.get_current_span().get_span_context().is_valid:
+        return None  # tracing off, or nothing traced: skip the propagators (every outbox write)
     carrier: Carrier = {}
     propagate.inject(carrier)
     return carrier or None
