@@ -75,7 +75,7 @@ def restart_service(service: str, **overrides: str) -> None:
     process = ServiceProcess(
         service, env_file(service) | overrides, ROOT / ".local" / "dev" / "logs" / f"{service}.log"
     )
-    process.start()  # waits for /readyz, and fails early if the process exits
+    process.start(ready_within=180)  # waits for /readyz (slowly on a busy machine), fails early if it exits
     assert process.process is not None
     pid_file.write_text(str(process.process.pid))
 

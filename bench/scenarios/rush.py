@@ -125,7 +125,10 @@ def _rush(base_url: str) -> dict[str, float]:
         raise RuntimeError(f"wrk printed no result:\n{out}")
     created, _sold_out, other, _duration, p50, p99 = (int(g) for g in found.groups())
     sold, window = asyncio.run(_sold(conference_id, ticket_id))
-    asyncio.run(_end_holds(conference_id))
+    try:
+        asyncio.run(_end_holds(conference_id))
+    except TimeoutError:  # cleaning up, not measuring: a busy machine's sweeper is slow to get there
+        print("B1: the rush's holds were not all released within 120 s; the next run may see their emails")
     return {
         "b1_holds_per_second": sold / window,
         "b1_p50_ms": p50 / 1000,

@@ -13,6 +13,7 @@ KAFKA_VERSION=4.1.1
 LOG4J_VERSION=2.24.3            # the log4j version kafka_2.13 4.1.1 itself depends on
 STRIPE_MOCK_VERSION=v0.197.0
 UV_VERSION=0.13.8
+JAEGER_VERSION=v1.76.0          # Jaeger v2's all-in-one binary (the Go module's tag is v1.x)
 AXE_CORE_VERSION=4.14.1         # the accessibility checker the browser tests inject (npm)
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}  # Debian's chromium package: the browser tests never download one
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -24,8 +25,11 @@ if [ "$MODE" = test ]; then
   off=${CONVENE_PORT_OFFSET:-0}
   KAFKA_PORT=$((19092 + off)); KAFKA_CONTROLLER_PORT=$((19093 + off)); PG_PORT=$((15433 + off))
   STRIPE_MOCK_PORT=$((12211 + off)); PROMETHEUS_PORT=$((19190 + off))
+  JAEGER_OTLP_PORT=$((14318 + off)); JAEGER_QUERY_PORT=$((16686 + off))
+  JAEGER_QUERY_GRPC_PORT=$((16685 + off)); JAEGER_HEALTH_PORT=$((13133 + off))
 else
   KAFKA_PORT=9092; KAFKA_CONTROLLER_PORT=9093; PG_PORT=5433; STRIPE_MOCK_PORT=12111; PROMETHEUS_PORT=9090
+  JAEGER_OTLP_PORT=4318; JAEGER_QUERY_PORT=16686; JAEGER_QUERY_GRPC_PORT=16685; JAEGER_HEALTH_PORT=13133
 fi
 SMTP_PORT=1025                  # dev only: tests run their own recording SMTP server
 

@@ -13,6 +13,7 @@ source "$here/tools.sh"
 source "$here/kafka.sh"
 source "$here/postgres.sh"
 source "$here/prometheus.sh"
+source "$here/jaeger.sh"
 
 SERVICES=(membership conference notifications)
 
@@ -78,6 +79,7 @@ up() {
   start_kafka
   start_stripe_mock
   start_mailbox
+  if [ "${CONVENE_TRACING:-}" = 1 ]; then start_traced; fi  # services already running keep their setting
   for s in "${SERVICES[@]}"; do start_service "$s"; done
   start_prometheus
   print_pages
@@ -87,6 +89,7 @@ up() {
 down() {
   stop_prometheus
   for s in "${SERVICES[@]}"; do stop_process "$s"; done
+  stop_process jaeger
   stop_process mailbox
   stop_process stripe-mock
   stop_kafka
@@ -104,6 +107,10 @@ run_unit_tier() {
 
 run_tests() {
   if [ "${1:-}" = -m ] && [ "${2:-}" = unit ]; then run_unit_tier "$@"; return; fi
+  # First: a fresh machine builds Jaeger meanwhile (deploy/local/jaeger.sh); `down` stops it.
+  command -v go >/dev/null || die "Go is needed to build Jaeger and stripe-mock"
+  trap 'stop_process jaeger' EXIT
+  start_jaeger
   ensure_tools
   ensure_browser_tools
   ensure_asyncapi_parser

@@ -66,6 +66,7 @@ async def test_the_migrate_command_applies_each_file_once(database: str) -> None
         "applied delivery/0001_outbox_and_inbox.sql",
         "applied delivery/0002_dead_letters.sql",
         "applied delivery/0003_retention.sql",
+        "applied delivery/0004_trace_context.sql",
         "applied chassis/0001_rate_limits.sql",
         "applied membership/0001_levels_members_memberships.sql",
         "applied membership/0002_dues_lifecycle.sql",

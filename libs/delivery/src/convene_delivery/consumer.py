@@ -15,6 +15,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from uuid import UUID
 
 from aiokafka import ConsumerRecord
 from faststream import AckPolicy
@@ -27,6 +28,7 @@ from convene_delivery import metrics
 from convene_delivery.backoff import backoff_delay
 from convene_delivery.correlation import correlated
 from convene_delivery.postgres import is_outage
+from convene_delivery.tracing import Carrier, handling, record_carrier
 
 log = logging.getLogger(__name__)
 
@@ -100,18 +102,21 @@ class Subscription:
         records = message.raw_message
         assert isinstance(records, tuple)
         events: list[Event] = []
+        traces: dict[UUID, Carrier] = {}
         for record in records:
             try:
                 raw = RawEvent.model_validate_json(record.value or b"")
                 if raw.event_type in self._handlers:
                     events.append(parse_event(raw))
+                    traces[raw.event_id] = record_carrier(record.headers)
             except ValidationError:
                 return await self._one_by_one(records)  # the slow path parks exactly what is wrong
         if not events:
             self._handled(len(records))
             return None
         try:
-            await self._batch(events)
+            with handling(records[0].topic, self.group_id, traces):
+                await self._batch(events)
             self._handled(len(records))
         except Exception as error:
             if is_outage(error):
@@ -141,10 +146,11 @@ class Subscription:
         if handler is None:
             self._handled()
             return  # an event this consumer does not act on
-        with correlated(raw.correlation_id):  # its logs and the events it causes carry the flow's id
-            await self._handle_with_retries(record, raw, handler)
+        with correlated(raw.correlation_id), handling(record.topic, self.group_id, {raw.event_id: record_carrier(record.headers)}):
+            # Its logs and the events it causes carry the flow's id; its span continues the trace.
+            await self._attempts(record, raw, handler)
 
-    async def _handle_with_retries(self, record: ConsumerRecord, raw: RawEvent, handler: Handler) -> None:
+    async def _attempts(self, record: ConsumerRecord, raw: RawEvent, handler: Handler) -> None:
         for attempt in range(1, self._retry.max_attempts + 1):
             try:
                 await handler(parse_event(raw))

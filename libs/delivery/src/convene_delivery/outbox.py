@@ -10,11 +10,13 @@ from uuid import UUID
 
 from convene_contracts import Event, dead_letter_topic
 from convene_delivery.postgres import Connection
+from convene_delivery.tracing import current_carrier
 
 OUTBOX_CHANNEL = "convene_outbox"
 # The one definition of an outbox row: its columns here, its values in `outbox_values`. Every
 # statement that writes rows (here, and the batched writes of holds and of sent emails) starts
-# with this, followed by a SELECT of the five values in this order.
+# with this, followed by a SELECT of the five values in this order. `add_to_outbox` adds the
+# sixth, optional column: the writing transaction's trace context.
 INSERT_OUTBOX_ROWS = "INSERT INTO outbox (event_id, event_type, topic, message_key, body)"
 
 
@@ -25,20 +27,24 @@ async def add_to_outbox(conn: Connection, topic: str, *events: Event) -> None:
         return  # nothing happened: no row, and no NOTIFY
     rows = [outbox_values(topic, e) for e in events]
     ids, types, _topic, keys, bodies = (list(column) for column in zip(*rows, strict=True))
+    # The trace of the transaction that writes the rows goes with them (None when not traced):
+    # the relay's publish span continues it (convene_delivery.tracing).
+    carrier = current_carrier()
     # One round trip for the rows and the NOTIFY: every write path pays it, a rush of holds most.
     await conn.execute(
-        f"""WITH added AS (
-                {INSERT_OUTBOX_ROWS}
-                SELECT e.id, e.type, $2, e.key, e.body
+        """WITH added AS (
+                INSERT INTO outbox (event_id, event_type, topic, message_key, body, trace_context)
+                SELECT e.id, e.type, $2, e.key, e.body, $7::jsonb
                 FROM unnest($3::uuid[], $4::text[], $5::text[], $6::bytea[]) AS e(id, type, key, body)
             )
-            SELECT pg_notify($1, '')""",  # noqa: S608 - a constant fragment, no input
+            SELECT pg_notify($1, '')""",
         OUTBOX_CHANNEL,
         topic,
         ids,
         types,
         keys,
         bodies,
+        None if carrier is None else json.dumps(carrier),
     )
 
 

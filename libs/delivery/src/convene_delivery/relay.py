@@ -11,7 +11,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable
-from contextlib import suppress
+from contextlib import ExitStack, suppress
 from typing import Any, Protocol
 
 import asyncpg
@@ -19,6 +19,7 @@ import asyncpg
 from convene_delivery import metrics
 from convene_delivery.outbox import OUTBOX_CHANNEL
 from convene_delivery.postgres import Connection
+from convene_delivery.tracing import publishing
 
 log = logging.getLogger(__name__)
 
@@ -98,22 +99,22 @@ class OutboxRelay:
         """Publishes one batch of unpublished rows; returns how many."""
         async with self._pool.acquire() as conn, conn.transaction():
             rows = await conn.fetch(
-                """SELECT id, event_id, event_type, topic, message_key, body, headers FROM outbox
+                """SELECT id, event_id, event_type, topic, message_key, body, headers, trace_context FROM outbox
                    WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""",
                 self._batch_size,
             )
             if not rows:
                 return 0
-            acknowledgements = [
-                await self._publish(
-                    row["topic"],
-                    row["message_key"].encode(),
-                    bytes(row["body"]),
-                    _headers(row),
-                )
-                for row in rows
-            ]
-            await asyncio.gather(*acknowledgements)
+            # A traced row's publish span lasts until Kafka acknowledged it.
+            with ExitStack() as spans:
+                acknowledgements = []
+                for row in rows:
+                    headers = _headers(row)
+                    spans.enter_context(publishing(row["topic"], _json(row["trace_context"]), headers))
+                    acknowledgements.append(
+                        await self._publish(row["topic"], row["message_key"].encode(), bytes(row["body"]), headers)
+                    )
+                await asyncio.gather(*acknowledgements)
             await conn.execute(
                 "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])", [row["id"] for row in rows]
             )
@@ -122,10 +123,14 @@ class OutboxRelay:
         return len(rows)
 
 
+def _json(raw: Any) -> dict[str, Any]:
+    """A jsonb column as asyncpg returns it (text, unless a codec is set), or {} for NULL."""
+    return dict(json.loads(raw)) if isinstance(raw, str) else dict(raw or {})
+
+
 def _headers(row: asyncpg.Record) -> dict[str, str]:
     """The relay's own headers, then the row's (a dead letter's origin and error), as strings."""
-    raw = row["headers"]
-    extra = json.loads(raw) if isinstance(raw, str) else dict(raw or {})
+    extra = _json(row["headers"])
     return {"event_type": row["event_type"], "event_id": str(row["event_id"])} | {k: str(v) for k, v in extra.items()}
 
 

@@ -32,6 +32,7 @@ from convene_service.request_log import RequestLog
 from convene_service.responses import EVERY_ROUTE
 from convene_service.settings import ServiceSettings, load_settings
 from convene_service.spec import Runtime, ServiceSpec
+from convene_service.tracing import start_tracing
 
 log = logging.getLogger(__name__)
 
@@ -149,4 +150,5 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
     app.add_exception_handler(asyncpg.InterfaceError, _closed_connection)
     app.add_middleware(AuditScope)  # each request's audit note starts empty (convene_service.audit)
     app.add_middleware(RequestLog)  # outermost: the correlation id and the access line (convene_service.request_log)
+    start_tracing(spec.name, app)  # only when an OTLP endpoint is configured (convene_service.tracing)
     return app

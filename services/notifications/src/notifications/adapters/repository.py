@@ -21,6 +21,7 @@ from convene_contracts.notifications import NotificationFailed
 from convene_delivery.inbox import first_time_in
 from convene_delivery.outbox import INSERT_OUTBOX_ROWS, OUTBOX_CHANNEL, add_dead_letter, add_to_outbox, outbox_values
 from convene_delivery.postgres import Connection
+from convene_delivery.tracing import carrier_of
 from convene_service.audit import write_audit
 from notifications.domain.attachments import Attachment
 from notifications.domain.deliveries import ClaimedEmail, OwedBatch
@@ -70,6 +71,7 @@ class PostgresDeliveries:
                 o.transactional,
                 o.member_id,
                 o.correlation_id,
+                _trace_context(o.event_id),
             )
             for o in batch.emails
         ]
@@ -77,11 +79,12 @@ class PostgresDeliveries:
             row["id"]
             for row in await conn.fetch(
                 """INSERT INTO deliveries (id, event_id, event_type, template, recipient, subject, body_text,
-                       body_html, headers, transactional, member_id, correlation_id)
+                       body_html, headers, transactional, member_id, correlation_id, trace_context)
                    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
-                                        $7::text[], $8::text[], $9::jsonb[], $10::boolean[], $11::uuid[], $12::uuid[])
+                                        $7::text[], $8::text[], $9::jsonb[], $10::boolean[], $11::uuid[], $12::uuid[],
+                                        $13::jsonb[])
                    ON CONFLICT DO NOTHING RETURNING id""",
-                *columns(rows, 12),
+                *columns(rows, 13),
             )
         }
         files = [
@@ -242,23 +245,32 @@ HAND_BACK = """
     WHERE d.id = back.id AND d.claim = $1"""
 
 
+def _trace_context(event_id: UUID) -> str | None:
+    """The context of the span taking the event in (convene_delivery.tracing), or None."""
+    carrier = carrier_of(event_id)
+    return None if carrier is None else json.dumps(carrier)
+
+
+def _json(raw: Any) -> dict[str, str]:
+    return dict(json.loads(raw)) if isinstance(raw, str) else dict(raw or {})
+
+
 def claimed(row: Any) -> ClaimedEmail:
     email = RenderedEmail(row["template"], row["recipient"], row["subject"], row["body_text"], row["body_html"])
     files = tuple(
         Attachment(f["filename"], f["content_type"], bytes(f["content"]), f["content_id"]) for f in row["files"]
     )
-    raw = row["headers"]
-    headers = dict(json.loads(raw)) if isinstance(raw, str) else dict(raw or {})
     return ClaimedEmail(
         row["id"],
         row["event_id"],
         row["event_type"],
         email,
-        headers,
+        _json(row["headers"]),
         row["attempts"],
         row["due_at"],
         files,
         correlation_id=row["correlation_id"],
+        trace_context=_json(row["trace_context"]),
     )
 
 

@@ -45,6 +45,9 @@ class ClaimedEmail:
     due_at: datetime  # when it was due before the claim moved it a lease ahead
     attachments: tuple[Attachment, ...] = ()
     correlation_id: UUID | None = None  # the flow of the event that owed it (None: written before it was kept)
+    # The W3C trace context of the intake that owed it (empty when not traced): its send's span
+    # belongs to the trace of the event that called for it.
+    trace_context: dict[str, str] = field(default_factory=dict)
 
     @property
     def message_id(self) -> str:

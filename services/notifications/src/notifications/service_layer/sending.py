@@ -35,6 +35,7 @@ from convene_contracts.notifications import (
 from convene_delivery.backoff import backoff_delay
 from convene_delivery.correlation import correlated
 from convene_delivery.postgres import is_outage
+from convene_delivery.tracing import continuing
 from notifications.domain.deliveries import ClaimedEmail
 from notifications.domain.errors import EmailNotSent
 from notifications.service_layer.deps import Deps, Smtp
@@ -77,7 +78,9 @@ async def send_due(deps: Deps, smtp: Smtp) -> bool:
 async def _send(deps: Deps, smtp: Smtp, claim: UUID, email: ClaimedEmail, lease_ends: float) -> None:
     attempts = email.attempts + 1
     try:
-        await smtp.deliver(email.rendered, email.message_id, email.headers, email.attachments)
+        # In the trace of the event that owed the email, when that was traced.
+        with continuing("send email", email.trace_context, template=email.rendered.template, attempt=attempts):
+            await smtp.deliver(email.rendered, email.message_id, email.headers, email.attachments)
     except EmailNotSent as refused:
         await _not_sent(deps, claim, email, attempts, refused.reason, permanent=refused.permanent)
     else:
