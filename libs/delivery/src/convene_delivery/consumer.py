@@ -146,7 +146,10 @@ class Subscription:
         if handler is None:
             self._handled()
             return  # an event this consumer does not act on
-        with correlated(raw.correlation_id), handling(record.topic, self.group_id, {raw.event_id: record_carrier(record.headers)}):
+        with (
+            correlated(raw.correlation_id),
+            handling(record.topic, self.group_id, {raw.event_id: record_carrier(record.headers)}),
+        ):
             # Its logs and the events it causes carry the flow's id; its span continues the trace.
             await self._attempts(record, raw, handler)
 
