@@ -18,13 +18,14 @@ from fastapi.responses import JSONResponse
 
 from convene_delivery.consumer import RetryPolicy
 from convene_delivery.kafka import KafkaPublisher, ensure_topics, make_broker, require_safe_producer
-from convene_delivery.migrations import MigrationSource, migrate, sources_for
+from convene_delivery.migrations import MigrationSource, migrate
 from convene_delivery.postgres import OUTAGES, is_outage
 from convene_delivery.relay import OutboxRelay
 from convene_delivery.retention import DELIVERY_RULES, Pruner, periods
 from convene_service import rate_limits
 from convene_service.audit import AuditScope
 from convene_service.health import health_router
+from convene_service.migration_sources import service_migration_sources
 from convene_service.rate_limits import RateLimits
 from convene_service.responses import EVERY_ROUTE
 from convene_service.settings import ServiceSettings, load_settings
@@ -61,8 +62,7 @@ CHASSIS_RULES = (*DELIVERY_RULES, rate_limits.RETENTION)
 
 def migration_sources(spec: ServiceSpec) -> list[MigrationSource]:
     """The delivery tables, the chassis' own (rate limits), then the service's."""
-    delivery, service = sources_for(spec.name, spec.migrations)
-    return [delivery, MigrationSource("chassis", rate_limits.MIGRATIONS), service]
+    return service_migration_sources(spec.name, spec.migrations)
 
 
 def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> FastAPI:

@@ -1,0 +1,60 @@
+"""Where the operator command line finds Convene: one place, read from environment variables
+(pydantic-settings, like the services). Every field is optional here, so `--help` and commands
+that need only some of them run without the rest; `require` names the variable a command lacks."""
+
+from typing import Literal
+
+import typer
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from convene_operator.exits import USAGE
+
+Service = Literal["membership", "conference", "notifications"]
+SERVICES: tuple[Service, ...] = ("membership", "conference", "notifications")
+
+
+class OperatorSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    membership_database_url: str | None = Field(default=None, description="PostgreSQL DSN of membership's database.")
+    conference_database_url: str | None = Field(default=None, description="PostgreSQL DSN of conference's database.")
+    notifications_database_url: str | None = Field(
+        default=None, description="PostgreSQL DSN of notifications' database."
+    )
+    kafka_bootstrap_servers: str | None = Field(default=None, description="host:port[,host:port...] of Kafka.")
+    membership_api_url: str | None = Field(default=None, description="Base URL of membership's JSON API.")
+    conference_api_url: str | None = Field(default=None, description="Base URL of conference's JSON API.")
+    notifications_api_url: str | None = Field(default=None, description="Base URL of notifications' JSON API.")
+    operator_api_token: str | None = Field(
+        default=None, description="A staff member's API token (docs/staff.md), for commands that go through an API."
+    )
+    http_timeout_seconds: float = Field(default=30, gt=0, description="How long one call to a service's API may take.")
+
+    def database_url(self, service: Service) -> str:
+        return self.require(f"{service}_database_url")
+
+    def api_url(self, service: Service) -> str:
+        return self.require(f"{service}_api_url").rstrip("/")
+
+    def require(self, field: str) -> str:
+        value = getattr(self, field)
+        if not value:
+            fail_usage(f"{field.upper()}: is required by this command but not set")
+        assert isinstance(value, str)
+        return value
+
+
+def fail_usage(message: str) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(USAGE)
+
+
+def load() -> OperatorSettings:
+    """The settings, or exit 2 with one line per invalid variable."""
+    try:
+        return OperatorSettings()
+    except ValidationError as error:
+        for problem in error.errors():
+            typer.echo(f"{str(problem['loc'][0]).upper()}: {problem['msg']}", err=True)
+        raise typer.Exit(USAGE) from None
