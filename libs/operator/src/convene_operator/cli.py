@@ -20,4 +20,4 @@ app.add_typer(person.app, name="person")
 
 
 def main() -> None:
-    app()
+    app(prog_name="convene-admin")

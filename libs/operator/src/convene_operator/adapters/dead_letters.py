@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import OffsetAndMetadata
 from pydantic import ValidationError
 
@@ -75,12 +76,23 @@ class DeadLetters:
         await self._consumer.stop()
 
     async def partitions(self, topics: Iterable[str]) -> list[TopicPartition]:
+        """The partitions of those of `topics` that exist (a consumer knows only what it subscribed to,
+        so the admin client describes them; asking about a missing topic could create it)."""
         existing = await self._consumer.topics()
-        found = []
-        for topic in topics:
-            if topic in existing:
-                found += [TopicPartition(topic, p) for p in sorted(self._consumer.partitions_for_topic(topic) or ())]
-        return found
+        wanted = [topic for topic in topics if topic in existing]
+        if not wanted:
+            return []
+        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap_servers)
+        await admin.start()
+        try:
+            described = await admin.describe_topics(wanted)
+        finally:
+            await admin.close()
+        return sorted(
+            TopicPartition(topic["topic"], partition["partition"])
+            for topic in described
+            for partition in topic["partitions"]
+        )
 
     async def read(self, starts: dict[TopicPartition, int]) -> list[Parked]:
         """Every message from each partition's start offset up to its end as it is now."""
