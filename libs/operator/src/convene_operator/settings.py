@@ -2,7 +2,7 @@
 (pydantic-settings, like the services). Every field is optional here, so `--help` and commands
 that need only some of them run without the rest; `require` names the variable a command lacks."""
 
-from typing import Literal
+from typing import Literal, NoReturn
 
 import typer
 from pydantic import Field, ValidationError
@@ -41,11 +41,10 @@ class OperatorSettings(BaseSettings):
         value = getattr(self, field)
         if not value:
             fail_usage(f"{field.upper()}: is required by this command but not set")
-        assert isinstance(value, str)
-        return value
+        return str(value)
 
 
-def fail_usage(message: str) -> None:
+def fail_usage(message: str) -> NoReturn:
     typer.echo(message, err=True)
     raise typer.Exit(USAGE)
 

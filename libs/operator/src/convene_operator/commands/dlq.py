@@ -120,7 +120,7 @@ def replay(
     if offset is not None:
         partition, at = _address(offset)
         parked = _one(topic, partition, at)
-        problem = _unreplayable(parked)
+        problem = unreplayable(parked)
         if problem:
             typer.echo(f"{parked.topic} {parked.address}: {problem}", err=True)
             raise typer.Exit(FAILED)
@@ -139,7 +139,7 @@ def _replay_all(topic: str, group: str | None) -> None:
     async def run() -> int:
         async with DeadLetters(bootstrap, record) as kafka:
             found = await kafka.not_replayed([topic])
-            to_send = _worth_sending([p for p in found if group is None or p.headers.get("x-consumer-group") == group])
+            to_send = worth_sending([p for p in found if group is None or p.headers.get("x-consumer-group") == group])
             with Progress(transient=True) as progress:
                 task = progress.add_task(f"replaying {topic}", total=len(to_send))
                 await put_back(bootstrap, to_send, lambda: progress.advance(task))
@@ -149,11 +149,11 @@ def _replay_all(topic: str, group: str | None) -> None:
     typer.echo(f"replayed {_kafka(run())} message(s) from {topic}")
 
 
-def _worth_sending(chosen: list[Parked]) -> list[Parked]:
+def worth_sending(chosen: list[Parked]) -> list[Parked]:
     seen: set[str] = set()
     to_send: list[Parked] = []
     for parked in chosen:
-        problem = _unreplayable(parked)
+        problem = unreplayable(parked)
         event = parked.event
         if problem or event is None:
             typer.echo(f"skipped {parked.topic} {parked.address}: {problem}", err=True)
@@ -163,7 +163,7 @@ def _worth_sending(chosen: list[Parked]) -> list[Parked]:
     return to_send
 
 
-def _unreplayable(parked: Parked) -> str | None:
+def unreplayable(parked: Parked) -> str | None:
     if parked.origin_topic is None:
         return "a service parked it itself (no x-origin-topic): there is no original message to put back"
     if parked.event is None:

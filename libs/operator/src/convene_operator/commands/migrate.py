@@ -31,7 +31,6 @@ def migrate(
         folder = migrations_of(name)
         if folder is None:
             fail_usage(f"{name}: its package is not installed here; run this in {name}'s container")
-            return
         targets.append((name, settings.database_url(name), folder))
     with Progress(transient=True) as progress:
         task = progress.add_task("migrating", total=len(targets))
