@@ -29,9 +29,17 @@ class OperatorSettings(BaseSettings):
     operator_api_token: str | None = Field(
         default=None, description="A staff member's API token (docs/staff.md), for commands that go through an API."
     )
+    # Inside a service's container: the image names its service and the service's own DSN is set,
+    # so `convene-admin migrate --service membership` there needs nothing more.
+    convene_service: str | None = Field(default=None, description="The service whose image this is (set by it).")
+    own_database_url: str | None = Field(
+        default=None, validation_alias="DATABASE_URL", description="That service's own DSN, as it reads it."
+    )
     http_timeout_seconds: float = Field(default=30, gt=0, description="How long one call to a service's API may take.")
 
     def database_url(self, service: Service) -> str:
+        if not getattr(self, f"{service}_database_url") and self.convene_service == service and self.own_database_url:
+            return self.own_database_url
         return self.require(f"{service}_database_url")
 
     def api_url(self, service: Service) -> str:

@@ -5,9 +5,11 @@ import subprocess
 import sys
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from convene_operator.cli import app
+from convene_operator.settings import OperatorSettings
 
 COMMANDS = [
     [],
@@ -81,3 +83,14 @@ def test_it_runs_as_a_module_inside_a_container_too() -> None:
     )
     assert answer.returncode == 0, answer.stderr
     assert "Usage: convene-admin" in answer.stdout
+
+
+def test_inside_a_services_container_its_own_database_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CONVENE_SERVICE", "membership")  # what the image sets, beside the service's own DSN
+    monkeypatch.setenv("DATABASE_URL", "postgresql://convene@db/membership")
+    inside = OperatorSettings()
+    assert inside.database_url("membership") == "postgresql://convene@db/membership"
+    with pytest.raises(typer.Exit):
+        inside.database_url("conference")
