@@ -1,8 +1,9 @@
 # One image recipe for all three services; docker-compose.yml picks the service with the build
 # arg SERVICE (membership, conference or notifications). Build from the repository root:
 #   docker build -f deploy/docker/service.Dockerfile --build-arg SERVICE=membership .
-# Each image holds only the contracts, the delivery, service and web libraries, the service itself and their
-# locked dependencies: no dev tools, no other service's code.
+# Each image holds only the contracts, the delivery, service and web libraries, the service itself, the
+# operator command line (`convene-admin`, docs/operations.md) and their locked dependencies: no dev
+# tools, no other service's code.
 
 FROM python:3.11-slim AS build
 ARG SERVICE
@@ -25,23 +26,25 @@ COPY contracts/pyproject.toml contracts/
 COPY libs/delivery/pyproject.toml libs/delivery/
 COPY libs/service/pyproject.toml libs/service/
 COPY libs/web/pyproject.toml libs/web/
+COPY libs/operator/pyproject.toml libs/operator/
 COPY services/membership/pyproject.toml services/membership/
 COPY services/conference/pyproject.toml services/conference/
 COPY services/notifications/pyproject.toml services/notifications/
 
 # Third-party dependencies first, in a layer of their own: a source change does not reinstall them.
 RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-dev --no-install-workspace --package "convene-$SERVICE"
+    uv sync --frozen --no-dev --no-install-workspace --package "convene-$SERVICE" --package convene-operator
 
 COPY contracts/ contracts/
 COPY libs/delivery/ libs/delivery/
 COPY libs/service/ libs/service/
 COPY libs/web/ libs/web/
+COPY libs/operator/ libs/operator/
 COPY services/${SERVICE}/ services/${SERVICE}/
 # Non-editable: the workspace packages (with their SQL migrations and templates) go into the
 # environment itself, so the runtime stage needs /app/.venv and nothing from /src.
 RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-dev --no-editable --package "convene-$SERVICE"
+    uv sync --frozen --no-dev --no-editable --package "convene-$SERVICE" --package convene-operator
 
 
 FROM python:3.11-slim

@@ -21,7 +21,9 @@ INFRASTRUCTURE = (
     "aiosmtplib",
     "httpx",
 )
-OURS = (*SERVICES, "convene_contracts", "convene_delivery", "convene_service", "convene_web")
+OURS = (*SERVICES, "convene_contracts", "convene_delivery", "convene_service", "convene_web", "convene_operator")
+# What the operator command line may build on: never a service's code, nor the pages.
+OPERATOR_MAY_USE = ("convene_contracts", "convene_delivery", "convene_service", "convene_operator")
 HTTP = ("fastapi", "starlette", "uvicorn", "stripe", "convene_service", "convene_web")
 
 
@@ -79,6 +81,30 @@ def test_no_service_imports_another() -> None:
         if _top(imported) in SERVICES and _top(imported) != m.package
     ]
     _breaches("services meet only through contracts and Kafka", found)
+
+
+def test_the_operator_command_line_imports_no_service() -> None:
+    """It is installed beside one service in that service's image, and talks to each through its
+    database, Kafka or its API (docs/operations.md)."""
+    found = [
+        f"{m.name}:{line} imports {imported}"
+        for m in modules()
+        if m.package == "convene_operator"
+        for imported, _, line in m.imports()
+        if _top(imported) in (*SERVICES, "convene_web")
+        or (_top(imported).startswith("convene_") and _top(imported) not in OPERATOR_MAY_USE)
+    ]
+    _breaches("convene_operator uses only the contracts, delivery and the chassis", found)
+
+
+def test_the_operator_command_lines_sql_lives_in_its_adapters() -> None:
+    found = [
+        f"{m.name}:{line}"
+        for m in modules()
+        if m.package == "convene_operator" and not m.name.startswith("convene_operator.adapters")
+        for line in m.sql_statements()
+    ]
+    _breaches("the command line's SQL belongs in convene_operator/adapters/", found)
 
 
 def test_event_delivery_knows_nothing_of_http() -> None:

@@ -24,6 +24,7 @@ from convene_delivery.tracing import publishing
 log = logging.getLogger(__name__)
 
 _LEADER_LOCK = 0x6F7574  # per database: each service has its own
+LEADER_LOCK = _LEADER_LOCK  # public for those who ask who leads (the operator's `outbox status`)
 
 
 class Publisher(Protocol):

@@ -22,6 +22,10 @@ ROLES: RouteRoles = {
     (M.GET, "/members"): READ,
     (M.GET, "/members.csv"): READ,
     (M.GET, "/members/{member_id}"): READ,
+    # Another person's data, for them (the command line's `person export|erase`): owners only.
+    (M.POST, "/members/{member_id}/exports"): OWNERS,
+    (M.GET, "/members/{member_id}/exports/{request_id}"): OWNERS,
+    (M.POST, "/members/{member_id}/erase"): OWNERS,
     (M.GET, "/staff"): OWNERS,
     (M.GET, "/audit-log"): OWNERS,
     (M.GET, "/audit-log.csv"): OWNERS,

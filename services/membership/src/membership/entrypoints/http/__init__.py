@@ -1,5 +1,13 @@
 """Membership's HTTP API, one module per audience: the public, members, operators, Stripe."""
 
-from membership.entrypoints.http import exports, members, operators, public, staff, webhooks
+from membership.entrypoints.http import exports, members, operator_privacy, operators, public, staff, webhooks
 
-ROUTERS = [public.router, webhooks.router, members.router, exports.router, operators.router, staff.router]
+ROUTERS = [
+    public.router,
+    webhooks.router,
+    members.router,
+    exports.router,
+    operators.router,
+    operator_privacy.router,
+    staff.router,
+]

@@ -1,0 +1,3 @@
+from convene_operator.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Everything the command line says to Postgres, Kafka and the services' APIs: SQL lives here only."""

@@ -1,0 +1,23 @@
+"""`convene-admin`: the root of the operator command line. Each command group lives in a module of
+its own in `commands/` and is added here in one line."""
+
+import typer
+
+from convene_operator.commands import dlq, migrate, outbox, person, reports
+
+app = typer.Typer(
+    name="convene-admin",
+    help="Run Convene: migrations, dead letters, the outbox, reports and people's data. "
+    "Exit codes: 0 done, 1 failed, 2 bad usage or a setting missing, 3 nothing found.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,  # a failure prints one line for the operator, not a framed traceback
+)
+app.command("migrate")(migrate.migrate)
+app.add_typer(dlq.app, name="dlq")
+app.add_typer(outbox.app, name="outbox")
+app.add_typer(reports.app, name="reports")
+app.add_typer(person.app, name="person")
+
+
+def main() -> None:
+    app(prog_name="convene-admin")

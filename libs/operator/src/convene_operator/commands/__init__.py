@@ -1,0 +1,1 @@
+"""One module per command group of `convene-admin`; cli.py adds each to the root app."""
