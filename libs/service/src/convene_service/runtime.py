@@ -27,7 +27,6 @@ from convene_service.audit import AuditScope
 from convene_service.health import health_router
 from convene_service.logs import set_up_logs
 from convene_service.metrics import broker_middleware, install_metrics
-
 from convene_service.migration_sources import service_migration_sources
 from convene_service.rate_limits import RateLimits
 from convene_service.request_log import RequestLog
@@ -38,11 +37,13 @@ from convene_service.tracing import start_tracing
 
 log = logging.getLogger(__name__)
 
+
 async def _session_kept(conn: asyncpg.Connection) -> None:
     """What a connection going back to the pool needs beyond asyncpg's rollback of an open
     transaction: nothing. Convene never changes session state on a pooled connection (no SET,
     LISTEN, cursor or session-level lock: listeners and the relay's leader lock have connections
     of their own), so asyncpg's default reset query would cost a round trip per use for nothing."""
+
 
 async def connect_pool(dsn: str, wait_seconds: float) -> asyncpg.Pool:
     """Opens the pool, waiting for Postgres to accept connections (it may start after us)."""
@@ -58,12 +59,15 @@ async def connect_pool(dsn: str, wait_seconds: float) -> asyncpg.Pool:
                 raise
             await asyncio.sleep(0.5)
 
+
 # What retention prunes in every service: the delivery tables' rows and the old rate-limit windows.
 CHASSIS_RULES = (*DELIVERY_RULES, rate_limits.RETENTION)
+
 
 def migration_sources(spec: ServiceSpec) -> list[MigrationSource]:
     """The delivery tables, the chassis' own (rate limits), then the service's."""
     return service_migration_sources(spec.name, spec.migrations)
+
 
 def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or load_settings(spec.settings_class)
