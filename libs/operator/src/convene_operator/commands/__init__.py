@@ -1,0 +1,1 @@
+"""One module per command group of `convene-admin`; `convene_operator.cli` mounts them."""
