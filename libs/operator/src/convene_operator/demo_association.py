@@ -39,7 +39,9 @@ class Person:
     email: str
     level: str
     how: str  # "stripe": joins and pays by card; "pending": joins, never pays; "cheque": paid offline
-    months_ago: int = 0  # for cheques: when it was paid (13: in grace now, 15: lapsed)
+    # For cheques, how long ago it was paid: a year's dues paid 380 days ago ended 15 days ago, so
+    # the member is in grace (30 days, GRACE_DAYS); paid 450 days ago, they have lapsed.
+    paid_days_ago: int = 0
     organization: str | None = None
 
 
@@ -51,8 +53,8 @@ MEMBERS = [
         "Jordan Lee", "jordan.lee@example.org", "Agency Member", "stripe", organization="Metro City Police Department"
     ),
     Person("Chris Dunn", "chris.dunn@example.org", MARKER_LEVEL, "pending"),
-    Person("Renee Walker", "renee.walker@example.org", MARKER_LEVEL, "cheque", months_ago=13),
-    Person("Tom Becker", "tom.becker@example.org", MARKER_LEVEL, "cheque", months_ago=15),
+    Person("Renee Walker", "renee.walker@example.org", MARKER_LEVEL, "cheque", paid_days_ago=380),
+    Person("Tom Becker", "tom.becker@example.org", MARKER_LEVEL, "cheque", paid_days_ago=450),
 ]
 
 CONFERENCE: dict[str, Any] = {

@@ -75,7 +75,7 @@ class Seeding:
     def member(self, person: cit.Person) -> None:
         level = next(x for x in cit.LEVELS if x["name"] == person.level)
         if person.how == "cheque":
-            paid_at = datetime.now(UTC) - timedelta(days=30.5 * person.months_ago)
+            paid_at = datetime.now(UTC) - timedelta(days=person.paid_days_ago)
             body = {"name": person.name, "email": person.email, "level_id": self.levels[person.level]}
             body |= {"amount_minor": level["price_minor"], "currency": cit.CURRENCY, "method": "cheque"}
             body |= {"reference": f"CHQ-{person.email.split('@')[0]}", "paid_at": paid_at.isoformat()}
