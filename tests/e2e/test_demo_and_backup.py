@@ -22,6 +22,8 @@ from tests.support.smtp import SmtpServer
 from tests.support.staff import staff_cookie
 from tests.support.waiting import wait_until
 
+# Two installations' start (a Kafka broker, the services twice) on a 2-core machine: a budget of its own.
+pytestmark = pytest.mark.timeout(600)
 OPERATOR = {"Authorization": f"Bearer {TOKEN}"}
 CONFERENCE = "CIT International Conference 2027"
 
