@@ -89,11 +89,11 @@ env_value() { # service name
 seed_demo() {
   # convene-admin demo against the stack `up` started: its ports, its webhook secrets, and the
   # bootstrap token of deploy/env (only good for creating the first owner) unless
-  # OPERATOR_API_TOKEN names a staff member's API token.
+  # OPERATOR_API_TOKEN names a staff member's API token. Each address may be given instead.
   ensure_python
-  MEMBERSHIP_URL="http://127.0.0.1:$(env_value membership HTTP_PORT)" \
-  CONFERENCE_URL="http://127.0.0.1:$(env_value conference HTTP_PORT)" \
-  STRIPE_API_BASE="http://127.0.0.1:$STRIPE_MOCK_PORT" \
+  MEMBERSHIP_URL="${MEMBERSHIP_URL:-http://127.0.0.1:$(env_value membership HTTP_PORT)}" \
+  CONFERENCE_URL="${CONFERENCE_URL:-http://127.0.0.1:$(env_value conference HTTP_PORT)}" \
+  STRIPE_API_BASE="${STRIPE_API_BASE:-http://127.0.0.1:$STRIPE_MOCK_PORT}" \
   MEMBERSHIP_STRIPE_WEBHOOK_SECRET="$(env_value membership STRIPE_WEBHOOK_SECRET)" \
   CONFERENCE_STRIPE_WEBHOOK_SECRET="$(env_value conference STRIPE_WEBHOOK_SECRET)" \
   OPERATOR_BOOTSTRAP_TOKEN="${OPERATOR_BOOTSTRAP_TOKEN:-local-operator-token-change-me}" \

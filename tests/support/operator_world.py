@@ -11,7 +11,7 @@ from pathlib import Path
 
 from convene_service.staff import api_token
 from tests.support.kafka_server import KafkaServer
-from tests.support.services import SERVICES, ServiceProcess, env_file, service_process
+from tests.support.services import ROOT, SERVICES, ServiceProcess, env_file, service_process
 from tests.support.smtp import SmtpServer, free_port
 from tests.support.stack import stripe_api_base
 from tests.support.staff import OWNER_CREDENTIAL, OWNER_ID
@@ -56,6 +56,18 @@ class Installation:
 
     def admin(self, *args: str, databases: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         """`convene-admin ARGS` as an operator runs it against this installation."""
+        command = [sys.executable, "-m", "convene_operator.cli", *args]
+        return subprocess.run(
+            command, env=self._env(databases), capture_output=True, text=True, timeout=300, check=False
+        )
+
+    def convene_demo(self) -> subprocess.CompletedProcess[str]:
+        """`./convene demo`, the local stack's way, pointed at this installation's addresses."""
+        env = os.environ | {key: value for key, value in self._env().items() if key.endswith("_URL")}
+        env |= {"OPERATOR_API_TOKEN": TOKEN, "STRIPE_API_BASE": stripe_api_base()}
+        return subprocess.run([str(ROOT / "convene"), "demo"], env=env, capture_output=True, text=True, timeout=300)
+
+    def _env(self, databases: dict[str, str] | None = None) -> dict[str, str]:
         env = {
             "OPERATOR_API_TOKEN": TOKEN,
             "STRIPE_API_BASE": stripe_api_base(),
@@ -64,7 +76,5 @@ class Installation:
             **{f"{name.upper()}_URL": process.url for name, process in self.services.items()},
             **{f"{name.upper()}_DATABASE_URL": dsn for name, dsn in (databases or {}).items()},
         }
-        command = [sys.executable, "-m", "convene_operator.cli", *args]
         # PostgreSQL's tools: the test stack's (PG_BIN, docs/operations.md).
-        env |= {"PATH": os.environ.get("PATH", ""), "PG_BIN": os.environ.get("CONVENE_TEST_PG_BIN", "")}
-        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
+        return env | {"PATH": os.environ.get("PATH", ""), "PG_BIN": os.environ.get("CONVENE_TEST_PG_BIN", "")}
