@@ -2,8 +2,9 @@
 # The local stack: `up` starts Kafka, PostgreSQL, stripe-mock, an SMTP mailbox, the three services
 # and a Prometheus that scrapes them, and leaves them running; `down` stops them; `test` runs the
 # whole test suite against a stack of its own that it starts and stops; `secrets` writes
-# docker-compose.yml's .env of fresh random secrets. Everything it installs stays under .local/,
-# but for Debian's chromium and prometheus packages.
+# docker-compose.yml's .env of fresh random secrets; `demo` seeds the running stack with a demo
+# association (convene-admin demo). Everything it installs stays under .local/, but for Debian's
+# chromium and prometheus packages.
 set -euo pipefail
 cmd=${1:-help}
 [ "$cmd" = test ] && export MODE=test
@@ -84,6 +85,25 @@ up() {
   start_prometheus
   print_pages
   say "the stack is up in $((SECONDS - started))s; logs in $LOGS; stop it with ./convene down"
+  say "empty pages? ./convene demo seeds CIT International, a demo association (docs/operations.md)"
+}
+
+env_value() { # service name
+  sed -n "s/^$2=//p" "$ROOT/deploy/env/$1.env"
+}
+
+seed_demo() {
+  # convene-admin demo against the stack `up` started: its ports, its webhook secrets, and the
+  # bootstrap token of deploy/env (only good for creating the first owner) unless
+  # OPERATOR_API_TOKEN names a staff member's API token. Each address may be given instead.
+  ensure_python
+  MEMBERSHIP_API_URL="${MEMBERSHIP_API_URL:-http://127.0.0.1:$(env_value membership HTTP_PORT)}" \
+  CONFERENCE_API_URL="${CONFERENCE_API_URL:-http://127.0.0.1:$(env_value conference HTTP_PORT)}" \
+  STRIPE_API_BASE="${STRIPE_API_BASE:-http://127.0.0.1:$STRIPE_MOCK_PORT}" \
+  MEMBERSHIP_STRIPE_WEBHOOK_SECRET="$(env_value membership STRIPE_WEBHOOK_SECRET)" \
+  CONFERENCE_STRIPE_WEBHOOK_SECRET="$(env_value conference STRIPE_WEBHOOK_SECRET)" \
+  OPERATOR_BOOTSTRAP_TOKEN="${OPERATOR_BOOTSTRAP_TOKEN:-local-operator-token-change-me}" \
+    "$ROOT/.venv/bin/convene-admin" demo
 }
 
 down() {
@@ -165,10 +185,11 @@ case "$cmd" in
   down) down ;;
   test) shift; run_tests "$@" ;;
   secrets) shift; write_secrets "$@" ;;
+  demo) seed_demo ;;
   status)
     if pg_as_owner "$PG_BIN/pg_ctl" -D "$STATE/pg/data" status >/dev/null 2>&1; then echo "postgres: running"; else echo "postgres: stopped"; fi
     for p in kafka stripe-mock mailbox "${SERVICES[@]}" prometheus; do
       if is_running "$p"; then echo "$p: running"; else echo "$p: stopped"; fi
     done ;;
-  *) echo "usage: ./convene up | down | status | test [pytest args] | test -m unit | secrets [--force]" >&2; exit 2 ;;
+  *) echo "usage: ./convene up | down | status | demo | test [pytest args] | test -m unit | secrets [--force]" >&2; exit 2 ;;
 esac

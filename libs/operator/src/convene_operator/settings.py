@@ -42,6 +42,10 @@ class OperatorSettings(BaseSettings):
             return self.own_database_url
         return self.require(f"{service}_database_url")
 
+    def databases(self) -> dict[str, str]:
+        """Each service's database, by service name (every one required)."""
+        return {service: self.database_url(service) for service in SERVICES}
+
     def api_url(self, service: Service) -> str:
         return self.require(f"{service}_api_url").rstrip("/")
 
