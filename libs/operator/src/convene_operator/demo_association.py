@@ -1,4 +1,4 @@
-"""CIT International, the demo association (after ../shared/seed/cit-international.txt): a
+"""CIT International, the demo association (modelled on an international nonprofit): a
 crisis intervention network of individual members, agencies with seats for their officers, an
 annual conference and trainings. Plain data; `commands/demo.py` puts it through the services."""
 

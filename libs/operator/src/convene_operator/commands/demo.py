@@ -130,7 +130,7 @@ def demo() -> None:
         err.print(f"[red]error:[/red] set {missing}", highlight=False)
         raise typer.Exit(1) from None
     urls = {"membership": settings.api_url("membership"), "conference": settings.api_url("conference")}
-    api = ServicesApi(urls, settings.operator_api_token, settings.stripe_api_base)
+    api = ServicesApi(urls, settings.operator_api_token or "", settings.stripe_api_base)
     try:
         levels = api.call("membership", "GET", "/levels")
         if any(level["name"] == cit.MARKER_LEVEL for level in levels):
