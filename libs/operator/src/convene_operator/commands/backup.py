@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from convene_operator.adapters import postgres_tools as pg
-from convene_operator.settings import OperatorSettings
+from convene_operator.settings import SERVICES, OperatorSettings
 
 MANIFEST = "manifest.json"
 FORMAT = 1  # the manifest's own version: a restore refuses one it does not know
@@ -90,9 +90,9 @@ def restore(
     force: Annotated[bool, typer.Option("--force", help="Replace what the target databases hold.")] = False,
 ) -> None:
     """Restore the three databases from INPUT; refuses databases that hold tables unless --force."""
+    manifest = _read_manifest(input_folder, list(SERVICES))  # the folder first: it needs no settings
     settings = BackupSettings()
     targets = settings.databases()
-    manifest = _read_manifest(input_folder, list(targets))
     try:
         filled = [service for service, dsn in targets.items() if asyncio.run(pg.table_count(dsn)) > 0]
         if filled and not force:
