@@ -56,7 +56,7 @@ class Installation:
 
     def admin(self, *args: str, databases: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         """`convene-admin ARGS` as an operator runs it against this installation."""
-        command = [sys.executable, "-m", "convene_operator.cli", *args]
+        command = [sys.executable, "-m", "convene_operator", *args]
         return subprocess.run(
             command, env=self._env(databases), capture_output=True, text=True, timeout=300, check=False
         )
