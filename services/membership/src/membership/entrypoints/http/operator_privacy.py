@@ -6,12 +6,12 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, status
-from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
 from convene_service.http import Operator
 from convene_service.responses import OPERATORS, WITH_BODY, declared
 from membership.entrypoints.http.common import Ctx, DepsOf
+from membership.entrypoints.http.exports import export_answer
 from membership.entrypoints.http.schemas import EraseIn
 from membership.service_layer import exports, privacy
 
@@ -34,12 +34,7 @@ async def request_export(member_id: UUID, deps: DepsOf, ctx: Ctx) -> dict[str, A
     responses={202: {"description": "Still gathering: `waiting_for` names the services not answered yet"}},
 )
 async def gathered_export(member_id: UUID, request_id: UUID, deps: DepsOf) -> JSONResponse:
-    data, waiting = await exports.gathered(deps, member_id, request_id)
-    if data is None:
-        return JSONResponse({"waiting_for": waiting}, status_code=status.HTTP_202_ACCEPTED)
-    return JSONResponse(
-        jsonable_encoder(data), headers={"Content-Disposition": 'attachment; filename="my-convene-data.json"'}
-    )
+    return await export_answer(deps, member_id, request_id)
 
 
 @router.post(
