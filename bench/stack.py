@@ -41,6 +41,17 @@ def rss_mb(pid: int) -> float:
     return total
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) a service has used so far: its process and its workers. Unlike
+    wall time it hardly moves when other work shares the machine, so costs per request compare."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            total += cpu_seconds(int(child))
+    return total
+
+
 def stop_service(service: str) -> None:
     old = service_pid(service)
     subprocess.run(["kill", str(old)], check=False, stderr=subprocess.DEVNULL)  # noqa: S603, S607

@@ -23,6 +23,7 @@ from bench.stack import (
     PG_BIN,
     POSTGRES,
     SINK_PORT,
+    cpu_seconds,
     post,
     restart_service,
     rss_mb,
@@ -109,6 +110,7 @@ def _rush(base_url: str) -> dict[str, float]:
     stop, peak = threading.Event(), [0.0]
     sampler = threading.Thread(target=_sample_rss, args=(service_pid("conference"), stop, peak))
     sampler.start()
+    cpu_before = cpu_seconds(service_pid("conference"))
     out = subprocess.run(  # noqa: S603
         ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", "-d40s", "--latency", "-s", str(LUA), base_url],  # noqa: S607
         env=env,
@@ -116,6 +118,7 @@ def _rush(base_url: str) -> dict[str, float]:
         text=True,
         check=True,
     ).stdout
+    cpu = cpu_seconds(service_pid("conference")) - cpu_before
     stop.set()
     sampler.join()
     found = re.search(
@@ -123,7 +126,7 @@ def _rush(base_url: str) -> dict[str, float]:
     )
     if found is None:
         raise RuntimeError(f"wrk printed no result:\n{out}")
-    created, _sold_out, other, _duration, p50, p99 = (int(g) for g in found.groups())
+    created, sold_out, other, _duration, p50, p99 = (int(g) for g in found.groups())
     sold, window = asyncio.run(_sold(conference_id, ticket_id))
     try:
         asyncio.run(_end_holds(conference_id))
@@ -136,6 +139,9 @@ def _rush(base_url: str) -> dict[str, float]:
         "b1_seats_sold": sold,
         "b1_holds_answered": created,
         "b1_errors_other_than_sold_out": other,
+        # What one answer (hold or sold out) costs the conference service in CPU: the figure to
+        # compare settings by (tracing on and off) on a machine that is not quiet.
+        "b1_conference_cpu_ms_per_answer": 1000 * cpu / max(created + sold_out + other, 1),
         **{f"b6_{s}_idle_rss_mb": v for s, v in idle.items()},
         "b6_conference_peak_rss_mb": peak[0],
     }
