@@ -34,8 +34,9 @@ PROPS
       || die "formatting Kafka's storage failed (see $LOGS/kafka-format.log)"
   fi
   spawn kafka java "${jopts[@]}" -cp "$libs/*" kafka.Kafka "$dir/server.properties"
-  # An open port is not a ready broker: wait for a metadata request to succeed.
-  "$PY" "$ROOT/deploy/local/wait_for_kafka.py" "127.0.0.1:$KAFKA_PORT" 60 \
+  # An open port is not a ready broker: wait for a metadata request to succeed. On a machine busy
+  # with other work the JVM alone has taken over a minute to start, hence the long bound.
+  "$PY" "$ROOT/deploy/local/wait_for_kafka.py" "127.0.0.1:$KAFKA_PORT" 180 \
     || die "Kafka did not answer a metadata request (see $LOGS/kafka.log)"
   say "Kafka ready on 127.0.0.1:$KAFKA_PORT"
 }
