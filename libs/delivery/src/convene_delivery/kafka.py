@@ -95,22 +95,38 @@ class KafkaPublisher:
     close = reset
 
 
-async def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int, retention_days: float = 7) -> None:
+async def ensure_topics(
+    bootstrap_servers: str,
+    topics: list[str],
+    partitions: int,
+    retention_days: float = 7,
+    *,
+    replication_factor: int = 1,
+    min_insync_replicas: int = 1,
+) -> None:
     """Creates each topic and its dead-letter topic if missing; safe to run from many instances.
     The events carry names and addresses, so each topic deletes them after `retention_days`
-    (set on the topic, not left to the broker's default; docs/privacy.md)."""
+    (set on the topic, not left to the broker's default; docs/privacy.md). Each partition has
+    `replication_factor` copies, and a write with acks=all (every Convene producer) is refused
+    unless `min_insync_replicas` of them have it: with 3 and 2, one broker may die and nothing
+    acknowledged is lost (docs/operations.md, "Running several instances"). A topic that exists
+    already keeps what it was created with."""
     wanted = sorted({t for topic in topics for t in (topic, dead_letter_topic(topic))})
 
     def configs(topic: str) -> dict[str, str]:
         days = min(retention_days, SHORT_RETENTION_DAYS.get(topic.removesuffix(".dlq"), retention_days))
-        return {"retention.ms": str(int(days * 86_400_000)), "cleanup.policy": "delete"}
+        return {
+            "retention.ms": str(int(days * 86_400_000)),
+            "cleanup.policy": "delete",
+            "min.insync.replicas": str(min_insync_replicas),
+        }
 
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
         missing = [
-            NewTopic(t, num_partitions=partitions, replication_factor=1, topic_configs=configs(t))
+            NewTopic(t, num_partitions=partitions, replication_factor=replication_factor, topic_configs=configs(t))
             for t in wanted
             if t not in existing
         ]
