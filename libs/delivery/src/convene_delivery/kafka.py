@@ -46,7 +46,8 @@ def make_broker(settings: KafkaSettings, client_id: str, middlewares: Sequence[A
     """`middlewares`: FastStream's, such as its Prometheus middleware (convene_service.metrics)."""
     require_safe_producer(settings.kafka_acks, settings.kafka_enable_idempotence)
     return KafkaBroker(
-        settings.kafka_bootstrap_servers,
+        # FastStream takes a string as one host: "a:9092,b:9092" must be given as a list.
+        bootstrap_list(settings.kafka_bootstrap_servers),
         middlewares=middlewares,
         client_id=client_id,
         acks="all",
@@ -54,6 +55,11 @@ def make_broker(settings: KafkaSettings, client_id: str, middlewares: Sequence[A
         linger_ms=2,  # a tiny wait lets the relay's burst share batches
         allow_auto_create_topics=False,  # topics are created explicitly, with their partitions
     )
+
+
+def bootstrap_list(servers: str) -> list[str]:
+    """KAFKA_BOOTSTRAP_SERVERS ("host:port[,host:port...]") as the list of its addresses."""
+    return [server.strip() for server in servers.split(",") if server.strip()]
 
 
 class KafkaPublisher:
