@@ -12,6 +12,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/common.sh"
 source "$here/tools.sh"
 source "$here/kafka.sh"
+source "$here/kafka_cluster.sh"
 source "$here/postgres.sh"
 source "$here/prometheus.sh"
 source "$here/jaeger.sh"
@@ -113,6 +114,7 @@ down() {
   stop_process mailbox
   stop_process stripe-mock
   stop_kafka
+  stop_kafka_cluster
   stop_postgres
   say "stopped the $MODE stack"
 }
@@ -186,10 +188,12 @@ case "$cmd" in
   test) shift; run_tests "$@" ;;
   secrets) shift; write_secrets "$@" ;;
   demo) seed_demo ;;
+  kafka-cluster)  # three brokers (deploy/local/kafka_cluster.sh); MODE=test for the tests' one
+    case "${2:-}" in start) ensure_kafka_jars; start_kafka_cluster ;; stop) stop_kafka_cluster ;; *) die "usage: kafka-cluster start|stop" ;; esac ;;
   status)
     if pg_as_owner "$PG_BIN/pg_ctl" -D "$STATE/pg/data" status >/dev/null 2>&1; then echo "postgres: running"; else echo "postgres: stopped"; fi
     for p in kafka stripe-mock mailbox "${SERVICES[@]}" prometheus; do
       if is_running "$p"; then echo "$p: running"; else echo "$p: stopped"; fi
     done ;;
-  *) echo "usage: ./convene up | down | status | demo | test [pytest args] | test -m unit | secrets [--force]" >&2; exit 2 ;;
+  *) echo "usage: ./convene up | down | status | demo | kafka-cluster start|stop | test [pytest args] | test -m unit | secrets [--force]" >&2; exit 2 ;;
 esac

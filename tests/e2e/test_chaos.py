@@ -9,16 +9,15 @@ fault, `CONVENE_CHAOS_KAFKA_PAUSE_SECONDS` the Kafka outage (30 s)."""
 
 import asyncio
 import os
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.support.chaos_client import Client
-from tests.support.chaos_counts import consumer_lag, count, duplicates, emails_owed, unpublished
+from tests.support.chaos_counts import count, duplicates, settled
 from tests.support.chaos_faults import Faults
 from tests.support.chaos_load import Load
-from tests.support.chaos_world import World, chaos_world
+from tests.support.chaos_world import chaos_world
 
 CALM_AFTER = float(os.environ.get("CONVENE_CHAOS_SECONDS", "5"))
 CALM_BETWEEN = 3.0  # seconds of load outside any fault window, between two faults
@@ -27,27 +26,6 @@ MOST_FLOWS = 400  # per worker: the load is bounded in count as well as in time
 PACE = 0.3  # seconds between one worker's flows, to keep the 2-core machine able to serve
 # The first ticket type sells out during the load; the second never does.
 CAPACITIES = [15, 10_000]
-
-
-async def settled(world: World, seconds: float = 120) -> bool:
-    """Waits until nothing is left to do: every outbox published, every consumer group caught up,
-    no email owed, and the mailbox no longer growing. False if that took longer than `seconds`
-    (the counts then show what was left)."""
-    deadline = time.monotonic() + seconds
-    last, quiet_since = -1, time.monotonic()
-    while time.monotonic() < deadline:
-        size = len(world.smtp.mailbox.messages)
-        if size != last:
-            last, quiet_since = size, time.monotonic()
-        done = (
-            await unpublished(world.databases) == 0
-            and await consumer_lag(world.kafka.bootstrap) == 0
-            and await emails_owed(world.databases["notifications"]) == 0
-        )
-        if done and time.monotonic() - quiet_since >= 2:
-            return True
-        await asyncio.sleep(0.5)
-    return False
 
 
 @pytest.mark.timeout(600)

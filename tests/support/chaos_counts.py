@@ -1,6 +1,8 @@
 """What the chaos test counts once the system has settled, from the services' databases, the SMTP
 server's mailbox and the Kafka broker. Every count is of things that went wrong: each must be 0."""
 
+import asyncio
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from uuid import UUID
@@ -12,6 +14,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from notifications.bootstrap import SENDER_WORKERS
 from tests.support.chaos_faults import Faults
 from tests.support.chaos_load import Load
+from tests.support.chaos_world import World
 from tests.support.smtp import Mailbox
 
 WELCOME, TICKET = "Welcome to ", "Your ticket for "
@@ -193,3 +196,24 @@ def duplicates(mailbox: Mailbox) -> list[str]:
         for (to, kind), i in ids.items()
         if len(i) > 1
     ]
+
+
+async def settled(world: World, seconds: float = 120) -> bool:
+    """Waits until nothing is left to do: every outbox published, every consumer group caught up,
+    no email owed, and the mailbox no longer growing. False if that took longer than `seconds`
+    (the counts then show what was left)."""
+    deadline = time.monotonic() + seconds
+    last, quiet_since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        size = len(world.smtp.mailbox.messages)
+        if size != last:
+            last, quiet_since = size, time.monotonic()
+        done = (
+            await unpublished(world.databases) == 0
+            and await consumer_lag(world.kafka.bootstrap) == 0
+            and await emails_owed(world.databases["notifications"]) == 0
+        )
+        if done and time.monotonic() - quiet_since >= 2:
+            return True
+        await asyncio.sleep(0.5)
+    return False

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import asyncpg
 
@@ -19,10 +20,19 @@ from tests.support.smtp import SmtpServer, free_port
 from tests.support.stack import stripe_api_base
 
 
+class Kafka(Protocol):
+    """What the counts and the faults need of Kafka: one broker (KafkaServer) or a cluster."""
+
+    @property
+    def bootstrap(self) -> str: ...
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+
+
 @dataclass
 class World:
     postgres: PostgresServer
-    kafka: KafkaServer
+    kafka: Kafka
     smtp: SmtpServer
     services: dict[str, ServiceProcess]
     databases: dict[str, str]
@@ -42,9 +52,7 @@ async def _create_databases(server: PostgresServer) -> dict[str, str]:
     return {name: server.dsn.rsplit("/", 1)[0] + f"/{name}" for name in SERVICES}
 
 
-def _processes(
-    logs: Path, kafka: KafkaServer, smtp: SmtpServer, databases: dict[str, str]
-) -> dict[str, ServiceProcess]:
+def _processes(logs: Path, kafka: Kafka, smtp: SmtpServer, databases: dict[str, str]) -> dict[str, ServiceProcess]:
     ports = {name: free_port() for name in SERVICES}
     shared = {
         "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap,

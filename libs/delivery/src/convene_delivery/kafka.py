@@ -46,7 +46,8 @@ def make_broker(settings: KafkaSettings, client_id: str, middlewares: Sequence[A
     """`middlewares`: FastStream's, such as its Prometheus middleware (convene_service.metrics)."""
     require_safe_producer(settings.kafka_acks, settings.kafka_enable_idempotence)
     return KafkaBroker(
-        settings.kafka_bootstrap_servers,
+        # FastStream takes a string as one host: "a:9092,b:9092" must be given as a list.
+        bootstrap_list(settings.kafka_bootstrap_servers),
         middlewares=middlewares,
         client_id=client_id,
         acks="all",
@@ -54,6 +55,11 @@ def make_broker(settings: KafkaSettings, client_id: str, middlewares: Sequence[A
         linger_ms=2,  # a tiny wait lets the relay's burst share batches
         allow_auto_create_topics=False,  # topics are created explicitly, with their partitions
     )
+
+
+def bootstrap_list(servers: str) -> list[str]:
+    """KAFKA_BOOTSTRAP_SERVERS ("host:port[,host:port...]") as the list of its addresses."""
+    return [server.strip() for server in servers.split(",") if server.strip()]
 
 
 class KafkaPublisher:
@@ -95,22 +101,38 @@ class KafkaPublisher:
     close = reset
 
 
-async def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int, retention_days: float = 7) -> None:
+async def ensure_topics(
+    bootstrap_servers: str,
+    topics: list[str],
+    partitions: int,
+    retention_days: float = 7,
+    *,
+    replication_factor: int = 1,
+    min_insync_replicas: int = 1,
+) -> None:
     """Creates each topic and its dead-letter topic if missing; safe to run from many instances.
     The events carry names and addresses, so each topic deletes them after `retention_days`
-    (set on the topic, not left to the broker's default; docs/privacy.md)."""
+    (set on the topic, not left to the broker's default; docs/privacy.md). Each partition has
+    `replication_factor` copies, and a write with acks=all (every Convene producer) is refused
+    unless `min_insync_replicas` of them have it: with 3 and 2, one broker may die and nothing
+    acknowledged is lost (docs/operations.md, "Running several instances"). A topic that exists
+    already keeps what it was created with."""
     wanted = sorted({t for topic in topics for t in (topic, dead_letter_topic(topic))})
 
     def configs(topic: str) -> dict[str, str]:
         days = min(retention_days, SHORT_RETENTION_DAYS.get(topic.removesuffix(".dlq"), retention_days))
-        return {"retention.ms": str(int(days * 86_400_000)), "cleanup.policy": "delete"}
+        return {
+            "retention.ms": str(int(days * 86_400_000)),
+            "cleanup.policy": "delete",
+            "min.insync.replicas": str(min_insync_replicas),
+        }
 
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
         missing = [
-            NewTopic(t, num_partitions=partitions, replication_factor=1, topic_configs=configs(t))
+            NewTopic(t, num_partitions=partitions, replication_factor=replication_factor, topic_configs=configs(t))
             for t in wanted
             if t not in existing
         ]

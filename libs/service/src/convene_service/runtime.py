@@ -88,6 +88,8 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
             list(spec.topics),
             settings.kafka_topic_partitions,
             retention_days=settings.kafka_retention_days,
+            replication_factor=settings.kafka_topic_replication_factor,
+            min_insync_replicas=settings.kafka_topic_min_insync_replicas,
         )
         retry = RetryPolicy(settings.consumer_max_attempts, settings.consumer_backoff_seconds)
         runtime = Runtime(settings=settings, pool=pool, broker=broker, retry=retry, rate_limits=RateLimits(pool))

@@ -31,7 +31,21 @@ class ServiceSettings(BaseSettings):
     # it (convene_delivery.kafka.require_safe_producer) rather than letting an operator weaken it.
     kafka_acks: str = "all"
     kafka_enable_idempotence: bool = True
-    kafka_topic_partitions: int = Field(default=3, ge=1)
+    # The topics a service creates at start (convene_delivery.kafka.ensure_topics; docs/operations.md,
+    # "Running several instances"). The defaults suit one broker; a three-broker cluster takes 3 and 2.
+    kafka_topic_partitions: int = Field(
+        default=3, ge=1, le=1000, description="Partitions per topic: the most instances one consumer group can use."
+    )
+    kafka_topic_replication_factor: int = Field(
+        default=1, ge=1, le=32, description="Copies of each partition; at most the number of brokers."
+    )
+    kafka_topic_min_insync_replicas: int = Field(
+        default=1,
+        ge=1,
+        le=32,
+        description="Copies that must have a write before it is acknowledged (acks=all); below the replication "
+        "factor, so one broker may be away.",
+    )
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=1, le=65535)
     http_workers: int = Field(
@@ -96,6 +110,13 @@ class ServiceSettings(BaseSettings):
         # The inbox rule (docs/architecture.md): a redelivery must never meet a forgotten inbox row.
         if self.inbox_retention_days <= self.kafka_retention_days:
             raise ValueError("INBOX_RETENTION_DAYS must be longer than KAFKA_RETENTION_DAYS")
+        return self
+
+    @model_validator(mode="after")
+    def _insync_within_the_copies(self) -> "ServiceSettings":
+        # More in-sync copies than copies would refuse every write: say so at start instead.
+        if self.kafka_topic_min_insync_replicas > self.kafka_topic_replication_factor:
+            raise ValueError("KAFKA_TOPIC_MIN_INSYNC_REPLICAS must not exceed KAFKA_TOPIC_REPLICATION_FACTOR")
         return self
 
     @field_validator("database_url")
