@@ -19,7 +19,7 @@ PRODUCTION = CHART / "values-production.yaml"
 KUBERNETES_VERSION = "1.35.0"  # a current release; its schemas come from kubernetes-validate
 SERVICES = ("membership", "conference", "notifications")
 # A first build of helm on a fresh 2-core machine, while the rest of the suite runs.
-TOOLS_WAIT_SECONDS = float(os.environ.get("CONVENE_TEST_KUBE_TOOLS_WAIT_SECONDS", "1500"))
+TOOLS_WAIT_SECONDS = float(os.environ.get("CONVENE_TEST_KUBE_TOOLS_WAIT_SECONDS", "2700"))
 Manifest = dict[str, Any]
 
 
