@@ -16,6 +16,7 @@ source "$here/kafka_cluster.sh"
 source "$here/postgres.sh"
 source "$here/prometheus.sh"
 source "$here/jaeger.sh"
+source "$here/kube_tools.sh"
 
 SERVICES=(membership conference notifications)
 
@@ -111,6 +112,7 @@ down() {
   stop_prometheus
   for s in "${SERVICES[@]}"; do stop_process "$s"; done
   stop_process jaeger
+  stop_process kube-tools
   stop_process mailbox
   stop_process stripe-mock
   stop_kafka
@@ -133,6 +135,7 @@ run_tests() {
   command -v go >/dev/null || die "Go is needed to build Jaeger and stripe-mock"
   trap 'stop_process jaeger' EXIT
   start_jaeger
+  start_kube_tools  # helm and kubeconform for the chart's tests, built meanwhile (deploy/local/kube_tools.sh)
   ensure_tools
   ensure_browser_tools
   ensure_asyncapi_parser
