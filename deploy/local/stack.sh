@@ -15,6 +15,8 @@ source "$here/kafka.sh"
 source "$here/postgres.sh"
 source "$here/prometheus.sh"
 source "$here/jaeger.sh"
+source "$here/env_file.sh"
+source "$here/containers.sh"
 
 SERVICES=(membership conference notifications)
 
@@ -40,7 +42,8 @@ start_service() { # name
   port=$(sed -n 's/^HTTP_PORT=//p' "$ROOT/deploy/env/$name.env")
   if ! is_running "$name"; then
     # The env file is the local stack's configuration; docker-compose.yml uses the same names.
-    (set -a; source "$ROOT/deploy/env/$name.env"; set +a; spawn "$name" "$PY" -m "$name" serve)
+    # Read as `docker run --env-file` reads it (deploy/local/env_file.sh): values are literal.
+    (export_env_file "$ROOT/deploy/env/$name.env"; spawn "$name" "$PY" -m "$name" serve)
   fi
   for _ in $(seq 1 600); do
     curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
