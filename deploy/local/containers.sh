@@ -12,7 +12,7 @@
 # and everything it started.
 
 DOCKER_DIR="$ROOT/.local/docker"
-COMPOSE_VERSION=v5.7.1          # docker compose, built from its Go module
+COMPOSE_VERSION=v5.6.0          # docker compose, built from its Go module (v5.7 needs a newer Go than 1.26.8)
 MAILPIT_VERSION=v1.27.11        # the newest v1.27 (docker-compose.yml's axllent/mailpit:v1.27)
 COMPOSE_BIN="$CACHE/bin/docker-compose"
 MAILPIT_BIN="$CACHE/bin/mailpit"
@@ -106,6 +106,14 @@ build_standins() { # each public image under its own name and tag, from tests/co
   done <"$ROOT/tests/compose/standins/images.txt"
 }
 
+wait_for_stack_tools() { # the Kafka jars and stripe-mock: `./convene test`'s ensure_tools fetches them
+  for _ in $(seq 1 1800); do
+    [ -f "$CACHE/kafka-$KAFKA_VERSION/libs/.complete" ] && [ -f "$CACHE/bin/stripe-mock.$STRIPE_MOCK_VERSION" ] && return 0
+    sleep 1
+  done
+  die "the Kafka jars or stripe-mock did not appear in $CACHE"
+}
+
 prepare_containers() { # the background process: everything tests/compose needs, then the marker
   rm -f "$CONTAINERS_READY"
   ensure_container_packages
@@ -113,6 +121,7 @@ prepare_containers() { # the background process: everything tests/compose needs,
   build_go_tool "$MAILPIT_BIN" "$MAILPIT_VERSION" github.com/axllent/mailpit github.com/axllent/mailpit
   start_dockerd
   build_base_image
+  wait_for_stack_tools
   build_standins
   date -u +%FT%TZ >"$CONTAINERS_READY"
   say "containers ready"

@@ -113,6 +113,7 @@ down() {
   stop_prometheus
   for s in "${SERVICES[@]}"; do stop_process "$s"; done
   stop_process jaeger
+  stop_containers
   stop_process mailbox
   stop_process stripe-mock
   stop_kafka
@@ -132,8 +133,9 @@ run_tests() {
   if [ "${1:-}" = -m ] && [ "${2:-}" = unit ]; then run_unit_tier "$@"; return; fi
   # First: a fresh machine builds Jaeger meanwhile (deploy/local/jaeger.sh); `down` stops it.
   command -v go >/dev/null || die "Go is needed to build Jaeger and stripe-mock"
-  trap 'stop_process jaeger' EXIT
+  trap 'stop_process jaeger; stop_containers' EXIT
   start_jaeger
+  start_containers  # Docker, Compose and the stand-in images for tests/compose (containers.sh)
   ensure_tools
   ensure_browser_tools
   ensure_asyncapi_parser

@@ -5,12 +5,14 @@ tests/compose/test_compose_up.py opens every prefix through the real proxy."""
 
 import httpx
 
-from tests.test_compose import SPECS, compose_settings, create_app, proxied
+from convene_service.runtime import create_app
+from notifications.bootstrap import SPEC
+from tests.test_compose import compose_settings, proxied
 
 
 async def test_mail_through_the_proxy_leads_to_the_operators_delivery_log() -> None:
     assert proxied("/mail") == ("notifications:8003", "/mail")
-    app = create_app(SPECS["notifications"], compose_settings("notifications"))
+    app = create_app(SPEC, compose_settings("notifications"))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
         answer = await client.get("/mail")
