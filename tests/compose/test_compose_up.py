@@ -14,11 +14,13 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.compose.compose_stack import ROOT, UP_SECONDS, Compose, ports, wait_for_containers
+from tests.compose.compose_stack import PREPARE_SECONDS, ROOT, UP_SECONDS, Compose, ports, wait_for_containers
 from tests.support import stripe as shapes
 from tests.support.chaos_load import _conference
 
 EMAIL_SECONDS = 120  # from the webhook to Mailpit: Kafka, the relay and notifications' send loop
+# The module's first test also waits for the preparation and for `up` (the fixture's setup).
+pytestmark = pytest.mark.timeout(PREPARE_SECONDS + UP_SECONDS + 2 * EMAIL_SECONDS + 300)
 
 
 def read_env(path: Path) -> dict[str, str]:
