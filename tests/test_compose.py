@@ -266,8 +266,14 @@ def proxy_routes() -> list[ProxyRoute]:
             target = words[1] if len(words) == 3 else "*"
             routes.append(ProxyRoute(matchers.get(target, (target,)), words[0] == "handle_path", None))
         elif words[:1] == ["reverse_proxy"]:
-            routes[-1] = ProxyRoute(routes[-1].paths, routes[-1].strips, words[1])
+            routes[-1] = ProxyRoute(routes[-1].paths, routes[-1].strips, caddy_default(words[1]))
     return routes
+
+
+def caddy_default(word: str) -> str:
+    """An environment placeholder {$NAME:default} as compose runs it: its default."""
+    found = re.fullmatch(r"\{\$[A-Z_]+:(.+)\}", word)
+    return found[1] if found else word
 
 
 def matches(pattern: str, path: str) -> bool:

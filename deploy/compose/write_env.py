@@ -33,7 +33,8 @@ def fresh_secrets(operator_token: str) -> dict[str, str]:
         "POSTGRES_PASSWORD": token(),
         # stripe-mock takes any test key. With real Stripe, put the account's key here and each
         # endpoint's signing secret (Stripe's dashboard shows it) in the two lines after it.
-        "STRIPE_SECRET_KEY": f"sk_test_{token()}",
+        # stripe-mock accepts only sk_test_ and letters and digits: hex, never '-' or '_'.
+        "STRIPE_SECRET_KEY": f"sk_test_{secrets.token_hex(32)}",
         "MEMBERSHIP_STRIPE_WEBHOOK_SECRET": f"whsec_{token()}",
         "CONFERENCE_STRIPE_WEBHOOK_SECRET": f"whsec_{token()}",
     }

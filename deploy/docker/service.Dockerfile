@@ -16,6 +16,7 @@ RUN pip install --no-cache-dir uv==0.13.8
 ENV UV_PYTHON_DOWNLOADS=never \
     UV_LINK_MODE=copy \
     UV_COMPILE_BYTECODE=1 \
+    UV_NO_CACHE=1 \
     UV_PROJECT_ENVIRONMENT=/app/.venv
 WORKDIR /src
 
@@ -32,8 +33,9 @@ COPY services/conference/pyproject.toml services/conference/
 COPY services/notifications/pyproject.toml services/notifications/
 
 # Third-party dependencies first, in a layer of their own: a source change does not reinstall them.
-RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-dev --no-install-workspace --package "convene-$SERVICE" --package convene-operator
+# No `RUN --mount=type=cache`: this layer is the cache, and the file builds on the classic builder
+# as well as on BuildKit (compose falls back to the classic one when buildx is missing).
+RUN uv sync --frozen --no-dev --no-install-workspace --package "convene-$SERVICE" --package convene-operator
 
 COPY contracts/ contracts/
 COPY libs/delivery/ libs/delivery/
@@ -43,8 +45,7 @@ COPY libs/operator/ libs/operator/
 COPY services/${SERVICE}/ services/${SERVICE}/
 # Non-editable: the workspace packages (with their SQL migrations and templates) go into the
 # environment itself, so the runtime stage needs /app/.venv and nothing from /src.
-RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-dev --no-editable --package "convene-$SERVICE" --package convene-operator
+RUN uv sync --frozen --no-dev --no-editable --package "convene-$SERVICE" --package convene-operator
 
 
 FROM python:3.11-slim
@@ -55,7 +56,8 @@ ENV PATH="/app/.venv/bin:$PATH" \
     PYTHONUNBUFFERED=1 \
     CONVENE_SERVICE=${SERVICE}
 WORKDIR /app
-USER convene
+# By number: a runtime that checks for a non-root user (runAsNonRoot) cannot resolve a name.
+USER 10001:10001
 # CMD cannot expand a build arg itself; `exec` keeps python as PID 1 so it receives SIGTERM.
 # With SERVICE=membership this runs: python -m membership serve
 CMD ["/bin/sh", "-c", "exec python -m \"$CONVENE_SERVICE\" serve"]

@@ -18,6 +18,9 @@ source "$here/prometheus.sh"
 source "$here/jaeger.sh"
 source "$here/kube_tools.sh"
 
+source "$here/env_file.sh"
+source "$here/containers.sh"
+
 SERVICES=(membership conference notifications)
 
 start_stripe_mock() {
@@ -42,7 +45,8 @@ start_service() { # name
   port=$(sed -n 's/^HTTP_PORT=//p' "$ROOT/deploy/env/$name.env")
   if ! is_running "$name"; then
     # The env file is the local stack's configuration; docker-compose.yml uses the same names.
-    (set -a; source "$ROOT/deploy/env/$name.env"; set +a; spawn "$name" "$PY" -m "$name" serve)
+    # Read as `docker run --env-file` reads it (deploy/local/env_file.sh): values are literal.
+    (export_env_file "$ROOT/deploy/env/$name.env"; spawn "$name" "$PY" -m "$name" serve)
   fi
   for _ in $(seq 1 600); do
     curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
@@ -113,6 +117,8 @@ down() {
   for s in "${SERVICES[@]}"; do stop_process "$s"; done
   stop_process jaeger
   stop_process kube-tools
+
+  stop_containers
   stop_process mailbox
   stop_process stripe-mock
   stop_kafka
@@ -133,9 +139,11 @@ run_tests() {
   if [ "${1:-}" = -m ] && [ "${2:-}" = unit ]; then run_unit_tier "$@"; return; fi
   # First: a fresh machine builds Jaeger meanwhile (deploy/local/jaeger.sh); `down` stops it.
   command -v go >/dev/null || die "Go is needed to build Jaeger and stripe-mock"
-  trap 'stop_process jaeger' EXIT
+  trap 'stop_process jaeger; stop_containers' EXIT
   start_jaeger
   start_kube_tools  # helm and kubeconform for the chart's tests, built meanwhile (deploy/local/kube_tools.sh)
+
+  start_containers  # Docker, Compose and the stand-in images for tests/compose (containers.sh)
   ensure_tools
   ensure_browser_tools
   ensure_asyncapi_parser
