@@ -142,8 +142,9 @@ run_tests() {
   trap 'stop_process jaeger; stop_containers' EXIT
   start_jaeger
   start_kube_tools  # helm and kubeconform for the chart's tests, built meanwhile (deploy/local/kube_tools.sh)
-
-  start_containers  # Docker, Compose and the stand-in images for tests/compose (containers.sh)
+  # Docker, Compose and the stand-in images for tests/compose (containers.sh): opt-in for now, since
+  # on a fresh machine their Go builds and images take longer than the suite (docs/docker.md).
+  if [ "${CONVENE_COMPOSE:-}" = 1 ]; then start_containers; fi
   ensure_tools
   ensure_browser_tools
   ensure_asyncapi_parser

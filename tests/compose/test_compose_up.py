@@ -5,6 +5,7 @@ public images as local stand-ins (tests/compose/standins/), every container on t
 someone joins and pays, the welcome email reaches Mailpit; a registration is held and paid, its
 ticket email arrives. `down -v` leaves nothing of the project behind (docs/docker.md)."""
 
+import os
 import subprocess
 import time
 from collections.abc import Iterator
@@ -20,7 +21,11 @@ from tests.support.chaos_load import _conference
 
 EMAIL_SECONDS = 120  # from the webhook to Mailpit: Kafka, the relay and notifications' send loop
 # The module's first test also waits for the preparation and for `up` (the fixture's setup).
-pytestmark = pytest.mark.timeout(PREPARE_SECONDS + UP_SECONDS + 2 * EMAIL_SECONDS + 300)
+pytestmark = [
+    pytest.mark.timeout(PREPARE_SECONDS + UP_SECONDS + 2 * EMAIL_SECONDS + 300),
+    # Opt-in until a fresh machine's run of it fits CI's time (docs/docker.md, "How the suite runs it").
+    pytest.mark.skipif(os.environ.get("CONVENE_COMPOSE") != "1", reason="opt-in: CONVENE_COMPOSE=1 runs it"),
+]
 
 
 def read_env(path: Path) -> dict[str, str]:
