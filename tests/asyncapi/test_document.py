@@ -16,6 +16,7 @@ import yaml
 from convene_contracts import ALL_TOPICS, EVENT_TYPES, dead_letter_topic
 from convene_contracts.asyncapi import DOCUMENT
 from convene_contracts.asyncapi.headers import CONSUMER_DEAD_LETTER, RELAY
+from convene_delivery.tracing import TRACE_HEADERS
 from tests.support.stack import asyncapi_parser_modules
 
 ROOT = Path(__file__).parents[2]
@@ -68,7 +69,8 @@ def test_every_topic_and_event_type_is_described_with_its_key_and_headers() -> N
         assert message["bindings"]["kafka"]["key"]["type"] == "string", name
         assert message["examples"][0]["payload"]["event_type"] == name
     schemas = document["components"]["schemas"]
-    assert list(schemas["EventHeaders"]["properties"]) == list(RELAY)
+    assert list(schemas["EventHeaders"]["properties"]) == [*RELAY, *TRACE_HEADERS]
+    assert schemas["EventHeaders"]["required"] == list(RELAY)  # the trace only when traced
     assert list(schemas["DeadLetterHeaders"]["properties"]) == list(CONSUMER_DEAD_LETTER)
     # Every service both sends and receives something.
     actions = {(op["x-service"], op["action"]) for op in document["operations"].values()}

@@ -5,6 +5,9 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
+from opentelemetry import trace
+from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
+
 from conference.adapters.hold_batches import HoldBatches
 from conference.service_layer.gateways import OneSeatHold
 from convene_contracts import CONFERENCE
@@ -87,3 +90,23 @@ async def test_members_and_others_registering_at_once_each_get_their_own_price(c
     )
     amounts = [a.json()["amount_minor"] for a in answers]
     assert amounts == [30000] * 5 + [45000] * 5
+
+
+async def test_holds_written_together_each_keep_the_trace_of_their_own_request(conference: Conference) -> None:
+    """As every other outbox write does (convene_delivery.tracing): each hold's event row keeps the
+    trace context of the request that asked for it, though one statement wrote them all."""
+    conference_id = await conference.conference()
+    ticket = await conference.ticket_type(conference_id, capacity=10)
+    batches = HoldBatches(conference.pool)
+
+    async def in_a_trace(trace_id: int) -> bool:  # a task of its own, as each request is
+        span = NonRecordingSpan(SpanContext(trace_id, 0x00F067AA0BA902B7, is_remote=False, trace_flags=TraceFlags(1)))
+        with trace.use_span(span):
+            return await batches.write(one_seat(ticket, conference_id))
+
+    traces = [0x4BF92F3577B34DA6A3CE929D0E0E4736 + n for n in range(3)]
+    assert await asyncio.gather(*map(in_a_trace, traces)) == [True] * 3
+    stored = await conference.pool.fetch(
+        "SELECT trace_context->>'traceparent' AS parent FROM outbox WHERE event_type = 'conference.registration_held'"
+    )
+    assert sorted(int(row["parent"].split("-")[1], 16) for row in stored) == traces

@@ -5,6 +5,8 @@ that event's correlation id (not a new one), and the delivery log shows and find
 import json
 from uuid import uuid4
 
+from convene_contracts import MEMBERSHIP
+from convene_delivery.tracing import handling
 from notifications.service_layer import intake
 from tests.support.samples import sample_events
 
@@ -32,3 +34,22 @@ async def test_an_email_keeps_its_events_correlation_id_in_its_sent_event_and_th
     mail.sign_in_as("operator")
     page = await mail.client.get(LOG, params={"recipient": to})
     assert f"flow <code>{flow}</code>" in page.text
+
+
+async def test_an_emails_sent_event_continues_the_trace_of_the_event_that_owed_it(mail: Mail) -> None:
+    """Its outbox row keeps the trace context the delivery kept (convene_delivery.tracing), as every
+    other outbox write does, though the sender writes it in one statement with its "sent" mark."""
+    to, trace_id = address(), "4bf92f3577b34da6a3ce929d0e0e4736"
+    source = sample_events(to)["membership.renewed"]
+    with handling(
+        MEMBERSHIP, "notifications", {source.event_id: {"traceparent": f"00-{trace_id}-00f067aa0ba902b7-01"}}
+    ):
+        await intake.take_in(mail.deps, source)  # as the consumer does, inside its handling span
+    await mail.sent_to(to)
+
+    rows = await mail.runtime.pool.fetch(
+        "SELECT body, trace_context->>'traceparent' AS parent FROM outbox WHERE event_type = 'notification.sent'"
+    )
+    [parent] = [r["parent"] for r in rows if json.loads(r["body"])["causation_id"] == str(source.event_id)]
+    assert parent is not None
+    assert parent.split("-")[1] == trace_id

@@ -217,15 +217,16 @@ def _operation(op: Operation) -> tuple[str, dict[str, Any]]:
     return f"{who}_{verb}_{channel}".replace("-", "_"), body
 
 
-def document(operations: Iterable[Operation], version: str) -> dict[str, Any]:
-    """The whole AsyncAPI document, ready to be written as YAML."""
+def document(operations: Iterable[Operation], version: str, trace_headers: Iterable[str] = ()) -> dict[str, Any]:
+    """The whole AsyncAPI document, ready to be written as YAML. `trace_headers`: the names of the
+    trace context headers the relay adds to a traced event."""
     samples = sample_events()
     _, defs = models_json_schema(
         [(model, "serialization") for model in EVENT_TYPES.values()], ref_template="#/components/schemas/{model}"
     )
     messages = {message_id(t): _event_message(samples[t]) for t in EVENT_TYPES} | _dead_letter_messages(samples)
     schemas = dict(sorted(defs["$defs"].items())) | {
-        "EventHeaders": headers.headers_schema("EventHeaders", headers.RELAY),
+        "EventHeaders": headers.headers_schema("EventHeaders", headers.RELAY, headers.trace_context(trace_headers)),
         "DeadLetterHeaders": headers.headers_schema("DeadLetterHeaders", headers.CONSUMER_DEAD_LETTER),
         "FailedEmailHeaders": headers.headers_schema("FailedEmailHeaders", headers.FAILED_EMAIL),
     }

@@ -6,6 +6,7 @@ headers (consumer.py), plus the two FastStream adds to what it publishes. Notifi
 email it could not send with headers of its own.
 """
 
+from collections.abc import Iterable
 from typing import Any, Final
 
 
@@ -42,6 +43,23 @@ FAILED_EMAIL: Final = {
 }
 
 
-def headers_schema(title: str, headers: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """An AsyncAPI headers schema: an object of string headers, every one of them always set."""
-    return {"type": "object", "title": title, "properties": headers, "required": list(headers)}
+_TRACE_ABOUT: Final = {
+    "traceparent": "W3C Trace Context: the trace and the relay's publish span this event continues.",
+    "tracestate": "W3C Trace Context: vendors' state of that trace, when it has any.",
+}
+
+
+def trace_context(names: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The trace headers the relay adds to an event written inside a traced transaction, and
+    only then. Their names come from the code that writes them (convene_delivery.tracing, passed in
+    by tools/asyncapi/generate.py): the contracts import no delivery code."""
+    return {name: _text(_TRACE_ABOUT.get(name, "W3C Trace Context.") + " Only on traced events.") for name in names}
+
+
+def headers_schema(
+    title: str, headers: dict[str, dict[str, Any]], optional: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """An AsyncAPI headers schema: an object of string headers; `headers` are always set,
+    `optional` ones only sometimes."""
+    properties = headers | (optional or {})
+    return {"type": "object", "title": title, "properties": properties, "required": list(headers)}

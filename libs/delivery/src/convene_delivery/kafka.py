@@ -15,6 +15,10 @@ from convene_contracts.topics import SHORT_RETENTION_DAYS
 log = logging.getLogger(__name__)
 
 _TOPIC_ALREADY_EXISTS = 36
+# FastStream's lines (a consumer starting, each message received and processed) go through this
+# logger, which has no handler of its own: they reach the root's, so a service writes them in its
+# LOG_FORMAT like every other line. FastStream's default logger prints coloured text on stdout.
+FASTSTREAM_LOGGER = "convene.kafka"
 
 
 class UnsafeDeliveryConfig(SystemExit):
@@ -49,6 +53,7 @@ def make_broker(settings: KafkaSettings, client_id: str, middlewares: Sequence[A
         # FastStream takes a string as one host: "a:9092,b:9092" must be given as a list.
         bootstrap_list(settings.kafka_bootstrap_servers),
         middlewares=middlewares,
+        logger=logging.getLogger(FASTSTREAM_LOGGER),  # its `extra` (topic, group_id, message_id) included
         client_id=client_id,
         acks="all",
         enable_idempotence=True,

@@ -13,11 +13,11 @@ from convene_delivery.postgres import Connection
 from convene_delivery.tracing import current_carrier
 
 OUTBOX_CHANNEL = "convene_outbox"
-# The one definition of an outbox row: its columns here, its values in `outbox_values`. Every
-# statement that writes rows (here, and the batched writes of holds and of sent emails) starts
-# with this, followed by a SELECT of the five values in this order. `add_to_outbox` adds the
-# sixth, optional column: the writing transaction's trace context.
-INSERT_OUTBOX_ROWS = "INSERT INTO outbox (event_id, event_type, topic, message_key, body)"
+# The one definition of an outbox row: its columns here, its values in `outbox_values` and
+# `trace_context_json`. The statements that write rows beside their state change in one statement
+# (the batched writes of holds and of sent emails) start with this, followed by a SELECT of the
+# six values in this order; the last, the trace context, may be NULL.
+INSERT_OUTBOX_ROWS = "INSERT INTO outbox (event_id, event_type, topic, message_key, body, trace_context)"
 
 
 async def add_to_outbox(conn: Connection, topic: str, *events: Event) -> None:
@@ -29,7 +29,7 @@ async def add_to_outbox(conn: Connection, topic: str, *events: Event) -> None:
     ids, types, _topic, keys, bodies = (list(column) for column in zip(*rows, strict=True))
     # The trace of the transaction that writes the rows goes with them (None when not traced):
     # the relay's publish span continues it (convene_delivery.tracing).
-    carrier = current_carrier()
+    carrier = trace_context_json()
     # One round trip for the rows and the NOTIFY: every write path pays it, a rush of holds most.
     await conn.execute(
         """WITH added AS (
@@ -44,7 +44,7 @@ async def add_to_outbox(conn: Connection, topic: str, *events: Event) -> None:
         types,
         keys,
         bodies,
-        None if carrier is None else json.dumps(carrier),
+        carrier,
     )
 
 
@@ -52,6 +52,13 @@ def outbox_values(topic: str, event: Event) -> tuple[UUID, str, str, str, bytes]
     """One event's outbox row, in the order of `outbox (event_id, event_type, topic, message_key,
     body)`, for a statement that writes it beside its state change (the sender's "sent")."""
     return event.event_id, event.event_type, topic, event.aggregate_id(), event.model_dump_json().encode()
+
+
+def trace_context_json() -> str | None:
+    """The current trace context as an outbox row keeps it (jsonb text), or None when untraced.
+    A batched write takes it in each caller's own task, before the batch is written."""
+    carrier = current_carrier()
+    return None if carrier is None else json.dumps(carrier)
 
 
 async def add_dead_letter(conn: Connection, origin_topic: str, event: Event, headers: Mapping[str, str]) -> None:

@@ -13,15 +13,21 @@ every span is a no-op, no context is ever valid, and so no row or message carrie
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, Final
 from uuid import UUID
 
 from opentelemetry import context, propagate, trace
 from opentelemetry.trace import Link, Span, SpanKind, StatusCode
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 Carrier = dict[str, str]
 
 tracer = trace.get_tracer("convene_delivery")
+
+# What goes into a Kafka message is W3C Trace Context and nothing else, whatever OTEL_PROPAGATORS
+# says: a consumer of any language reads it, and the AsyncAPI document lists exactly these headers.
+_W3C: Final = TraceContextTextMapPropagator()
+TRACE_HEADERS: Final = tuple(sorted(_W3C.fields))
 
 # The handling span's context of each event a handler is applying now, by event id.
 _being_handled: ContextVar[Mapping[UUID, Carrier] | None] = ContextVar("convene_events_being_handled", default=None)
@@ -55,7 +61,7 @@ def publishing(topic: str, carrier: Mapping[str, str] | None, headers: dict[str,
         return
     span = tracer.start_span(f"publish {topic}", context=_parent(carrier), kind=SpanKind.PRODUCER)
     span.set_attributes({"messaging.system": "kafka", "messaging.destination.name": topic})
-    propagate.inject(headers, context=trace.set_span_in_context(span))
+    _W3C.inject(headers, context=trace.set_span_in_context(span))
     try:
         yield
     except BaseException as error:  # not made current: a batch's spans are open side by side
@@ -68,7 +74,7 @@ def publishing(topic: str, carrier: Mapping[str, str] | None, headers: dict[str,
 
 def record_carrier(headers: Iterable[tuple[str, bytes]] | None) -> Carrier:
     """The trace headers of a Kafka record, decoded."""
-    return {name: value.decode() for name, value in headers or () if name in ("traceparent", "tracestate")}
+    return {name: value.decode() for name, value in headers or () if name in TRACE_HEADERS}
 
 
 def _handling_span(topic: str, group_id: str, carrier: Carrier, links: Iterable[Link] = ()) -> Span:

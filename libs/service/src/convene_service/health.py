@@ -5,8 +5,9 @@
   it: requests write to the outbox and the relay publishes later, so during a Kafka outage the
   service keeps serving and taking the events; an orchestrator that pulled every instance out
   of service then would turn an outage nobody noticed into one everybody does.
-- `/health/details`, for operators: Postgres, Kafka and whether this process leads its outbox
-  relay. Always 200 while the process answers; the body says what is down.
+- `/health/details`, for operators: Postgres, Kafka, whether this process leads its outbox
+  relay, and its consumers (group, topics, assigned partitions, running). Always 200 while the
+  process answers; the body says what is down.
 """
 
 import asyncio
@@ -14,6 +15,7 @@ import asyncio
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from convene_delivery.consumer_states import consumer_states
 from convene_service.spec import Runtime
 
 _TIMEOUT_SECONDS = 2
@@ -32,7 +34,7 @@ def health_router() -> APIRouter:
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
-    @router.get("/health/details", summary="Postgres, Kafka and the outbox relay, for operators")
+    @router.get("/health/details", summary="Postgres, Kafka, the outbox relay and the consumers, for operators")
     async def details(request: Request) -> dict[str, object]:
         runtime: Runtime = request.app.state.runtime
         postgres, kafka = await asyncio.gather(_postgres(runtime), _kafka(runtime))
@@ -40,6 +42,7 @@ def health_router() -> APIRouter:
             "ready": postgres == "ok",
             "checks": {"postgres": postgres, "kafka": kafka},
             "relay": {"leader": runtime.relay is not None and runtime.relay.leading},
+            "consumers": consumer_states(runtime.broker),
         }
 
     return router

@@ -19,8 +19,9 @@ from pythonjsonlogger.json import JsonFormatter
 from convene_delivery.correlation import current_correlation
 
 LogFormat = Literal["json", "text"]
-# uvicorn's loggers keep handlers of their own unless told otherwise: they go through the root's.
-_UVICORN = ("uvicorn", "uvicorn.error", "uvicorn.access")
+# uvicorn's loggers, and FastStream's own (its brokers log through convene_delivery.kafka's), keep
+# handlers of their own unless told otherwise: they go through the root's.
+_UVICORN = ("uvicorn", "uvicorn.error", "uvicorn.access", "faststream")
 _TEXT = "%(asctime)s %(levelname)s %(service)s %(name)s [%(correlation_id)s] %(message)s"
 
 

@@ -37,7 +37,6 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from convene_delivery import metrics as delivery
-from convene_delivery.lag import KafkaLag
 from convene_service.health import readiness
 from convene_service.spec import Runtime
 
@@ -133,17 +132,13 @@ def _registry() -> CollectorRegistry:
 
 def metrics_router(scrapes: Sequence[Scrape]) -> APIRouter:
     router = APIRouter(tags=["health"])
-    lag: dict[str, KafkaLag] = {}
 
     @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
     async def serve_metrics(request: Request) -> Response:
         runtime: Runtime = request.app.state.runtime
-        reader = lag.setdefault("kafka", KafkaLag(runtime.settings.kafka_bootstrap_servers))
-        readings: list[Awaitable[None]] = [
-            _readiness(runtime),
-            _outbox_and_pool(runtime),
-            reader.record(set(delivery.SUBSCRIBED)),
-        ]
+        readings: list[Awaitable[None]] = [_readiness(runtime), _outbox_and_pool(runtime)]
+        if runtime.lag is not None:  # the runtime's, so the lifespan closes its clients at shutdown
+            readings.append(runtime.lag.record(set(delivery.SUBSCRIBED)))
         await _within_budget([*readings, *(scrape(runtime) for scrape in scrapes)])
         return Response(generate_latest(_registry()), media_type=CONTENT_TYPE_LATEST)
 

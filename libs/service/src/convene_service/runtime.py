@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 
 from convene_delivery.consumer import RetryPolicy
 from convene_delivery.kafka import KafkaPublisher, ensure_topics, make_broker, require_safe_producer
+from convene_delivery.lag import KafkaLag
 from convene_delivery.migrations import MigrationSource, migrate
 from convene_delivery.postgres import OUTAGES, is_outage
 from convene_delivery.relay import OutboxRelay
@@ -93,6 +94,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
         )
         retry = RetryPolicy(settings.consumer_max_attempts, settings.consumer_backoff_seconds)
         runtime = Runtime(settings=settings, pool=pool, broker=broker, retry=retry, rate_limits=RateLimits(pool))
+        runtime.lag = lag = KafkaLag(settings.kafka_bootstrap_servers)  # its clients open on the first scrape
         app.state.runtime = runtime
         if spec.start is not None:
             await spec.start(runtime)
@@ -119,6 +121,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
             await asyncio.wait(tasks, timeout=10)
             await publisher.close()
             await broker.stop()
+            await lag.close()
             try:
                 await asyncio.wait_for(pool.close(), timeout=10)
             except TimeoutError:

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from faststream.kafka import KafkaBroker
 
 from convene_delivery.consumer import RetryPolicy
+from convene_delivery.lag import KafkaLag
 from convene_delivery.relay import OutboxRelay
 from convene_delivery.retention import RetentionRule
 from convene_service.rate_limits import RateLimits
@@ -44,6 +45,7 @@ class Runtime:
     staff: StaffDirectory | None = None  # who the staff are (convene_service.staff), set by `start`
     staff_roles: RouteRoles = field(default_factory=dict)  # (method, path) -> roles allowed
     relay: OutboxRelay | None = None  # this process's outbox relay, set once it runs
+    lag: KafkaLag | None = None  # the consumer-lag reader of GET /metrics, closed at shutdown
 
     def deps_as(self, kind: type[D]) -> D:
         """The service's own Deps, typed: `runtime.deps_as(Deps)`."""

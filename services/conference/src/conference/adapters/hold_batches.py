@@ -21,14 +21,14 @@ from asyncpg import Record
 from conference.adapters.members import MEMBERS_AMONG
 from conference.adapters.together import Together
 from conference.service_layer.gateways import OneSeatHold
-from convene_delivery.outbox import INSERT_OUTBOX_ROWS, OUTBOX_CHANNEL
+from convene_delivery.outbox import INSERT_OUTBOX_ROWS, OUTBOX_CHANNEL, trace_context_json
 from convene_delivery.postgres import OUTAGES
 
 log = logging.getLogger(__name__)
 BATCH_LIMIT = 200  # holds per statement: enough for any rush, small enough to stay a short statement
 
 
-# $1 the pool (the ticket type), $2 how many holds; $3-$16 and $21 one array per column of the holds.
+# $1 the pool (the ticket type), $2 how many holds; $3-$16, $21 and $22 one array per column of the holds.
 # The shards are locked SKIP LOCKED, at most one per hold, so a batch never waits for another;
 # their free units are numbered across them, and the n-th hold takes the n-th unit.
 _WRITE_BATCH = f"""
@@ -44,10 +44,10 @@ _WRITE_BATCH = f"""
         SELECT h.*, unit.shard
         FROM unnest($3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::timestamptz[], $8::uuid[], $9::text[],
                     $10::text[], $11::jsonb[], $12::boolean[], $13::uuid[], $14::text[], $15::text[], $16::bytea[],
-                    $21::text[])
+                    $21::text[], $22::jsonb[])
              WITH ORDINALITY AS h(registration_id, payer_name, payer_email, amount_minor, hold_expires_at,
                                   attendee_id, name, email, answers, member_pricing, event_id, event_type,
-                                  message_key, body, client_address, n)
+                                  message_key, body, client_address, trace_context, n)
         JOIN unit ON h.n > unit.after AND h.n <= unit.upto
     ), seat AS (
         UPDATE capacity_shards c SET taken = c.taken + t.units
@@ -66,7 +66,7 @@ _WRITE_BATCH = f"""
         SELECT attendee_id, $1, amount_minor, jsonb_build_array(jsonb_build_array($1::text, shard)) FROM hold
     ), event AS (
         {INSERT_OUTBOX_ROWS}
-        SELECT event_id, event_type, $19, message_key, body FROM hold
+        SELECT event_id, event_type, $19, message_key, body, trace_context FROM hold
     )
     SELECT n, pg_notify($20, '') FROM hold"""  # noqa: S608 - constant fragments, no input
 
@@ -82,7 +82,8 @@ class HoldBatches:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
         self._reads: Together[UUID, list[str], Record | None] = Together(self._read_batch, BATCH_LIMIT)
-        self._writes: Together[UUID, OneSeatHold, bool] = Together(self._write_batch, BATCH_LIMIT)
+        # Each hold with the trace context of the request that asked for it (None when untraced).
+        self._writes: Together[UUID, tuple[OneSeatHold, str | None], bool] = Together(self._write_batch, BATCH_LIMIT)
 
     async def read(self, conference_id: UUID, emails: list[str]) -> Record | None:
         """The conference with `ticket_types` and `members` (those of `emails` who are), or None."""
@@ -90,15 +91,17 @@ class HoldBatches:
 
     async def write(self, hold: OneSeatHold) -> bool:
         """True when the hold was written with its seat; False when it found none free."""
-        return await self._writes(hold.ticket_type_id, hold)
+        # The context is taken here, in the request's own task: the batch runs in another one.
+        return await self._writes(hold.ticket_type_id, (hold, trace_context_json()))
 
     async def _read_batch(self, conference_id: UUID, emails: list[list[str]]) -> list[Record | None]:
         row = await self._pool.fetchrow(_READ, sorted({e for each in emails for e in each}), conference_id)
         return [row] * len(emails)
 
-    async def _write_batch(self, ticket_type_id: UUID, holds: list[OneSeatHold]) -> list[bool]:
+    async def _write_batch(self, ticket_type_id: UUID, traced: list[tuple[OneSeatHold, str | None]]) -> list[bool]:
+        holds = [hold for hold, _ in traced]
         try:
-            rows = await self._pool.fetch(_WRITE_BATCH, *_arguments(holds))
+            rows = await self._pool.fetch(_WRITE_BATCH, *_arguments(holds), [context for _, context in traced])
         except OUTAGES:
             raise  # each hold answers 503, as it would alone
         except Exception:  # nothing was written: each hold tries alone, and the faulty one says why

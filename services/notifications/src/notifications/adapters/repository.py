@@ -225,7 +225,8 @@ CLAIM = """
     RETURNING d.*, due.next_attempt_at AS due_at,
               array(SELECT f FROM delivery_attachments f WHERE f.delivery_id = d.id) AS files"""
 
-# Delivery $1 sent on attempt $3, if claim $2 still holds it; with its event ($4-$8) and the NOTIFY.
+# Delivery $1 sent on attempt $3, if claim $2 still holds it; with its event ($4-$8, its trace
+# context $10) and the NOTIFY.
 # Only pending rows carry a claim, so the claim alone is the test: a `status` condition would
 # tempt the planner onto the partial index of pending rows, which a backlog fills with dead entries.
 SENT = f"""
@@ -234,7 +235,7 @@ SENT = f"""
         WHERE id = $1 AND claim = $2 RETURNING id
     ), event AS (
         {INSERT_OUTBOX_ROWS}
-        SELECT $4, $5, $6, $7, $8 FROM sent RETURNING event_id
+        SELECT $4, $5, $6, $7, $8, $10::jsonb FROM sent RETURNING event_id
     )
     SELECT pg_notify($9, '') FROM event"""  # noqa: S608 - constant fragments, no input
 
@@ -284,7 +285,9 @@ class PostgresSendingQueue:
 
     async def mark_sent(self, email: ClaimedEmail, claim: UUID, attempts: int, sent: Event) -> bool:
         values = outbox_values(NOTIFICATIONS, sent)
-        return bool(await self._pool.fetch(SENT, email.id, claim, attempts, *values, OUTBOX_CHANNEL))
+        # notification.sent continues the trace of the event that owed the email, as its send did.
+        context = json.dumps(email.trace_context) if email.trace_context else None
+        return bool(await self._pool.fetch(SENT, email.id, claim, attempts, *values, OUTBOX_CHANNEL, context))
 
     async def hand_back(self, claim: UUID, emails: Sequence[ClaimedEmail]) -> None:
         await self._pool.execute(HAND_BACK, claim, [e.id for e in emails], [e.due_at for e in emails])
