@@ -19,7 +19,7 @@ from membership.config import MembershipSettings
 from membership.entrypoints.http import ROUTERS
 from membership.entrypoints.http.common import request_context
 from membership.entrypoints.http.errors import EXCEPTION_HANDLERS
-from membership.entrypoints.jobs import run_dues_calendar
+from membership.entrypoints.jobs import run_dues_calendar, run_member_imports
 from membership.entrypoints.pages import ROUTERS as PAGE_ROUTERS
 from membership.entrypoints.pages.words import install_words
 from membership.entrypoints.roles import ROLES
@@ -55,6 +55,7 @@ async def start(runtime: Runtime) -> None:
     runtime.staff_roles = ROLES
     collect_audit(runtime.broker, pool, runtime.retry)
     runtime.tasks.append(asyncio.create_task(run_dues_calendar(deps), name="dues-calendar"))
+    runtime.tasks.append(asyncio.create_task(run_member_imports(deps), name="member-imports"))
 
 
 SPEC = ServiceSpec(
