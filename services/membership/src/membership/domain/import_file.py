@@ -76,13 +76,12 @@ def _csv(text: str, encoding: str) -> Table:
 def _xlsx(data: bytes) -> Table:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        sheet = book.worksheets[0] if book.worksheets else None
+        lines = [] if sheet is None else [[_xlsx_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        book.close()
+    # Whatever a damaged archive makes the parser raise, the answer is the same: not a workbook.
+    except (InvalidFileException, zipfile.BadZipFile, Exception):  # noqa: BLE001 - untrusted input to a parser
         raise BadFile("file", "the file is not an XLSX workbook (save it from Excel as .xlsx or as CSV)") from None
-    sheet = book.worksheets[0] if book.worksheets else None
-    if sheet is None:
-        raise BadFile("file", "the workbook has no sheet")
-    lines = [[_xlsx_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    book.close()
     return _table(lines, "xlsx")
 
 

@@ -182,6 +182,9 @@ def read_row(number: int, cells: dict[str, Cell], columns: dict[str, str]) -> Re
     bundle = text("bundle_id") or None
     if bundle and role and role not in COORDINATOR_ROLES + SEAT_ROLES:
         refuse("bundle_role", f"unknown bundle role {role!r} (Bundle administrator or Bundle member)")
+    for field in ("source_id", "level", "bundle_id"):
+        if len(text(field)) > 200:
+            refuse(field, "over 200 characters")
     organization = text("organization") or None
     if organization and len(organization) > 200:
         refuse("organization", "the organization's name is over 200 characters")

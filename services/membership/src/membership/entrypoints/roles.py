@@ -54,6 +54,11 @@ ROLES: RouteRoles = {
     (M.GET, "/membership/operator/levels/{level_id}"): READ,
     (M.POST, "/membership/operator/levels/{level_id}"): WRITE,
     (M.POST, "/membership/operator/levels/{level_id}/retire"): WRITE,
+    (M.GET, "/membership/operator/imports"): WRITE,
+    (M.POST, "/membership/operator/imports"): WRITE,
+    (M.GET, "/membership/operator/imports/{import_id}"): READ,
+    (M.POST, "/membership/operator/imports/{import_id}/levels"): WRITE,
+    (M.POST, "/membership/operator/imports/{import_id}/start"): WRITE,
     (M.GET, "/membership/operator/payments/new"): WRITE,
     (M.POST, "/membership/operator/payments/new"): WRITE,
     (M.GET, "/membership/operator/staff"): EVERYONE,  # one's own credentials; owners also see everyone

@@ -87,7 +87,7 @@ class SqlImports:
         await self.conn.execute(
             """UPDATE member_imports SET done = done + $2, applied = $3,
                    status = CASE WHEN done + $2 >= total THEN 'done' ELSE status END,
-                   finished_at = CASE WHEN done + $2 >= total THEN $4 ELSE NULL END
+                   finished_at = CASE WHEN done + $2 >= total THEN $4::timestamptz ELSE NULL END
                WHERE id = $1""",
             import_id,
             len(row_numbers),
