@@ -71,6 +71,8 @@ SPEC = ServiceSpec(
         # A gathered export holds the person's data from every service: a day, then gone.
         RetentionRule.rows("export_requests", "requested_at", "export_retention_days"),
         RetentionRule.rows("export_parts", "received_at", "export_retention_days"),
+        # An import's checked rows name people: kept a month for looking into an import, then gone.
+        RetentionRule.rows("member_imports", "checked_at", "import_retention_days"),
     ],
     exception_handlers=EXCEPTION_HANDLERS | PAGE_EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     description="Levels, members, memberships and dues. Publishes convene.membership.v1.",

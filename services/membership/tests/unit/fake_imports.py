@@ -82,18 +82,23 @@ class FakeImports:
             )
         return found
 
-    async def put_member(self, member: Member, source_id: str | None, new: bool) -> None:
-        self.store.members[member.id] = member
-        if source_id:
-            self.store.source_ids.setdefault(member.id, source_id)
+    async def put_members(self, members: list[tuple[Member, str | None, bool]]) -> None:
+        for member, source_id, _ in members:
+            self.store.members[member.id] = member
+            if source_id:
+                self.store.source_ids.setdefault(member.id, source_id)
 
-    async def put_membership(self, m: Membership, import_key: str, new: bool) -> None:
-        self.store.memberships[m.id] = copy.deepcopy(m)
-        self.store.import_keys[m.id] = import_key
+    async def put_memberships(self, memberships: list[tuple[Membership, str, bool]]) -> None:
+        for m, import_key, _ in memberships:
+            self.store.memberships[m.id] = copy.deepcopy(m)
+            self.store.import_keys[m.id] = import_key
 
-    async def add_seat(self, membership_id: UUID, seat: Seat) -> bool:
-        rows = self.store.seats.values()
-        if any(r["membership_id"] == membership_id and r["seat"].email == seat.email for r in rows):
-            return False
-        self.store.seats[seat.id] = {"membership_id": membership_id, "seat": seat, "removed_at": None}
-        return True
+    async def add_seats(self, seats: list[tuple[UUID, Seat]]) -> set[UUID]:
+        added = set()
+        for membership_id, seat in seats:
+            rows = self.store.seats.values()
+            if any(r["membership_id"] == membership_id and r["seat"].email == seat.email for r in rows):
+                continue
+            self.store.seats[seat.id] = {"membership_id": membership_id, "seat": seat, "removed_at": None}
+            added.add(seat.id)
+        return added

@@ -22,6 +22,8 @@ CREATE TABLE member_imports (
     finished_at      timestamptz
 );
 CREATE INDEX member_imports_queued ON member_imports (started_at) WHERE status = 'queued';
+-- Retention deletes an import (its rows with it) IMPORT_RETENTION_DAYS after its dry run.
+CREATE INDEX member_imports_checked ON member_imports (checked_at);
 
 CREATE TABLE member_import_rows (
     import_id uuid NOT NULL REFERENCES member_imports (id) ON DELETE CASCADE,

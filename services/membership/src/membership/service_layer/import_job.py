@@ -5,7 +5,6 @@ import resumes where it stopped and a file imported twice changes nothing."""
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -52,41 +51,51 @@ async def import_next_batch(deps: Deps, batch: int) -> Pass:
 async def _apply(
     deps: Deps, uow: UnitOfWork, records: list[Record], found: dict[str, Any], ctx: Context, applied: Counter[str]
 ) -> list[Event]:
+    """The batch's writes go in a few statements (one per kind of write), not one per row."""
     levels = await uow.levels.all(include_retired=False)
     held = await uow.imports.held(keys_of(records))
     notify = bool(found["send_invitations"])
     now, zone = deps.clock(), deps.settings.zone
     events: list[Event] = []
-    for record in records:
-        if record.seat:
-            assert record.bundle_key is not None
-            bundle = held[record.bundle_key]
-            result = outcome(record, None, Held(), bundle)
-            if result is Outcome.NEW and bundle.membership_id is not None and bundle.member_id is not None:
-                events += await _seat(uow, record, bundle, levels, ctx, notify)
-            elif result is Outcome.NEW:
-                result = Outcome.REFUSED  # its bundle's membership was not imported
-            applied[result.value] += 1
-            continue
+    members: list[tuple[Member, str | None, bool]] = []
+    memberships: list[tuple[Membership, str, bool]] = []
+    for record in (r for r in records if not r.seat):
         level = level_named(levels, record.level_name)
         if level is None:  # retired or renamed since the dry run
             applied[Outcome.REFUSED] += 1
             continue
         want = wanted(record, level, zone, now)
-        result = outcome(record, want, held[record.key])
+        before = held[record.key]
+        result = outcome(record, want, before)
         applied[result.value] += 1
-        if result is not Outcome.UNCHANGED:
-            membership, member = await _put(uow, record, want, held[record.key])
-            held[record.key] = Held(
-                member.id, member.name, membership.id, level.id, want.status, organization_name=record.organization
-            )
-            events += _published(membership, member, level, record, ctx, notify)
+        if result is Outcome.UNCHANGED:
+            continue
+        membership, member = _changed(record, want, before)
+        members.append((member, record.source_id, before.member_id is None))
+        memberships.append((membership, record.key, before.membership_id is None))
+        held[record.key] = Held(
+            member.id, member.name, membership.id, level.id, want.status, organization_name=record.organization
+        )
+        events += _published(membership, member, level, record, ctx, notify)
+    await uow.imports.put_members(members)
+    await uow.imports.put_memberships(memberships)
+    seats: list[tuple[Record, Held, UUID, Seat]] = []
+    for record in (r for r in records if r.seat):
+        assert record.bundle_key is not None
+        bundle = held[record.bundle_key]
+        result = outcome(record, None, Held(), bundle)
+        if result is Outcome.NEW and bundle.membership_id is None:
+            result = Outcome.REFUSED  # its bundle's membership was not imported
+        elif result is Outcome.NEW and bundle.membership_id is not None:
+            seats.append((record, bundle, bundle.membership_id, Seat(uuid4(), record.email, record.name, now)))
+        applied[result.value] += 1
+    added = await uow.imports.add_seats([(membership_id, seat) for _, _, membership_id, seat in seats])
+    events += [_seat_assigned(r, b, s, levels, ctx, notify) for r, b, _, s in seats if s.id in added]
     return events
 
 
-async def _put(uow: UnitOfWork, record: Record, want: Wanted, held: Held) -> tuple[Membership, Member]:
+def _changed(record: Record, want: Wanted, held: Held) -> tuple[Membership, Member]:
     member = Member(held.member_id or uuid4(), record.name, record.email)
-    await uow.imports.put_member(member, record.source_id, new=held.member_id is None)
     membership = Membership(
         held.membership_id or uuid4(),
         member.id,
@@ -96,7 +105,6 @@ async def _put(uow: UnitOfWork, record: Record, want: Wanted, held: Held) -> tup
         period_end=want.period_end,
         organization_name=record.organization,
     )
-    await uow.imports.put_membership(membership, record.key, new=held.membership_id is None)
     return membership, member
 
 
@@ -131,15 +139,10 @@ def _published(m: Membership, member: Member, level: Level, record: Record, ctx:
     return [contract.MembershipCancelled(**env, payload=cancelled)]
 
 
-async def _seat(
-    uow: UnitOfWork, record: Record, bundle: Held, levels: list[Level], ctx: Context, notify: bool
-) -> list[Event]:
+def _seat_assigned(record: Record, bundle: Held, seat: Seat, levels: list[Level], ctx: Context, notify: bool) -> Event:
     assert bundle.membership_id is not None
     assert bundle.member_id is not None
     assert bundle.level_id is not None
-    seat = Seat(uuid4(), record.email, record.name, datetime.now(UTC))
-    if not await uow.imports.add_seat(bundle.membership_id, seat):
-        return []
     level = next((lv for lv in levels if lv.id == bundle.level_id), None)
     payload = contract.SeatAssignedPayload(
         member_id=bundle.member_id,
@@ -152,4 +155,4 @@ async def _seat(
         organization_name=bundle.organization_name or record.organization,
         notify_member=notify,
     )
-    return [contract.SeatAssigned(**ctx.envelope(), payload=payload)]
+    return contract.SeatAssigned(**ctx.envelope(), payload=payload)

@@ -137,9 +137,14 @@ class Imports(Protocol):
         self, import_id: UUID, row_numbers: list[int], applied: dict[str, int], at: datetime
     ) -> None: ...
     async def held(self, keys: dict[str, tuple[str | None, str]]) -> dict[str, Held]: ...
-    async def put_member(self, member: Member, source_id: str | None, new: bool) -> None: ...
-    async def put_membership(self, m: Membership, import_key: str, new: bool) -> None: ...
-    async def add_seat(self, membership_id: UUID, seat: Seat) -> bool: ...
+    async def put_members(self, members: list[tuple[Member, str | None, bool]]) -> None:
+        """(member, source id, new?): new ones added, the others' name and address updated."""
+
+    async def put_memberships(self, memberships: list[tuple[Membership, str, bool]]) -> None:
+        """(membership, import key, new?): new ones added, the others' level, state and period set."""
+
+    async def add_seats(self, seats: list[tuple[UUID, Seat]]) -> set[UUID]:
+        """(membership id, seat): the ids of the seats added (a person holding one already: not)."""
 
 
 class Views(Protocol):

@@ -136,60 +136,50 @@ class SqlImports:
             )
         return found
 
-    async def put_member(self, member: Member, source_id: str | None, new: bool) -> None:
-        if new:
-            await self.conn.execute(
-                "INSERT INTO members (id, name, email, source_id) VALUES ($1, $2, $3, $4)",
-                member.id,
-                member.name,
-                member.email,
-                source_id,
-            )
-        else:
-            await self.conn.execute(
-                "UPDATE members SET name = $2, email = $3, source_id = coalesce(source_id, $4) WHERE id = $1",
-                member.id,
-                member.name,
-                member.email,
-                source_id,
+    async def put_members(self, members: list[tuple[Member, str | None, bool]]) -> None:
+        conn = await self.conn.begin()
+        added = [(m.id, m.name, m.email, source) for m, source, new in members if new]
+        if added:
+            await conn.executemany("INSERT INTO members (id, name, email, source_id) VALUES ($1, $2, $3, $4)", added)
+        changed = [(m.id, m.name, m.email, source) for m, source, new in members if not new]
+        if changed:
+            await conn.executemany(
+                "UPDATE members SET name = $2, email = $3, source_id = coalesce(source_id, $4) WHERE id = $1", changed
             )
 
-    async def put_membership(self, m: Membership, import_key: str, new: bool) -> None:
-        if new:
-            await self.conn.execute(
+    async def put_memberships(self, memberships: list[tuple[Membership, str, bool]]) -> None:
+        conn = await self.conn.begin()
+        values = [
+            (m.id, m.member_id, m.level_id, m.status.value, m.period_start, m.period_end, m.organization_name, key)
+            for m, key, _ in memberships
+        ]
+        added = [v for v, (_, _, new) in zip(values, memberships, strict=True) if new]
+        if added:
+            await conn.executemany(
                 """INSERT INTO memberships (id, member_id, level_id, status, period_start, period_end, auto_renew,
                                             organization_name, import_key)
                    VALUES ($1, $2, $3, $4, $5, $6, false, $7, $8)""",
-                m.id,
-                m.member_id,
-                m.level_id,
-                m.status.value,
-                m.period_start,
-                m.period_end,
-                m.organization_name,
-                import_key,
+                added,
             )
-        else:
-            await self.conn.execute(
+        changed = [v[:1] + v[2:7] for v, (_, _, new) in zip(values, memberships, strict=True) if not new]
+        if changed:
+            await conn.executemany(
                 """UPDATE memberships SET level_id = $2, status = $3, period_start = $4, period_end = $5,
                           organization_name = $6, grace_ends_at = NULL, updated_at = now() WHERE id = $1""",
-                m.id,
-                m.level_id,
-                m.status.value,
-                m.period_start,
-                m.period_end,
-                m.organization_name,
+                changed,
             )
 
-    async def add_seat(self, membership_id: UUID, seat: Seat) -> bool:
-        """False when the person holds a seat of the membership already."""
-        added = await self.conn.fetchval(
-            """INSERT INTO seats (id, membership_id, email, name, assigned_at) VALUES ($1, $2, $3, $4, $5)
-               ON CONFLICT (membership_id, email) WHERE removed_at IS NULL DO NOTHING RETURNING true""",
-            seat.id,
-            membership_id,
-            seat.email,
-            seat.name,
-            seat.assigned_at,
+    async def add_seats(self, seats: list[tuple[UUID, Seat]]) -> set[UUID]:
+        if not seats:
+            return set()
+        rows = await self.conn.fetch(
+            """INSERT INTO seats (id, membership_id, email, name, assigned_at)
+               SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[])
+               ON CONFLICT (membership_id, email) WHERE removed_at IS NULL DO NOTHING RETURNING id""",
+            [s.id for _, s in seats],
+            [m for m, _ in seats],
+            [s.email for _, s in seats],
+            [s.name for _, s in seats],
+            [s.assigned_at for _, s in seats],
         )
-        return bool(added)
+        return {r["id"] for r in rows}
