@@ -24,6 +24,11 @@ class MembershipFacts(Payload):
     member_name: str
     level_id: UUID
     level_name: str = Field(examples=["Individual", "Agency (10 seats)"])
+    notify_member: bool = Field(
+        default=True,
+        description="False when the change came from importing another platform's records without an"
+        " invitation: nobody is emailed about it.",
+    )
 
 
 class _MembershipEvent(Event):
@@ -156,6 +161,11 @@ class SeatAssignedPayload(SeatPayload):
     level_id: UUID
     level_name: str
     organization_name: str | None = None
+    notify_member: bool = Field(
+        default=True,
+        description="False when the change came from importing another platform's records without an"
+        " invitation: nobody is emailed about it.",
+    )
 
 
 class SeatAssigned(Event):

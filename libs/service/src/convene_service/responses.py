@@ -13,6 +13,7 @@ _WHAT = {
     403: ("Signed in, but not as an operator", {}),
     404: ("No such thing, or not the caller's", {}),
     409: ("A conflict: a duplicate, or a state that does not allow it; nothing changed", {}),
+    413: ("The uploaded file is over the size limit; nothing was read", {}),
     422: ("A field is invalid (named in `loc`); nothing was written", {}),
     429: ("Too many requests from this client; try again after Retry-After", _RETRY_AFTER),
     502: ("The payment provider did not answer; nothing was charged", {}),

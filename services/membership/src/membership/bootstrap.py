@@ -19,7 +19,7 @@ from membership.config import MembershipSettings
 from membership.entrypoints.http import ROUTERS
 from membership.entrypoints.http.common import request_context
 from membership.entrypoints.http.errors import EXCEPTION_HANDLERS
-from membership.entrypoints.jobs import run_dues_calendar
+from membership.entrypoints.jobs import run_dues_calendar, run_member_imports
 from membership.entrypoints.pages import ROUTERS as PAGE_ROUTERS
 from membership.entrypoints.pages.words import install_words
 from membership.entrypoints.roles import ROLES
@@ -55,6 +55,7 @@ async def start(runtime: Runtime) -> None:
     runtime.staff_roles = ROLES
     collect_audit(runtime.broker, pool, runtime.retry)
     runtime.tasks.append(asyncio.create_task(run_dues_calendar(deps), name="dues-calendar"))
+    runtime.tasks.append(asyncio.create_task(run_member_imports(deps), name="member-imports"))
 
 
 SPEC = ServiceSpec(
@@ -70,6 +71,8 @@ SPEC = ServiceSpec(
         # A gathered export holds the person's data from every service: a day, then gone.
         RetentionRule.rows("export_requests", "requested_at", "export_retention_days"),
         RetentionRule.rows("export_parts", "received_at", "export_retention_days"),
+        # An import's checked rows name people: kept a month for looking into an import, then gone.
+        RetentionRule.rows("member_imports", "checked_at", "import_retention_days"),
     ],
     exception_handlers=EXCEPTION_HANDLERS | PAGE_EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     description="Levels, members, memberships and dues. Publishes convene.membership.v1.",

@@ -18,6 +18,10 @@ class MembershipSettings(WebSettings, StripeSettings):
     session_days: int = Field(default=30, ge=1)
     scheduler_interval_seconds: float = Field(default=60, gt=0)
     export_retention_days: float = Field(default=1, gt=0, description="A gathered export is kept this long.")
+    import_max_megabytes: float = Field(default=10, gt=0, description="The largest member import file taken.")
+    import_batch_rows: int = Field(default=500, ge=1, le=10_000, description="Rows an import applies per transaction.")
+    import_retention_days: float = Field(default=30, gt=0, description="A checked import's rows are kept this long.")
+    import_poll_seconds: float = Field(default=1, gt=0, description="How often the import job looks for work.")
 
     @field_validator("association_timezone")
     @classmethod

@@ -34,6 +34,9 @@ class FakeStore:
     sessions: dict[bytes, Row] = field(default_factory=dict)
     staff: dict[UUID, Any] = field(default_factory=dict)  # StaffMember by id
     credentials: dict[UUID, Any] = field(default_factory=dict)  # Credential by id
+    imports: dict[UUID, Row] = field(default_factory=dict)  # member imports (M12) with their rows
+    source_ids: dict[UUID, str] = field(default_factory=dict)  # member id -> the source's id
+    import_keys: dict[UUID, str] = field(default_factory=dict)  # membership id -> its import key
     outbox: list[Event] = field(default_factory=list)  # every event committed, in order
     commits: int = 0
 

@@ -20,6 +20,7 @@ from membership.domain.model import Level, Member
 from membership.service_layer.deps import Deps
 from membership.service_layer.payment_provider import Checkout
 
+from .fake_imports import FakeImports
 from .fake_records import FakeExports, FakePayments, FakeSeats, FakeSessions, FakeViews
 from .fake_staff import FakeStaff
 from .fake_store import FakeLevels, FakeMembers, FakeMemberships, FakeStore
@@ -38,6 +39,7 @@ class FakeUnitOfWork:
         self.sessions = FakeSessions(store)
         self.exports = FakeExports(store)
         self.staff = FakeStaff(store)
+        self.imports = FakeImports(store)
         self.views = FakeViews(store)
         self.committed = False
 

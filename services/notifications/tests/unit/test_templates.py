@@ -99,3 +99,14 @@ def test_a_broken_override_stops_the_start_naming_file_and_line(tmp_path: Path) 
     (tmp_path / "membership.lapsed.txt.j2").write_text("Dear {{ member_name }},\n\n{% if level_name %}unclosed\n")
     with pytest.raises(BrokenTemplate, match=r"membership\.lapsed\.txt\.j2, line 3: Unexpected end of template"):
         Renderer(BRANDING, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "event_type", ["membership.activated", "membership.lapsed", "membership.cancelled", "membership.seat_assigned"]
+)
+def test_an_import_without_an_invitation_owes_nobody_an_email(event_type: str) -> None:
+    """docs/membership.md, "Import members (M12)": the operator chooses whether members hear of it."""
+    event = sample_events()[event_type]
+    quiet = event.model_copy(update={"payload": event.payload.model_copy(update={"notify_member": False})})
+    assert KINDS[event_type].emails(event) != []
+    assert KINDS[event_type].emails(quiet) == []

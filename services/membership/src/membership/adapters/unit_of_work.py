@@ -11,6 +11,7 @@ from convene_contracts import MEMBERSHIP, Event
 from convene_delivery.outbox import add_to_outbox
 from convene_service.audit import has_audit_note, write_audit
 from membership.adapters.repository.exports import SqlExports
+from membership.adapters.repository.imports import SqlImports
 from membership.adapters.repository.levels import SqlLevels
 from membership.adapters.repository.members import SqlMembers
 from membership.adapters.repository.memberships import SqlMemberships
@@ -34,6 +35,7 @@ class PostgresUnitOfWork:
     sessions: SqlSessions
     exports: SqlExports
     staff: SqlStaff
+    imports: SqlImports
     views: SqlViews
 
     def __init__(self, pool: asyncpg.Pool) -> None:
@@ -50,6 +52,7 @@ class PostgresUnitOfWork:
         self.sessions = SqlSessions(self._transaction)
         self.exports = SqlExports(self._transaction)
         self.staff = SqlStaff(self._transaction)
+        self.imports = SqlImports(self._transaction)
         self.views = SqlViews(self._conn)
         self._committed = False
         return self

@@ -40,3 +40,13 @@ class SeatHeldAlready(Exception):
 
 class NotYours(Exception):
     """A staff member asked to act on another's account without being an owner (403)."""
+
+
+class BadFile(Exception):
+    """An import's file cannot be read as a whole (encoding, format, header, size): nothing of it
+    is taken, and the operator hears which part is at fault."""
+
+    def __init__(self, field: str, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.field = field
+        self.status = status

@@ -12,6 +12,7 @@ from uuid import UUID
 from convene_contracts import Event
 from membership.domain.model import HeldSeat, Level, Member, Membership, Seat
 from membership.domain.staff import Credential, StaffMember
+from membership.service_layer.import_plan import Held
 
 Row = dict[str, Any]
 
@@ -123,6 +124,29 @@ class Staff(Protocol):
         """Revokes live credentials of these kinds (or only the one); returns their ids."""
 
 
+class Imports(Protocol):
+    """Member imports (M12): checked files, their rows and progress, and the batch writes."""
+
+    async def add(self, import_id: UUID, values: dict[str, Any], rows: list[tuple[int, dict[str, Any]]]) -> None: ...
+    async def get(self, import_id: UUID, *, lock: bool = False) -> dict[str, Any] | None: ...
+    async def records(self, import_id: UUID) -> list[dict[str, Any]]: ...
+    async def set_report(self, import_id: UUID, report: dict[str, Any]) -> None: ...
+    async def queue(self, import_id: UUID, send_invitations: bool, at: datetime) -> None: ...
+    async def claim(self, batch: int) -> tuple[dict[str, Any], list[dict[str, Any]]] | None: ...
+    async def mark_done(
+        self, import_id: UUID, row_numbers: list[int], applied: dict[str, int], at: datetime
+    ) -> None: ...
+    async def held(self, keys: dict[str, tuple[str | None, str]]) -> dict[str, Held]: ...
+    async def put_members(self, members: list[tuple[Member, str | None, bool]]) -> None:
+        """(member, source id, new?): new ones added, the others' name and address updated."""
+
+    async def put_memberships(self, memberships: list[tuple[Membership, str, bool]]) -> None:
+        """(membership, import key, new?): new ones added, the others' level, state and period set."""
+
+    async def add_seats(self, seats: list[tuple[UUID, Seat]]) -> set[UUID]:
+        """(membership id, seat): the ids of the seats added (a person holding one already: not)."""
+
+
 class Views(Protocol):
     async def memberships_by_status(self) -> list[Row]: ...
     async def renewals_due(self, statuses: list[str], start: datetime, end: datetime) -> list[Row]: ...
@@ -161,6 +185,8 @@ class UnitOfWork(Protocol):
     def exports(self) -> Exports: ...
     @property
     def staff(self) -> Staff: ...
+    @property
+    def imports(self) -> Imports: ...
     @property
     def views(self) -> Views: ...
 

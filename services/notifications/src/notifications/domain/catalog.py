@@ -38,6 +38,8 @@ def _day(moment: datetime | None) -> str | None:
 
 
 def _membership(p: m.MembershipFacts, **extra: Any) -> list[Owed]:
+    if not p.notify_member:  # an import the operator chose not to announce (docs/membership.md, M12)
+        return []
     return [Owed(p.email, {"member_name": p.member_name, "level_name": p.level_name} | extra)]
 
 
@@ -170,16 +172,20 @@ KINDS: dict[str, Kind] = {
     ),
     "membership.seat_assigned": Kind(
         True,
-        lambda e: [
-            Owed(
-                e.payload.email,
-                {
-                    "name": e.payload.name,
-                    "level_name": e.payload.level_name,
-                    "organization_name": e.payload.organization_name,
-                },
-            )
-        ],
+        lambda e: (
+            []
+            if not e.payload.notify_member
+            else [
+                Owed(
+                    e.payload.email,
+                    {
+                        "name": e.payload.name,
+                        "level_name": e.payload.level_name,
+                        "organization_name": e.payload.organization_name,
+                    },
+                )
+            ]
+        ),
     ),
     "conference.registration_held": Kind(
         True,

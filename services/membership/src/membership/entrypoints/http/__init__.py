@@ -1,6 +1,15 @@
 """Membership's HTTP API, one module per audience: the public, members, operators, Stripe."""
 
-from membership.entrypoints.http import exports, members, operator_privacy, operators, public, staff, webhooks
+from membership.entrypoints.http import (
+    exports,
+    imports,
+    members,
+    operator_privacy,
+    operators,
+    public,
+    staff,
+    webhooks,
+)
 
 ROUTERS = [
     public.router,
@@ -8,6 +17,7 @@ ROUTERS = [
     members.router,
     exports.router,
     operators.router,
+    imports.router,
     operator_privacy.router,
     staff.router,
 ]

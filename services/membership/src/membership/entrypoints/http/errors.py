@@ -4,7 +4,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from convene_service.payments import PaymentProviderUnavailable
-from membership.domain.errors import Conflict, Invalid, NotFound, NotYours
+from membership.domain.errors import BadFile, Conflict, Invalid, NotFound, NotYours
 
 
 def _detail(field: str | None, message: str) -> object:
@@ -34,7 +34,13 @@ async def payment_provider_down(request: Request, error: PaymentProviderUnavaila
     )
 
 
+async def bad_file(request: Request, error: BadFile) -> JSONResponse:
+    """An import's file refused whole: the part at fault (the file, or a column) and why."""
+    return JSONResponse({"detail": _detail(error.field, str(error))}, status_code=error.status)
+
+
 EXCEPTION_HANDLERS = {
+    BadFile: bad_file,
     NotFound: not_found,
     Conflict: conflict,
     Invalid: invalid,

@@ -12,6 +12,7 @@ from membership.entrypoints.pages import (
     member_privacy,
     member_seats,
     operator_dashboard,
+    operator_imports,
     operator_levels,
     operator_members,
     operator_payments,
@@ -25,6 +26,7 @@ MEMBER = [member.router, member_dues.router, member_privacy.router, member_seats
 OPERATOR = [
     operator_dashboard.router,
     operator_members.router,
+    operator_imports.router,
     operator_levels.router,
     operator_payments.router,
     operator_staff.router,
