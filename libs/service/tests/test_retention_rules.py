@@ -41,9 +41,10 @@ async def test_each_plain_rule_deletes_by_an_index(spec: ServiceSpec, database: 
 
 def test_membership_and_conference_prune_their_stripe_event_ids() -> None:
     assert [rule.what for rule in CONFERENCE.retention] == ["stripe_events by received_at"]
-    # membership also prunes the exports it gathered (docs/privacy.md)
+    # membership also prunes the exports it gathered (docs/privacy.md) and the files it checked for import
     assert [rule.what for rule in MEMBERSHIP.retention] == [
         "stripe_events by received_at",
         "export_requests by requested_at",
         "export_parts by received_at",
+        "member_imports by checked_at",
     ]
