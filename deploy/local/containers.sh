@@ -23,7 +23,8 @@ OUR_DOCKER_CONFIG="$DOCKER_DIR/config"  # holds cli-plugins/docker-compose: the 
 
 use_our_docker() { export DOCKER_HOST="$OUR_DOCKER_HOST" DOCKER_CONFIG="$OUR_DOCKER_CONFIG"; }
 
-build_go_tool() { # binary version module package
+# Built in a module of its own: `go install pkg@version` refuses a module whose go.mod has replace directives.
+build_go_module() { # binary version module package
   local bin=$1 version=$2 module=$3 package=$4 name
   name=$(basename "$bin")
   [ -x "$bin" ] && [ -f "$bin.$version" ] && return 0
@@ -117,8 +118,8 @@ wait_for_stack_tools() { # the Kafka jars and stripe-mock: `./convene test`'s en
 prepare_containers() { # the background process: everything tests/compose needs, then the marker
   rm -f "$CONTAINERS_READY"
   ensure_container_packages
-  build_go_tool "$COMPOSE_BIN" "$COMPOSE_VERSION" github.com/docker/compose/v5/cmd github.com/docker/compose/v5/cmd
-  build_go_tool "$MAILPIT_BIN" "$MAILPIT_VERSION" github.com/axllent/mailpit github.com/axllent/mailpit
+  build_go_module "$COMPOSE_BIN" "$COMPOSE_VERSION" github.com/docker/compose/v5/cmd github.com/docker/compose/v5/cmd
+  build_go_module "$MAILPIT_BIN" "$MAILPIT_VERSION" github.com/axllent/mailpit github.com/axllent/mailpit
   start_dockerd
   build_base_image
   wait_for_stack_tools
